@@ -1,0 +1,123 @@
+"""Command-line front (`xinfang`): argparse over the same services as the GUI; `--json` prints one JSON document.
+
+Exit codes: 0 success, 2 bad input (with the reason), 1 any other failure; a traceback only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from xinfang_desktop import APP_LABEL, __version__
+from xinfang_desktop.commands.base import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    Context,
+    Result,
+    add_common,
+)
+from xinfang_desktop.core.errors import DomainError
+
+# Each module registers its command group; kept as names so `xinfang --help` stays cheap to import.
+COMMAND_MODULES = (
+    "xinfang_desktop.commands.db_cmd",
+    "xinfang_desktop.commands.case_cmd",
+    "xinfang_desktop.commands.demo_cmd",
+    "xinfang_desktop.commands.validate_cmd",
+    "xinfang_desktop.commands.calendar_cmd",
+    "xinfang_desktop.commands.deadline_cmd",
+    "xinfang_desktop.commands.unit_cmd",
+    "xinfang_desktop.commands.gui_cmd",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports errors as exit code 2 in our format instead of printing usage and exiting."""
+
+    def error(self, message: str) -> Any:
+        raise _ArgError(message)
+
+
+class _ArgError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="xinfang", description=f"{APP_LABEL} 命令行")
+    add_common(parser)
+    parser.add_argument("--version", action="version", version=f"xinfang {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    common = add_common(argparse.ArgumentParser(add_help=False))
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a command group not built yet
+                continue
+            raise
+        module.register(sub, common)
+    return parser
+
+
+def _emit(result: Result, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(result.data, ensure_ascii=False, indent=2, default=str) + "\n")
+    elif result.text:
+        sys.stdout.write(result.text.rstrip("\n") + "\n")
+
+
+def _emit_error(code: int, message: str, as_json: bool, extra: dict[str, Any] | None = None) -> int:
+    if as_json:
+        payload: dict[str, Any] = {"error": message, "exit_code": code}
+        if extra:
+            payload.update(extra)
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stderr.write(f"错误：{message}\n")
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+    debug = "--debug" in argv
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except _ArgError as exc:
+        return _emit_error(EXIT_BAD_INPUT, f"参数错误：{exc}", as_json)
+    if getattr(args, "db", None) is None and os.environ.get("XINFANG_DB"):
+        args.db = os.environ["XINFANG_DB"]
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        if args.command is None:
+            from xinfang_desktop.commands.gui_cmd import launch_gui
+
+            code: int = launch_gui(args)
+            return code
+        return _emit_error(EXIT_BAD_INPUT, f"缺少子命令：运行 xinfang {args.command} --help 查看可用的子命令", as_json)
+    ctx = Context(args)
+    try:
+        result = handler(ctx)
+    except DomainError as exc:
+        return _emit_error(EXIT_BAD_INPUT, exc.message, as_json, exc.to_json())
+    except KeyboardInterrupt:
+        return _emit_error(EXIT_FAILURE, "已中断", as_json)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        return _emit_error(EXIT_FAILURE, f"{type(exc).__name__}: {exc}", as_json)
+    finally:
+        ctx.close()
+    _emit(result, as_json)
+    return result.exit_code
+
+
+def gui_main() -> int:
+    """Entry point of the `xinfang-desktop` GUI script."""
+    return main(["gui", *sys.argv[1:]])

@@ -1,0 +1,99 @@
+"""Shared plumbing of the CLI: the command context, results, and the errors that map to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from xinfang_desktop.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from xinfang_desktop.persistence.database import Database
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(DomainError):
+    """Bad input on the command line (exit code 2)."""
+
+
+@dataclass
+class Result:
+    """What a command produced: a JSON document for tools and Chinese text for people."""
+
+    data: Any
+    text: str = ""
+    exit_code: int = EXIT_OK
+
+
+@dataclass
+class Context:
+    """What a command handler receives: the parsed arguments and lazy access to the database."""
+
+    args: argparse.Namespace
+    _database: Database | None = field(default=None, repr=False)
+
+    @property
+    def db_target(self) -> str | None:
+        return getattr(self.args, "db", None)
+
+    def database(self, *, create: bool = True) -> Database:
+        """Open the database (creating or upgrading it as needed); it is closed when the command ends."""
+        if self._database is None:
+            from xinfang_desktop.persistence.database import open_database
+
+            self._database = open_database(self.db_target, create=create)
+        return self._database
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
+
+
+Handler = Callable[[Context], Result]
+
+
+def add_common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Options every command accepts, before or after the subcommand."""
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help="数据库文件路径或 PostgreSQL URL（默认：用户数据目录中的 SQLite 文件；环境变量 XINFANG_DB）",
+    )
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出一个 JSON 文档")
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示调用栈")
+    return parser
+
+
+def parse_date_arg(text: str, field_label: str = "日期") -> date:
+    """A YYYY-MM-DD argument, or a UsageError naming the field."""
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise UsageError(f"{field_label}格式错误：“{text}”，应为 YYYY-MM-DD", field=field_label) from None
+
+
+def read_json_input(source: str) -> Any:
+    """Read a JSON document from a file path or '-' (standard input); UsageError when it is not JSON."""
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"无法读取输入文件 {source}：{exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError("输入不是 UTF-8 编码的文本") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None

@@ -1,0 +1,96 @@
+"""`xinfang init`, `xinfang db upgrade`, `xinfang db check`: create, upgrade and inspect the database schema."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from xinfang_desktop.commands.base import Context, Result
+
+
+def _init(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.migrate import schema_state
+
+    db = ctx.database()
+    state = schema_state(db)
+    seeded: dict[str, int] = {}
+    try:
+        from xinfang_desktop.persistence.reference_data import seed_reference_data
+    except ImportError:  # reference data not built yet
+        pass
+    else:
+        seeded = seed_reference_data(db, example_county=not ctx.args.no_example)
+    data = {"database": db.display_name, "dialect": db.dialect, "schema": state.to_json(), "seeded": seeded}
+    added = "，".join(f"{k} {v} 条" for k, v in seeded.items() if v)
+    text = f"数据库已就绪：{db.display_name}（数据结构版本 {state.current}）" + (
+        f"；已载入参考数据：{added}" if added else ""
+    )
+    return Result(data, text)
+
+
+def _upgrade(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.database import Database
+    from xinfang_desktop.persistence.engine import database_url
+    from xinfang_desktop.persistence.migrate import ensure_current, schema_state
+
+    db = Database(database_url(ctx.db_target))
+    try:
+        before = schema_state(db)
+        after = ensure_current(db)
+    finally:
+        db.dispose()
+    data = {"database": db.display_name, "before": before.current, "after": after.current, "backup": after.backup}
+    if before.up_to_date:
+        return Result(data, f"数据结构已是最新版本（{after.current}），无需升级")
+    backup = f"；升级前已备份到 {after.backup}" if after.backup else ""
+    return Result(data, f"已将数据结构从 {before.current or '空库'} 升级到 {after.current}{backup}")
+
+
+def _check(ctx: Context) -> Result:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from xinfang_desktop.persistence.database import Database
+    from xinfang_desktop.persistence.engine import database_url
+    from xinfang_desktop.persistence.migrate import schema_state
+    from xinfang_desktop.persistence.records import Base
+    from xinfang_desktop.persistence.search_schema import is_search_object
+
+    db = Database(database_url(ctx.db_target))
+    try:
+        state = schema_state(db)
+        diffs: list[Any] = []
+        if state.up_to_date:
+            with db.engine.connect() as conn:
+                mc = MigrationContext.configure(
+                    conn,
+                    opts={
+                        "include_object": lambda obj, name, type_, refl, other: not (name and is_search_object(name))
+                    },
+                )
+                diffs = compare_metadata(mc, Base.metadata)
+        integrity = None
+        if db.is_sqlite and state.current is not None:
+            with db.engine.connect() as conn:
+                integrity = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+    finally:
+        db.dispose()
+    ok = state.up_to_date and not diffs and integrity in (None, "ok")
+    data = {**state.to_json(), "differences": [str(d) for d in diffs], "integrity": integrity, "ok": ok}
+    if ok:
+        text = f"数据库 {db.display_name} 结构完整，版本 {state.current}（最新）"
+    elif not state.up_to_date:
+        text = f"数据库版本 {state.current or '空库'}，最新为 {state.head}：需要升级（xinfang db upgrade）"
+    else:
+        text = f"数据库结构与程序不一致：{'；'.join(map(str, diffs)) or integrity}"
+    return Result(data, text, exit_code=0 if ok else 1)
+
+
+def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("init", parents=[common], help="创建或升级数据库，并载入参考数据")
+    p.add_argument("--no-example", action="store_true", help="不载入示例县的区划和单位")
+    p.set_defaults(handler=_init)
+    db = sub.add_parser("db", help="数据库结构：升级、检查")
+    dbsub = db.add_subparsers(dest="db_command", metavar="ACTION")
+    dbsub.add_parser("upgrade", parents=[common], help="升级数据结构（升级前自动备份）").set_defaults(handler=_upgrade)
+    dbsub.add_parser("check", parents=[common], help="检查数据结构版本与完整性").set_defaults(handler=_check)

@@ -1,0 +1,74 @@
+"""Intake as the CLI and the GUI call it: validate the input, wire the deadline engine, run the use case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from xinfang_desktop.core.cases import DeadlineData
+from xinfang_desktop.core.deadlines import compute_deadline
+from xinfang_desktop.core.intake_input import parse_intake, parse_submission
+from xinfang_desktop.core.intake_rules import DuplicateCandidate
+from xinfang_desktop.core.services.intake import Clocks, Registered, Submitted, register_case, register_submission
+from xinfang_desktop.persistence.calendar_store import load_calendar
+from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.region_codes import known_region_codes
+from xinfang_desktop.persistence.rule_profile_store import selected_profile
+from xinfang_desktop.persistence.uow import unit_of_work
+
+
+def clocks_for(db: Database) -> Clocks:
+    """The office's calendar and rule profile as a function (rule ID, start date) → deadline."""
+    calendar = load_calendar(db)
+    profile = selected_profile(db)
+
+    def clocks(rule_id: str, start_on: date) -> DeadlineData:
+        d = compute_deadline(profile, rule_id, start_on, calendar)
+        return DeadlineData(d.rule_id, d.start_event, d.start_on, d.due_on, d.provisional, d.explanation)
+
+    return clocks
+
+
+@dataclass(frozen=True)
+class IntakeOutcome:
+    registered: Registered
+    warnings: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.registered.to_json(), "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    submitted: Submitted
+    warnings: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.submitted.to_json(), "warnings": list(self.warnings)}
+
+
+def add_case(
+    db: Database, data: object, *, today: date, user: str | None = None, now: datetime | None = None
+) -> IntakeOutcome:
+    """Register a new case from an intake JSON object; nothing is written unless every check passes."""
+    request, warnings = parse_intake(data, today=today, known_region_codes=known_region_codes())
+    clocks = clocks_for(db)
+    with unit_of_work(db, user=user, now=now) as uow:
+        registered = register_case(uow, request, today=today, now=uow.now, clocks=clocks)
+    return IntakeOutcome(registered, tuple(warnings))
+
+
+def submit(db: Database, number: str, data: object, *, today: date, user: str | None = None) -> SubmitOutcome:
+    """Register a later submission about an existing case."""
+    submission, warnings = parse_submission(data, today=today)
+    with unit_of_work(db, user=user) as uow:
+        submitted = register_submission(uow, number, submission, today=today)
+    return SubmitOutcome(submitted, tuple(warnings))
+
+
+def duplicate_suggestions(db: Database, data: object, *, today: date) -> list[DuplicateCandidate]:
+    """Existing cases that may be the same matter as this intake (R-CL-04), for a person to confirm."""
+    request, _ = parse_intake(data, today=today, known_region_codes=known_region_codes())
+    with unit_of_work(db) as uow:
+        p = request.petitioner
+        return uow.cases.find_duplicates(p.id_number, p.name, p.phone, request.summary)

@@ -1,0 +1,94 @@
+"""The opened database: engines for reading and writing, sessions, and start-up migration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from xinfang_desktop.persistence.engine import WRITE_OPTION, database_url, is_sqlite, make_engine, sqlite_path
+
+
+class Database:
+    """One database (SQLite file or PostgreSQL URL) with a read engine and a write engine sharing one pool."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        self.write_engine: Engine = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def display_name(self) -> str:
+        """Where the data lives, for the status bar and messages (no password)."""
+        return str(self.path) if self.path else self.engine.url.render_as_string(hide_password=True)
+
+    def new_session(self, *, write: bool) -> Session:
+        """A bare session; the caller ends it (prefer `read_session` / `write_session` / a unit of work)."""
+        return self._write() if write else self._read()
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for queries; whatever it did is rolled back at the end."""
+        session = self._read()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A transaction: committed when the block ends normally, rolled back on any error."""
+        session = self._write()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(target: str | Path | None, *, create: bool = True) -> Database:
+    """Open (and create or upgrade, after a backup copy) the database at a path or URL.
+
+    A database written by a newer version of the application is refused and left untouched.
+    """
+    from xinfang_desktop.persistence.migrate import ensure_current
+
+    url = database_url(target)
+    path = sqlite_path(url)
+    if path is not None:
+        if not create and not path.exists():
+            from xinfang_desktop.core.errors import NotFoundError
+
+            raise NotFoundError(f"数据库文件不存在：{path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(url)
+    try:
+        ensure_current(db)
+    except BaseException:
+        db.dispose()
+        raise
+    return db

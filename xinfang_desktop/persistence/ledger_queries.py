@@ -1,0 +1,238 @@
+"""Read side of the ledger: filtered, sorted keyset pages, counts and full-text search on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from xinfang_desktop.core.codes import CaseStatus, Channel
+from xinfang_desktop.core.ledger import Cursor, LedgerFilter, LedgerPage, LedgerPageRequest, LedgerRow, SortKey
+from xinfang_desktop.core.search_text import is_cjk, normalize_query
+from xinfang_desktop.persistence.records import (
+    CasePetitionerRecord,
+    CaseRecord,
+    PetitionerRecord,
+    RegionRecord,
+    UnitRecord,
+)
+from xinfang_desktop.persistence.search_schema import (
+    BIGRAM_TABLE,
+    PG_BIGRAM_EXPR,
+    PG_TRIGRAM_EXPR,
+    TRIGRAM_TABLE,
+)
+
+_SORT_COLUMNS: dict[SortKey, Any] = {
+    SortKey.RECEIVED: CaseRecord.received_on,
+    SortKey.LAST_RECEIVED: CaseRecord.last_received_on,
+    SortKey.DUE: CaseRecord.due_on,
+    SortKey.NUMBER: None,  # the id itself
+}
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def search_condition(session: Session, raw: str) -> ColumnElement[bool]:
+    """The WHERE condition for a search box text: trigram FTS for 3+ characters, bigrams for 1–2 CJK characters.
+
+    Never sends a pattern shorter than 3 characters to the trigram table: on SQLite 3.40 such a LIKE silently
+    returns no rows, and MATCH cannot find it.
+    """
+    term = normalize_query(raw)
+    if not term:
+        return literal_column("1") == 1
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        if len(term) >= 3:
+            hits = text(f"SELECT rowid FROM {TRIGRAM_TABLE} WHERE {TRIGRAM_TABLE} MATCH :q").bindparams(
+                q=_fts_phrase(term)
+            )
+        elif is_cjk(term):
+            query = _fts_phrase(term) if len(term) == 2 else f"{_fts_phrase(term)}*"
+            hits = text(f"SELECT rowid FROM {BIGRAM_TABLE} WHERE {BIGRAM_TABLE} MATCH :q").bindparams(q=query)
+        else:  # one or two digits or letters: scan the short people column
+            return CaseRecord.search_people.like(f"%{_like_escape(term)}%", escape="\\")
+        return CaseRecord.id.in_(hits.columns(literal_column("rowid")))
+    if len(term) >= 3:
+        return literal_column(PG_TRIGRAM_EXPR).like(f"%{_like_escape(term)}%", escape="\\")
+    if is_cjk(term):
+        pattern = f"% {term} %" if len(term) == 2 else f"% {term}%"
+        return literal_column(PG_BIGRAM_EXPR).like(pattern)
+    return CaseRecord.search_people.like(f"%{_like_escape(term)}%", escape="\\")
+
+
+def filter_conditions(session: Session, flt: LedgerFilter) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if flt.search:
+        conds.append(search_condition(session, flt.search))
+    if flt.statuses:
+        conds.append(CaseRecord.status.in_([s.value for s in flt.statuses]))
+    if flt.channel:
+        conds.append(CaseRecord.channel == flt.channel.value)
+    if flt.locality_code:
+        conds.append(CaseRecord.locality_code == flt.locality_code)
+    if flt.unit_id is not None:
+        conds.append(CaseRecord.responsible_unit_id == flt.unit_id)
+    if flt.category_code:
+        conds.append(CaseRecord.category_code == flt.category_code)
+    if flt.received_from:
+        conds.append(CaseRecord.received_on >= flt.received_from)
+    if flt.received_to:
+        conds.append(CaseRecord.received_on <= flt.received_to)
+    for column, wanted in (
+        (CaseRecord.is_collective, flt.collective),
+        (CaseRecord.is_repeat, flt.repeat),
+        (CaseRecord.is_level_skipping, flt.level_skipping),
+        (CaseRecord.is_backlog, flt.backlog),
+    ):
+        if wanted is not None:
+            conds.append(column.is_(wanted))
+    return conds
+
+
+def _principal_name() -> Any:
+    return (
+        select(PetitionerRecord.name)
+        .join(CasePetitionerRecord, CasePetitionerRecord.petitioner_id == PetitionerRecord.id)
+        .where(CasePetitionerRecord.case_id == CaseRecord.id)
+        .order_by(CasePetitionerRecord.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _row_select() -> Select[Any]:
+    return (
+        select(
+            CaseRecord.id,
+            CaseRecord.number,
+            CaseRecord.received_on,
+            CaseRecord.last_received_on,
+            CaseRecord.channel,
+            CaseRecord.status,
+            _principal_name().label("petitioner"),
+            func.substr(CaseRecord.summary, 1, 80).label("summary"),
+            RegionRecord.name.label("locality"),
+            UnitRecord.name.label("unit"),
+            CaseRecord.due_on,
+            CaseRecord.headcount,
+            CaseRecord.batches,
+            CaseRecord.is_collective,
+            CaseRecord.is_repeat,
+            CaseRecord.is_level_skipping,
+        )
+        .outerjoin(RegionRecord, RegionRecord.code == CaseRecord.locality_code)
+        .outerjoin(UnitRecord, UnitRecord.id == CaseRecord.responsible_unit_id)
+    )
+
+
+def _to_row(r: Any) -> LedgerRow:
+    return LedgerRow(
+        id=r.id,
+        number=r.number,
+        received_on=r.received_on,
+        last_received_on=r.last_received_on,
+        channel=Channel(r.channel),
+        status=CaseStatus(r.status),
+        petitioner=r.petitioner or "",
+        summary=r.summary,
+        locality=r.locality,
+        unit=r.unit,
+        due_on=r.due_on,
+        headcount=r.headcount,
+        batches=r.batches,
+        is_collective=bool(r.is_collective),
+        is_repeat=bool(r.is_repeat),
+        is_level_skipping=bool(r.is_level_skipping),
+    )
+
+
+def _key_value(sort: SortKey, cursor_key: str | None) -> Any:
+    if cursor_key is None:
+        return None
+    if sort is SortKey.NUMBER:
+        return None
+    try:
+        return date.fromisoformat(cursor_key)
+    except ValueError:
+        from xinfang_desktop.core.errors import DomainError
+
+        raise DomainError(f"无效的翻页位置“{cursor_key}”", field="after") from None
+
+
+def _ordered_ids_select(req: LedgerPageRequest, conds: list[ColumnElement[bool]], null_phase: bool) -> Select[Any]:
+    column = _SORT_COLUMNS[req.sort]
+    desc = req.descending
+    stmt = select(CaseRecord.id, column if column is not None else CaseRecord.id).where(*conds)
+    if column is None:
+        if req.after is not None:
+            stmt = stmt.where(CaseRecord.id < req.after.id if desc else CaseRecord.id > req.after.id)
+        return stmt.order_by(CaseRecord.id.desc() if desc else CaseRecord.id.asc())
+    if null_phase:
+        # Rows without a value come after all dated rows, in id order.
+        stmt = stmt.where(column.is_(None))
+        if req.after is not None and req.after.key is None:
+            stmt = stmt.where(CaseRecord.id < req.after.id if desc else CaseRecord.id > req.after.id)
+        return stmt.order_by(CaseRecord.id.desc() if desc else CaseRecord.id.asc())
+    stmt = stmt.where(column.is_not(None))
+    if req.after is not None:
+        key = _key_value(req.sort, req.after.key)
+        pair = tuple_(column, CaseRecord.id)
+        stmt = stmt.where(pair < tuple_(key, req.after.id) if desc else pair > tuple_(key, req.after.id))
+    order = (column.desc(), CaseRecord.id.desc()) if desc else (column.asc(), CaseRecord.id.asc())
+    return stmt.order_by(*order)
+
+
+def ordered_ids(session: Session, req: LedgerPageRequest) -> list[tuple[int, str | None]]:
+    """The ids of one page in the requested order, each with its cursor key (keyset pagination, no OFFSET)."""
+    conds = filter_conditions(session, req.filter)
+    column = _SORT_COLUMNS[req.sort]
+    result: list[tuple[int, str | None]] = []
+    in_null_phase = column is not None and req.after is not None and req.after.key is None
+    if not in_null_phase:
+        stmt = _ordered_ids_select(req, conds, null_phase=False).limit(req.limit)
+        for ident, key in session.execute(stmt):
+            result.append((ident, key.isoformat() if isinstance(key, date) else str(key)))
+    if column is not None and len(result) < req.limit:
+        rest = req.limit - len(result)
+        after = req.after if in_null_phase else None
+        null_req = LedgerPageRequest(req.filter, req.sort, req.descending, req.limit, after)
+        stmt = _ordered_ids_select(null_req, conds, null_phase=True).limit(rest)
+        result.extend((ident, None) for ident, _ in session.execute(stmt))
+    return result
+
+
+def rows_by_ids(session: Session, ids: list[int]) -> list[LedgerRow]:
+    """Row snapshots for these ids, in the given order."""
+    if not ids:
+        return []
+    found = {r.id: _to_row(r) for r in session.execute(_row_select().where(CaseRecord.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def ledger_page(session: Session, req: LedgerPageRequest) -> LedgerPage:
+    keyed = ordered_ids(session, req)
+    rows = rows_by_ids(session, [i for i, _ in keyed])
+    next_cursor = None
+    if len(keyed) == req.limit:
+        last_id, last_key = keyed[-1]
+        next_cursor = Cursor(last_key if _SORT_COLUMNS[req.sort] is not None else None, last_id)
+        if _SORT_COLUMNS[req.sort] is None:
+            next_cursor = Cursor(str(last_id), last_id)
+    return LedgerPage(tuple(rows), next_cursor)
+
+
+def ledger_count(session: Session, flt: LedgerFilter) -> int:
+    conds = filter_conditions(session, flt)
+    if not conds:
+        return int(session.scalar(select(func.count()).select_from(CaseRecord)) or 0)
+    return int(session.scalar(select(func.count()).select_from(CaseRecord).where(and_(*conds))) or 0)

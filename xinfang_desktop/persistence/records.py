@@ -1,0 +1,303 @@
+"""Typed declarative records: the tables of the database (identifiers from the glossary)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UserRecord(Base):
+    """用户: the author of every change (logins and roles come later)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SettingRecord(Base):
+    """设置: office name, document prefixes, rule profile … as JSON values by key."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class RegionRecord(Base):
+    """行政区划 with its GB/T 2260 code (townships and villages extend it to 9 and 12 digits)."""
+
+    __tablename__ = "regions"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
+
+
+class UnitRecord(Base):
+    """事权单位 / 责任单位: an organisation that handles cases."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LeaderRecord(Base):
+    """领导: organ (党委, 政府, …), rank (正职/副职), level (市/县/乡镇), post and unit."""
+
+    __tablename__ = "leaders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    organ: Mapped[str] = mapped_column(String(16))
+    rank: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    post: Mapped[str] = mapped_column(String(128))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    phone: Mapped[str | None] = mapped_column(String(32))
+
+
+class CategoryRecord(Base):
+    """内容分类: a hierarchical content classification (codes like 03, 0301, 030102)."""
+
+    __tablename__ = "categories"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
+
+
+class PetitionerRecord(Base):
+    """信访人."""
+
+    __tablename__ = "petitioners"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    id_type: Mapped[str] = mapped_column(String(16))
+    id_number: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_petitioners_id_number", "id_number"),
+        Index("ix_petitioners_name_phone", "name", "phone"),
+    )
+
+
+class CaseRecord(Base):
+    """信访事项: one ledger row with its lifecycle state and flags.
+
+    `search_people`, `search_address` and `search_bigrams` are denormalised search text kept by the
+    repository (names, ID and phone numbers of all petitioners; CJK bigrams for 1–2 character queries).
+    """
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    received_on: Mapped[date] = mapped_column(Date)
+    registered_at: Mapped[datetime] = mapped_column(DateTime)
+    channel: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(16))
+    category_code: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
+    locality_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    summary: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    headcount: Mapped[int] = mapped_column(Integer)
+    is_collective: Mapped[bool] = mapped_column(Boolean)
+    is_repeat: Mapped[bool] = mapped_column(Boolean)
+    is_level_skipping: Mapped[bool] = mapped_column(Boolean)
+    is_first_submission: Mapped[bool] = mapped_column(Boolean)
+    is_backlog: Mapped[bool] = mapped_column(Boolean)
+    is_accusation: Mapped[bool] = mapped_column(Boolean)
+    batches: Mapped[int] = mapped_column(Integer)
+    person_visits: Mapped[int] = mapped_column(Integer)
+    last_received_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    registrar_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    search_people: Mapped[str] = mapped_column(Text)
+    search_address: Mapped[str] = mapped_column(Text)
+    search_bigrams: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 — SQLAlchemy reads it as a class attribute
+    __table_args__ = (
+        CheckConstraint("headcount >= 1", name="headcount_positive"),
+        # Ledger sort orders and filters: each (key, id) pair supports keyset pagination.
+        Index("ix_cases_received", "received_on", "id"),
+        Index("ix_cases_status_received", "status", "received_on", "id"),
+        Index("ix_cases_status_due", "status", "due_on"),
+        Index("ix_cases_locality_received", "locality_code", "received_on", "id"),
+        Index("ix_cases_unit_received", "responsible_unit_id", "received_on", "id"),
+        Index("ix_cases_category_received", "category_code", "received_on", "id"),
+        Index("ix_cases_channel_received", "channel", "received_on", "id"),
+        Index("ix_cases_due", "due_on", "id"),
+        Index("ix_cases_last_received", "last_received_on", "id"),
+        Index("ix_cases_year", "year", "id"),
+    )
+
+
+class CasePetitionerRecord(Base):
+    """Link of a case to its petitioners with their role (principal, representative, member)."""
+
+    __tablename__ = "case_petitioners"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    petitioner_id: Mapped[int] = mapped_column(ForeignKey("petitioners.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class AccusedUnitRecord(Base):
+    """被控告单位 of an accusation case (R-LC-07: never forwarded to or shown to them)."""
+
+    __tablename__ = "case_accused_units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+
+class SubmissionRecord(Base):
+    """信访件: one letter, visit, call or online filing about a case."""
+
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16))
+    received_on: Mapped[date] = mapped_column(Date)
+    level: Mapped[str] = mapped_column(String(16))
+    destination: Mapped[str | None] = mapped_column(String(16))
+    headcount: Mapped[int] = mapped_column(Integer)
+    is_abnormal: Mapped[bool] = mapped_column(Boolean)
+    is_level_skipping: Mapped[bool] = mapped_column(Boolean)
+    level_skipping_reason: Mapped[str | None] = mapped_column(Text)
+    registrar_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        CheckConstraint("headcount >= 1", name="headcount_positive"),
+        Index("ix_submissions_received", "received_on"),
+    )
+
+
+class CaseEventRecord(Base):
+    """Every action on a case: who, when, what, why, and the document it produced — never overwritten (R-LC-04)."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(32))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[str | None] = mapped_column(Text)
+    document: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+
+class AuditEntryRecord(Base):
+    """审计记录: who touched which record, when and from which workstation (append-only)."""
+
+    __tablename__ = "audit_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    workstation: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id"),)
+
+
+class AttachmentRecord(Base):
+    """附件: a file stored in the data directory under its SHA-256."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class NumberSequenceRecord(Base):
+    """Per-year counters for case and document numbers; a number is never reused."""
+
+    __tablename__ = "number_sequences"
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class HolidayYearRecord(Base):
+    """A year of the working-day calendar imported by the office (overrides the shipped table, R-TM-05)."""
+
+    __tablename__ = "holiday_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    holidays: Mapped[str] = mapped_column(Text)
+    makeup_workdays: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CaseDeadlineRecord(Base):
+    """A statutory clock running on a case (R-DL-*): its due date and whether it was met; recomputed on change."""
+
+    __tablename__ = "case_deadlines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    rule_id: Mapped[str] = mapped_column(String(16))
+    start_event: Mapped[str] = mapped_column(String(32))
+    start_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    provisional: Mapped[bool] = mapped_column(Boolean)
+    explanation: Mapped[str] = mapped_column(Text)
+    met_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        UniqueConstraint("case_id", "rule_id"),
+        Index("ix_case_deadlines_open_due", "met_on", "due_on"),
+    )

@@ -1,0 +1,95 @@
+"""The SQL unit of work: one write transaction with the repositories, the audit log and the acting user."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinfang_desktop.persistence.case_repository import SqlCaseRepository
+from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.records import AuditEntryRecord, UserRecord
+from xinfang_desktop.persistence.settings_store import SqlSettings
+
+
+def current_login() -> str:
+    try:
+        return getpass.getuser() or "user"
+    except Exception:  # no login name on some service accounts
+        return "user"
+
+
+def workstation_name() -> str:
+    return socket.gethostname() or "unknown"
+
+
+class SqlAuditLog:
+    def __init__(self, session: Session, user_id: int, workstation: str, now: datetime) -> None:
+        self.session = session
+        self.user_id = user_id
+        self.workstation = workstation
+        self.now = now
+
+    def record(self, action: str, entity: str, entity_id: str, detail: dict[str, object] | None = None) -> None:
+        self.session.add(
+            AuditEntryRecord(
+                at=self.now,
+                user_id=self.user_id,
+                workstation=self.workstation,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+            )
+        )
+
+
+def ensure_user(session: Session, login: str, now: datetime) -> int:
+    """The id of the user with this login, created on first use (logins and roles come later)."""
+    user_id = session.scalar(select(UserRecord.id).where(UserRecord.login == login))
+    if user_id is not None:
+        return int(user_id)
+    record = UserRecord(login=login, display_name=login, created_at=now)
+    session.add(record)
+    session.flush()
+    return record.id
+
+
+class SqlUnitOfWork:
+    """Rolled back unless `commit()` is called; services call it once at the end of a use case."""
+
+    def __init__(self, session: Session, *, user: str, workstation: str, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self.user_id = ensure_user(session, user, now)
+        self.cases = SqlCaseRepository(session, now)
+        self.settings = SqlSettings(session)
+        self.audit = SqlAuditLog(session, self.user_id, workstation, now)
+        self.committed = False
+
+    def commit(self) -> None:
+        self.session.commit()
+        self.committed = True
+
+
+@contextmanager
+def unit_of_work(
+    db: Database, *, user: str | None = None, workstation: str | None = None, now: datetime | None = None
+) -> Iterator[SqlUnitOfWork]:
+    session = db.new_session(write=True)
+    try:
+        yield SqlUnitOfWork(
+            session,
+            user=user or current_login(),
+            workstation=workstation or workstation_name(),
+            now=now or datetime.now().replace(microsecond=0),
+        )
+    finally:
+        session.rollback()
+        session.close()
