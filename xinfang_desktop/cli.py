@@ -111,7 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        return _emit_error(EXIT_FAILURE, f"{type(exc).__name__}: {exc}", as_json)
+        from xinfang_desktop.persistence.errors import describe_database_error
+
+        message = (
+            describe_database_error(exc) or f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        )
+        return _emit_error(EXIT_FAILURE, message, as_json)
     finally:
         ctx.close()
     _emit(result, as_json)

@@ -261,7 +261,10 @@ def test_parse_json_and_text_formats_agree() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"year": 2027, "holidays": ["2027-02-14"], "makeup_workdays": ["2027-02-14"]}, "2027-02-14既列为法定节假日又列为调休上班日"),
+        (
+            {"year": 2027, "holidays": ["2027-02-14"], "makeup_workdays": ["2027-02-14"]},
+            "2027-02-14既列为法定节假日又列为调休上班日",
+        ),
         ({"year": 2027, "holidays": ["2028-01-01"]}, "法定节假日2028-01-01不在2027年内"),
         ({"year": 2027, "holidays": ["2027-01-01"], "makeup_workdays": ["2027-02-15"]}, "调休上班日2027-02-15是星期一"),
         ({"year": 2027, "holidays": []}, "未列出任何法定节假日"),

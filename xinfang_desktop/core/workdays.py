@@ -317,6 +317,11 @@ class WorkdayCalendar:
 
     def add_workdays(self, d: date, n: int) -> date:
         """The n-th working day after d; the start day is not counted (R-TM-02). n = 0 gives d itself."""
+        base, end_ord, cum, nth = self._table
+        i = d.toordinal() - base
+        # Fast path: the table lies within MIN_DATE..MAX_DATE, so a date inside it needs no other check.
+        if 0 < n <= MAX_WORKDAYS and i >= 0 and i + n * 2 + 40 <= end_ord - base:
+            return date.fromordinal(nth[cum[i] + n])
         check_date(d)
         if n < 0:
             raise CalendarError(f"工作日数不能为负数：{n}", field="n")
@@ -324,10 +329,6 @@ class WorkdayCalendar:
             raise CalendarError(f"工作日数{n}过大（最多{MAX_WORKDAYS}）", field="n")
         if n == 0:
             return d
-        base, end_ord, cum, nth = self._table
-        i = d.toordinal() - base
-        if i >= 0 and i + n * 2 + 40 <= end_ord - base:  # fast path: surely inside the table
-            return date.fromordinal(nth[cum[i] + n])
         self._ensure(d, min(d + timedelta(days=n * 2 + 40), MAX_DATE))
         base, end_ord, cum, nth = self._table
         k = cum[d.toordinal() - base] + n
@@ -340,15 +341,16 @@ class WorkdayCalendar:
 
         workdays_between(d, add_workdays(d, n)) == n.
         """
-        check_date(a)
-        check_date(b)
         base, end_ord, cum, _ = self._table
         ia, ib = a.toordinal() - base, b.toordinal() - base
-        if not (0 <= ia <= end_ord - base and 0 <= ib <= end_ord - base):
-            self._ensure(min(a, b), max(a, b))
-            base, end_ord, cum, _ = self._table
-            ia, ib = a.toordinal() - base, b.toordinal() - base
-        return cum[ib] - cum[ia]
+        last = end_ord - base
+        if 0 <= ia <= last and 0 <= ib <= last:
+            return cum[ib] - cum[ia]
+        check_date(a)
+        check_date(b)
+        self._ensure(min(a, b), max(a, b))
+        base, end_ord, cum, _ = self._table
+        return cum[b.toordinal() - base] - cum[a.toordinal() - base]
 
     def next_workday(self, d: date) -> date:
         """d itself when it is a working day, else the first working day after it."""

@@ -18,7 +18,7 @@ def create_append_only_guards(conn: Connection) -> None:
         return
     conn.exec_driver_sql(
         """CREATE OR REPLACE FUNCTION xinfang_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$"""
+        BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$"""
     )
     for table in APPEND_ONLY_TABLES:
         conn.exec_driver_sql(

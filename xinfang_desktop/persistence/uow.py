@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from xinfang_desktop.persistence.case_repository import SqlCaseRepository
@@ -55,10 +55,15 @@ def ensure_user(session: Session, login: str, now: datetime) -> int:
     user_id = session.scalar(select(UserRecord.id).where(UserRecord.login == login))
     if user_id is not None:
         return int(user_id)
-    record = UserRecord(login=login, display_name=login, created_at=now)
-    session.add(record)
-    session.flush()
-    return record.id
+    # Two workstations may create the same user at once: the loser of the race just reads the row.
+    session.execute(
+        text(
+            "INSERT INTO users (login, display_name, created_at) VALUES (:login, :login, :now) "
+            "ON CONFLICT (login) DO NOTHING"
+        ),
+        {"login": login, "now": now},
+    )
+    return int(session.scalar(select(UserRecord.id).where(UserRecord.login == login)) or 0)
 
 
 class SqlUnitOfWork:

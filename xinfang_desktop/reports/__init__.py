@@ -1,0 +1,1 @@
+"""Statistics, rankings and exports for the higher-level bureaus — built in a later issue."""

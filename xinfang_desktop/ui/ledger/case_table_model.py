@@ -1,0 +1,320 @@
+"""The ledger table: a model over the ordered case ids, filled page by page (Anki's browser model).
+
+Only ids and the row snapshots of pages the view has asked for are held; every query runs on the database
+thread through the task runner. Pages come from keyset queries (`ledger_page` with a cursor), never OFFSET.
+Snapshots of pages far from the visible rows are dropped and fetched again by id when scrolled back to.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from xinfang_desktop.core.ledger import Cursor, LedgerFilter, LedgerPageRequest, LedgerRow, SortKey
+from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.ledger_queries import ledger_page, rows_by_ids
+from xinfang_desktop.ui.context import AppContext
+
+PAGE_SIZE = 200
+MAX_CACHED_PAGES = 25  # 5,000 row snapshots at most, whatever the size of the ledger
+DUE_SOON_DAYS = 3
+
+OVERDUE_COLOUR = QColor("#c62828")
+DUE_SOON_COLOUR = QColor("#e65100")
+LOADING = "…"
+
+CaseIdRole = Qt.ItemDataRole.UserRole + 1
+CaseNumberRole = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    NUMBER = 0
+    RECEIVED = 1
+    CHANNEL = 2
+    PETITIONER = 3
+    SUMMARY = 4
+    LOCALITY = 5
+    UNIT = 6
+    STATUS = 7
+    DUE = 8
+
+    @property
+    def title(self) -> str:
+        return _TITLES[self]
+
+
+_TITLES = {
+    Column.NUMBER: "编号",
+    Column.RECEIVED: "收到日期",
+    Column.CHANNEL: "形式",
+    Column.PETITIONER: "信访人",
+    Column.SUMMARY: "内容摘要",
+    Column.LOCALITY: "属地",
+    Column.UNIT: "责任单位",
+    Column.STATUS: "状态",
+    Column.DUE: "期限",
+}
+
+SORT_KEYS: dict[Column, SortKey] = {
+    Column.NUMBER: SortKey.NUMBER,
+    Column.RECEIVED: SortKey.RECEIVED,
+    Column.DUE: SortKey.DUE,
+}
+"""Columns the database can sort on (each has an index ending in the case id)."""
+
+
+def _page_job(request: LedgerPageRequest) -> Any:
+    def job(db: Database) -> Any:
+        with db.read_session() as session:
+            return ledger_page(session, request)
+
+    return job
+
+
+def _rows_job(ids: list[int]) -> Any:
+    def job(db: Database) -> list[LedgerRow]:
+        with db.read_session() as session:
+            return rows_by_ids(session, ids)
+
+    return job
+
+
+class CaseTableModel(QAbstractTableModel):
+    """Rows are cases in the order of the current query; `set_query` starts over, `fetchMore` appends a page."""
+
+    page_loaded = Signal(int)  # rows now known
+    load_failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._filter = LedgerFilter()
+        self._sort = SortKey.RECEIVED
+        self._descending = True
+        self._ids: list[int] = []
+        self._pages: OrderedDict[int, dict[int, LedgerRow]] = OrderedDict()  # page number → rows, LRU order
+        self._pending_pages: set[int] = set()
+        self._cursor: Cursor | None = None
+        self._exhausted = True
+        self._fetching = False
+        self._generation = 0
+        self._today = ctx.today()
+
+    # -- the query ---------------------------------------------------------------------------------------------
+
+    @property
+    def query(self) -> tuple[LedgerFilter, SortKey, bool]:
+        return self._filter, self._sort, self._descending
+
+    @property
+    def is_loading(self) -> bool:
+        return self._fetching
+
+    def set_query(self, flt: LedgerFilter, sort: SortKey | None = None, descending: bool | None = None) -> None:
+        """Forget every row and load the first page of the new query."""
+        self._filter = flt
+        if sort is not None:
+            self._sort = sort
+        if descending is not None:
+            self._descending = descending
+        self.reload()
+
+    def reload(self) -> None:
+        self._generation += 1
+        self._today = self._ctx.today()
+        self.beginResetModel()
+        self._ids = []
+        self._pages.clear()
+        self._pending_pages.clear()
+        self._cursor = None
+        self._exhausted = False
+        self._fetching = False
+        self.endResetModel()
+        self._fetch_next_page()
+
+    def _fetch_next_page(self) -> None:
+        if self._fetching or self._exhausted:
+            return
+        self._fetching = True
+        generation = self._generation
+        request = LedgerPageRequest(self._filter, self._sort, self._descending, PAGE_SIZE, self._cursor)
+        self._ctx.tasks.run_db(
+            _page_job(request),
+            lambda page: self._page_arrived(generation, page),
+            lambda exc: self._failed(generation, exc),
+        )
+
+    def _page_arrived(self, generation: int, page: Any) -> None:
+        if generation != self._generation:
+            return  # a newer query replaced this one while it ran
+        self._fetching = False
+        self._cursor = page.next_cursor
+        self._exhausted = page.next_cursor is None
+        rows: tuple[LedgerRow, ...] = page.rows
+        if rows:
+            first = len(self._ids)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._ids.extend(r.id for r in rows)
+            self._store_page(first // PAGE_SIZE, rows)
+            self.endInsertRows()
+        self.page_loaded.emit(len(self._ids))
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self._exhausted = True
+        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        self.load_failed.emit(str(message))
+
+    def _store_page(self, page_no: int, rows: tuple[LedgerRow, ...] | list[LedgerRow]) -> None:
+        self._pages[page_no] = {r.id: r for r in rows}
+        self._pages.move_to_end(page_no)
+        while len(self._pages) > MAX_CACHED_PAGES:
+            self._pages.popitem(last=False)
+
+    def _row(self, row: int) -> LedgerRow | None:
+        page_no = row // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            self._refetch_page(page_no)
+            return None
+        self._pages.move_to_end(page_no)
+        return page.get(self._ids[row])
+
+    def _refetch_page(self, page_no: int) -> None:
+        """Snapshots of an evicted page: fetched again by id (the ids and their order are kept)."""
+        if page_no in self._pending_pages:
+            return
+        self._pending_pages.add(page_no)
+        generation = self._generation
+        ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
+
+        def arrived(rows: list[LedgerRow]) -> None:
+            if generation != self._generation:
+                return
+            self._pending_pages.discard(page_no)
+            self._store_page(page_no, rows)
+            first = page_no * PAGE_SIZE
+            self.dataChanged.emit(self.index(first, 0), self.index(first + len(ids) - 1, len(Column) - 1))
+
+        self._ctx.tasks.run_db(_rows_job(ids), arrived, lambda exc: self._failed(generation, exc))
+
+    def case_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_snapshot(self, row: int) -> LedgerRow | None:
+        return self._row(row) if 0 <= row < len(self._ids) else None
+
+    @property
+    def cached_rows(self) -> int:
+        return sum(len(p) for p in self._pages.values())
+
+    # -- Qt model interface ------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and not self._fetching
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not parent.isValid():
+            self._fetch_next_page()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            column = Column(section)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return column.title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "点击按此列排序" if column in SORT_KEYS else None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids) or index.column() >= len(Column):
+            return None
+        if role == CaseIdRole:
+            return self._ids[index.row()]
+        row = self._row(index.row())
+        column = Column(index.column())
+        if row is None:
+            return LOADING if role == Qt.ItemDataRole.DisplayRole else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, column)
+        if role == CaseNumberRole:
+            return row.number
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column is Column.SUMMARY:
+                return row.summary
+            if column is Column.DUE:
+                return _due_tip(row, self._today)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and column is Column.DUE:
+            colour = _due_colour(row, self._today)
+            return QBrush(colour) if colour is not None else None
+        return None
+
+
+def _display(row: LedgerRow, column: Column) -> str:
+    match column:
+        case Column.NUMBER:
+            return row.number
+        case Column.RECEIVED:
+            return row.received_on.isoformat()
+        case Column.CHANNEL:
+            return row.channel.label
+        case Column.PETITIONER:
+            extra = f" 等{row.headcount}人" if row.headcount > 1 else ""
+            return row.petitioner + extra
+        case Column.SUMMARY:
+            return " ".join(row.summary.split())
+        case Column.LOCALITY:
+            return row.locality or ""
+        case Column.UNIT:
+            return row.unit or ""
+        case Column.STATUS:
+            return row.status.label
+        case Column.DUE:
+            return row.due_on.isoformat() if row.due_on else ""
+
+
+def _due_colour(row: LedgerRow, today: date) -> QColor | None:
+    if row.due_on is None or not row.status.is_open:
+        return None
+    days = (row.due_on - today).days
+    if days < 0:
+        return OVERDUE_COLOUR
+    if days <= DUE_SOON_DAYS:
+        return DUE_SOON_COLOUR
+    return None
+
+
+def _due_tip(row: LedgerRow, today: date) -> str | None:
+    if row.due_on is None:
+        return "无办理期限"
+    if not row.status.is_open:
+        return f"期限 {row.due_on.isoformat()}（已不在办理中）"
+    days = (row.due_on - today).days
+    if days < 0:
+        return f"已超期 {-days} 天"
+    if days == 0:
+        return "今天到期"
+    return f"还有 {days} 天到期（自然日；详见信访事项的期限说明）"

@@ -1,0 +1,164 @@
+"""Background work: one worker thread owns every database call; results come back on the GUI thread.
+
+Like Anki's task manager: a single-thread executor serialises database work (SQLite has one writer anyway),
+and a queued signal hands the outcome to the callbacks on the GUI thread. `SyncTaskRunner` runs everything
+at once on the calling thread, for tests that want determinism.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from xinfang_desktop.persistence.database import Database
+
+log = logging.getLogger(__name__)
+
+DbCall = Callable[[Database], Any]
+Success = Callable[[Any], None]
+Failure = Callable[[BaseException], None]
+
+
+class DatabaseNotOpen(RuntimeError):
+    """A task ran before the database was opened (or after opening it failed)."""
+
+
+class TaskRunner(Protocol):
+    """What panels need: run a function of the database off the GUI thread and get its result back on it."""
+
+    def run_db(self, fn: DbCall, on_done: Success | None = None, on_error: Failure | None = None) -> None: ...
+
+
+class _Outcome:
+    __slots__ = ("error", "on_done", "on_error", "value")
+
+    def __init__(self, value: Any, error: BaseException | None, on_done: Success | None, on_error: Failure | None):
+        self.value = value
+        self.error = error
+        self.on_done = on_done
+        self.on_error = on_error
+
+
+def _report_unhandled(error: BaseException) -> None:
+    """A task failed and nobody asked to hear about it: treat it as an uncaught error (crash log + message)."""
+    import sys
+
+    sys.excepthook(type(error), error, error.__traceback__)
+
+
+class ThreadedTaskRunner(QObject):
+    """The application's runner: one worker thread for the database, callbacks delivered on the GUI thread.
+
+    Tasks run in submission order, so a task submitted after `open()` always sees the opened database.
+    """
+
+    _finished = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xinfang-db")
+        self._db: Database | None = None
+        self._closed = False
+        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def database(self) -> Database | None:
+        """The opened database (set on the worker thread; read it only from callbacks of later tasks)."""
+        return self._db
+
+    def open(self, opener: Callable[[], Database], on_done: Success | None = None, on_error: Failure | None = None):
+        """Open the database on the worker; every later task receives it."""
+
+        def job(_: Any) -> Database:
+            self._db = opener()
+            return self._db
+
+        self._submit(job, on_done, on_error, needs_db=False)
+
+    def attach(self, db: Database) -> None:
+        """Use an already opened database (tests, or a caller that opened it itself)."""
+        self._db = db
+
+    def run_db(self, fn: DbCall, on_done: Success | None = None, on_error: Failure | None = None) -> None:
+        """Run `fn(db)` on the database thread; `on_done(result)` or `on_error(exc)` run later on the GUI thread."""
+        self._submit(fn, on_done, on_error, needs_db=True)
+
+    def _submit(self, fn: Callable[[Any], Any], on_done: Success | None, on_error: Failure | None, needs_db: bool):
+        if self._closed:
+            log.debug("task submitted after shutdown ignored")
+            return
+
+        def call() -> Any:
+            db = self._db
+            if needs_db and db is None:
+                raise DatabaseNotOpen("数据库尚未打开")
+            return fn(db)
+
+        future = self._executor.submit(call)
+        future.add_done_callback(lambda f: self._on_future_done(f, on_done, on_error))
+
+    def _on_future_done(self, future: Future[Any], on_done: Success | None, on_error: Failure | None) -> None:
+        error = future.exception()
+        value = None if error is not None else future.result()
+        try:
+            self._finished.emit(_Outcome(value, error, on_done, on_error))
+        except RuntimeError:  # the QObject is gone (application shutting down)
+            pass
+
+    def _deliver(self, outcome: _Outcome) -> None:
+        if self._closed:
+            return
+        _call_back(outcome.value, outcome.error, outcome.on_done, outcome.on_error)
+
+    def shutdown(self) -> None:
+        """Stop accepting work, finish what is running, close the database on its own thread."""
+        if self._closed:
+            return
+        self._closed = True
+
+        def close() -> None:
+            if self._db is not None:
+                self._db.dispose()
+
+        self._executor.submit(close)
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _call_back(value: Any, error: BaseException | None, on_done: Success | None, on_error: Failure | None) -> None:
+    if error is None:
+        if on_done is not None:
+            on_done(value)
+    elif on_error is not None:
+        on_error(error)
+    else:
+        _report_unhandled(error)
+
+
+class SyncTaskRunner:
+    """Runs each task at once on the calling thread (tests; the Picard `FakeThreadPool` idea)."""
+
+    def __init__(self, db: Database | None = None) -> None:
+        self.database = db
+        self.calls = 0
+
+    def attach(self, db: Database) -> None:
+        self.database = db
+
+    def run_db(self, fn: DbCall, on_done: Success | None = None, on_error: Failure | None = None) -> None:
+        self.calls += 1
+        if self.database is None:
+            _call_back(None, DatabaseNotOpen("数据库尚未打开"), on_done, on_error)
+            return
+        try:
+            value = fn(self.database)
+        except Exception as exc:
+            _call_back(None, exc, on_done, on_error)
+            return
+        _call_back(value, None, on_done, on_error)
+
+    def shutdown(self) -> None:
+        pass
