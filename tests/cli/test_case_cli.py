@@ -148,3 +148,22 @@ def test_no_traceback_without_debug(tmp_path: Path) -> None:
     assert plain.returncode == 1 and "Traceback" not in plain.stderr and "错误" in plain.stderr
     debug = subprocess.run([*cmd, "--debug"], capture_output=True, text=True, check=False)
     assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def test_import_is_all_or_nothing(tmp_path: Path, dbfile: str, capsys: pytest.CaptureFixture[str]) -> None:
+    good = [sample_case(received_on=f"2026-11-{d:02d}") for d in range(1, 11)]
+    lines = tmp_path / "cases.jsonl"
+    lines.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in good), encoding="utf-8")
+    code, out, _ = run(capsys, "case", "import", str(lines), "--json", "--db", dbfile)
+    assert code == 0 and out["imported"] == 10
+    assert out["numbers"] == [f"XF2026-{i:06d}" for i in range(1, 11)]
+    code, listed, _ = run(capsys, "case", "list", "--search", "张伟", "--json", "--db", dbfile)
+    assert listed["total"] == 10  # imported cases are searchable at once
+
+    db = open_database(dbfile)
+    before = content_hash(db)
+    bad = [*good, sample_case(summary="")]
+    code, out, _ = run(capsys, "case", "import", write(tmp_path, bad, "bad.json"), "--json", "--db", dbfile)
+    assert code == 2 and out["errors"][0]["field"] == "[10].summary"
+    assert content_hash(db) == before
+    db.dispose()

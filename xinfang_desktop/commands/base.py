@@ -83,17 +83,40 @@ def parse_date_arg(text: str, field_label: str = "日期") -> date:
         raise UsageError(f"{field_label}格式错误：“{text}”，应为 YYYY-MM-DD", field=field_label) from None
 
 
-def read_json_input(source: str) -> Any:
-    """Read a JSON document from a file path or '-' (standard input); UsageError when it is not JSON."""
+def _read_text(source: str) -> str:
     try:
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         raise UsageError(f"无法读取输入文件 {source}：{exc.strerror or exc}") from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError("输入不是 UTF-8 编码的文本") from None
+
+
+def read_json_lines(source: str) -> list[Any]:
+    """A JSON array, or JSON Lines (one object per line); errors name the line."""
+    text = _read_text(source)
+    if text.lstrip().startswith("["):
+        data = _loads(text)
+        return list(data)
+    items = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise UsageError(f"JSON 格式错误：第 {lineno} 行第 {exc.colno} 列，{exc.msg}") from None
+    return items
+
+
+def _loads(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
+
+
+def read_json_input(source: str) -> Any:
+    """Read one JSON document from a file path or '-' (standard input); UsageError when it is not JSON."""
+    return _loads(_read_text(source))

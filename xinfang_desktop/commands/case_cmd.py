@@ -42,6 +42,19 @@ def _submit(ctx: Context) -> Result:
     return Result(outcome.to_json(), text)
 
 
+def _import(ctx: Context) -> Result:
+    from xinfang_desktop.commands.base import read_json_lines
+    from xinfang_desktop.persistence.case_intake import import_cases
+
+    items = read_json_lines(ctx.args.input)
+    if not items:
+        raise UsageError("输入中没有任何信访事项")
+    registered, warnings = import_cases(ctx.database(), items, today=_today(ctx))
+    data = {"imported": len(registered), "numbers": [r.number for r in registered], "warnings": warnings}
+    first, last = registered[0].number, registered[-1].number
+    return Result(data, f"已导入 {len(registered)} 件信访事项（{first} … {last}）")
+
+
 def _duplicates(ctx: Context) -> Result:
     from xinfang_desktop.persistence.case_intake import duplicate_suggestions
 
@@ -75,7 +88,7 @@ def _detail_text(d: dict[str, Any]) -> str:
     for dl in d["deadlines"]:
         state = f"（{dl['state_label']}）" if dl.get("state_label") else ""
         lines.append(f"期限 {dl['rule']}：{dl['due']}{state} — {dl['explanation']}")
-    lines += [f"{e['date']} {e['action']} {e['reason'] or ''}（{e['actor']}）" for e in d["events"]]
+    lines += [f"{e['date']} {e['action_label']} {e['reason'] or ''}（{e['actor']}）" for e in d["events"]]
     return "\n".join(lines)
 
 
@@ -119,6 +132,11 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("input", metavar="FILE|-", help="JSON 文件，或 - 表示标准输入（字段见 README）")
     p.add_argument("--today", metavar="DATE", help="以此日期为今天（默认系统日期）")
     p.set_defaults(handler=_add)
+
+    p = cs.add_parser("import", parents=[common], help="批量导入：JSON 数组或每行一个 JSON 对象（全部有效才写入）")
+    p.add_argument("input", metavar="FILE|-")
+    p.add_argument("--today", metavar="DATE", help="以此日期为今天（默认系统日期）")
+    p.set_defaults(handler=_import)
 
     p = cs.add_parser("submit", parents=[common], help="登记已有事项的再次来信、来访、来电")
     p.add_argument("number", metavar="NUMBER")

@@ -82,6 +82,7 @@ class NewCase:
     responsible_unit_id: int | None
     deadlines: tuple[DeadlineData, ...]
     registered_at: datetime
+    event: EventData | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from xinfang_desktop.core.cases import CaseHeader, EventData, NewCase, SubmissionData
@@ -14,8 +15,16 @@ class CaseRepository(Protocol):
         """The next value of a per-year counter; never returns a value twice, even across workstations."""
         ...
 
+    def reserve_numbers(self, kind: str, year: int, count: int) -> int:
+        """Reserve `count` consecutive counter values at once; returns the first."""
+        ...
+
     def add(self, case: NewCase, registrar: int) -> int:
-        """Store a new case with its petitioners, first submission and deadlines; returns its id."""
+        """Store a new case with its petitioners, first submission, deadlines and first event; returns its id."""
+        ...
+
+    def add_many(self, cases: Sequence[NewCase], registrar: int) -> list[int]:
+        """Store many new cases in one go (imports); ids in the order given."""
         ...
 
     def header(self, number: str) -> CaseHeader | None: ...
@@ -54,9 +63,16 @@ class Settings(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: nothing is stored unless `commit()` is called."""
 
-    cases: CaseRepository
-    audit: AuditLog
-    settings: Settings
-    user_id: int
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def user_id(self) -> int: ...
 
     def commit(self) -> None: ...

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinfang_desktop.core.actions import action_label
 from xinfang_desktop.core.codes import (
     CaseStatus,
     Channel,
@@ -57,6 +58,7 @@ def case_events(session: Session, case_id: int) -> list[dict[str, Any]]:
         {
             "seq": e.seq,
             "action": e.action,
+            "action_label": action_label(e.action),
             "date": e.occurred_on.isoformat(),
             "recorded_at": e.recorded_at.isoformat(timespec="seconds"),
             "actor": actor,

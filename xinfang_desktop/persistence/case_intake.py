@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from xinfang_desktop.core.cases import DeadlineData
+from xinfang_desktop.core.cases import DeadlineData, IntakeRequest
 from xinfang_desktop.core.deadlines import compute_deadline
+from xinfang_desktop.core.errors import FieldProblem, ValidationError
 from xinfang_desktop.core.intake_input import parse_intake, parse_submission
 from xinfang_desktop.core.intake_rules import DuplicateCandidate
-from xinfang_desktop.core.services.intake import Clocks, Registered, Submitted, register_case, register_submission
+from xinfang_desktop.core.services.intake import (
+    Clocks,
+    Registered,
+    Submitted,
+    register_case,
+    register_cases,
+    register_submission,
+)
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.region_codes import known_region_codes
@@ -72,3 +81,27 @@ def duplicate_suggestions(db: Database, data: object, *, today: date) -> list[Du
     with unit_of_work(db) as uow:
         p = request.petitioner
         return uow.cases.find_duplicates(p.id_number, p.name, p.phone, request.summary)
+
+
+def import_cases(
+    db: Database, items: Sequence[object], *, today: date, user: str | None = None
+) -> tuple[list[Registered], list[str]]:
+    """Register many intake objects in one transaction: every item is checked first; one bad item writes nothing."""
+    regions = known_region_codes()
+    requests: list[IntakeRequest] = []
+    problems: list[FieldProblem] = []
+    warnings: list[str] = []
+    for i, item in enumerate(items):
+        try:
+            request, item_warnings = parse_intake(item, today=today, known_region_codes=regions)
+        except ValidationError as exc:
+            problems += [FieldProblem(f"[{i}].{p.field}", f"第{i + 1}条 {p.label}", p.reason) for p in exc.errors]
+            continue
+        requests.append(request)
+        warnings += [f"第{i + 1}条 {w}" for w in item_warnings]
+    if problems:
+        raise ValidationError(problems)
+    clocks = clocks_for(db)
+    with unit_of_work(db, user=user) as uow:
+        registered = register_cases(uow, requests, today=today, now=uow.now, clocks=clocks)
+    return registered, warnings

@@ -92,12 +92,66 @@ class DemoSetup:
     now: datetime
 
 
+TABLE_KEYS = ("petitioners", "cases", "case_petitioners", "accused_units", "submissions", "events", "deadlines")
+
+
 @dataclass
 class BatchRows:
+    """One batch: rows per table as tuples in `columns` order (values in SQLite storage form if asked)."""
+
     first_case_id: int
     last_case_id: int
     rows: dict[str, list[dict[str, Any]]]
     sequences: dict[int, int] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    tuples: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+
+    def pack(self, sqlite_storage: bool) -> BatchRows:
+        """Turn the row dicts into tuples (smaller to pass between processes), converting values for SQLite.
+
+        SQLite storage form is what SQLAlchemy's types store there: ISO dates, `YYYY-MM-DD HH:MM:SS.ffffff`
+        datetimes and 0/1 booleans, so the writer can use the driver's executemany directly.
+        """
+        for key, rows in self.rows.items():
+            if not rows:
+                self.columns[key], self.tuples[key] = (), []
+                continue
+            cols = tuple(rows[0])
+            self.columns[key] = cols
+            if not sqlite_storage:
+                self.tuples[key] = [tuple(r.values()) for r in rows]
+                continue
+            fix = [i for i, c in enumerate(cols) if c in _CONVERTED]
+            out = []
+            for r in rows:
+                values = list(r.values())
+                for i in fix:
+                    v = values[i]
+                    if v is not None:
+                        values[i] = _to_storage(v)
+                out.append(tuple(values))
+            self.tuples[key] = out
+        self.rows = {}
+        return self
+
+
+_CONVERTED = frozenset(
+    {
+        "received_on", "registered_at", "is_collective", "is_repeat", "is_level_skipping", "is_first_submission",
+        "is_backlog", "is_accusation", "last_received_on", "due_on", "created_at", "is_abnormal", "recorded_at",
+        "occurred_on", "start_on", "provisional", "met_on",
+    }
+)
+
+
+def _to_storage(v: Any) -> Any:
+    if v is True or v is False:
+        return int(v)
+    if isinstance(v, datetime):
+        return v.isoformat(" ", "microseconds")
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
 
 
 def plan_days(cases: int, today: date, seed: int) -> list[tuple[date, int]]:
@@ -199,10 +253,9 @@ class _Generator:
             yield batch
 
     def _new_batch(self) -> BatchRows:
-        keys = ("petitioners", "cases", "case_petitioners", "accused_units", "submissions", "events", "deadlines")
-        return BatchRows(self.case_id, self.case_id - 1, {k: [] for k in keys})
+        return BatchRows(self.case_id, self.case_id - 1, {k: [] for k in TABLE_KEYS})
 
-    def _case(self, received: date, batch: BatchRows) -> None:  # noqa: PLR0915 — one flat recipe reads best
+    def _case(self, received: date, batch: BatchRows) -> None:
         rng, s, rows = self.rng, self.s, batch.rows
         age = (self.today - received).days
         topic = demo_text.pick_topic(rng)
@@ -387,7 +440,20 @@ class _Generator:
 
 
 def generate_batches(
-    setup: DemoSetup, plan: list[tuple[date, int]], seed: int, today: date, batch_size: int
+    setup: DemoSetup, cases: int, seed: int, today: date, batch_size: int, sqlite_storage: bool
 ) -> Iterator[BatchRows]:
-    """The demo's rows in batches of about `batch_size` cases, ids increasing with the received date."""
-    return _Generator(setup, seed, today).run(plan, batch_size)
+    """The demo's rows in packed batches of about `batch_size` cases, ids increasing with the received date."""
+    for batch in _Generator(setup, seed, today).run(plan_days(cases, today, seed), batch_size):
+        yield batch.pack(sqlite_storage)
+
+
+def produce_batches(
+    setup: DemoSetup, cases: int, seed: int, today: date, batch_size: int, sqlite_storage: bool, out: Any
+) -> None:
+    """Entry point of the generator process: puts packed batches on `out`, then None (or the exception)."""
+    try:
+        for batch in generate_batches(setup, cases, seed, today, batch_size, sqlite_storage):
+            out.put(batch)
+        out.put(None)
+    except BaseException as exc:
+        out.put(RuntimeError(f"{type(exc).__name__}: {exc}"))

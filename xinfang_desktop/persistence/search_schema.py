@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 TRIGRAM_TABLE = "case_search"
 BIGRAM_TABLE = "case_search_bigram"
@@ -79,3 +79,39 @@ def drop_search_objects(conn: Connection) -> None:
     statements = _SQLITE_DROP if conn.dialect.name == "sqlite" else _PG_DROP
     for stmt in statements:
         conn.exec_driver_sql(stmt)
+
+
+def suspend_search_triggers(conn: Connection) -> None:
+    """Inside a write transaction: the per-row search triggers stand aside until `resume_search_triggers`.
+
+    Bulk loads then call `sync_search_range` once per batch: set-based FTS maintenance is ~3x faster than
+    per-row triggers (performance.md §2). No-op on PostgreSQL, whose GIN indexes maintain themselves.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"INSERT OR IGNORE INTO {BULK_FLAG_TABLE} (flag) VALUES (1)")
+
+
+def sync_search_range(conn: Connection, first_id: int, last_id: int) -> None:
+    """Index the cases with ids in [first_id, last_id] (inserted while the triggers were suspended)."""
+    if conn.dialect.name != "sqlite":
+        return
+    bounds = {"lo": first_id, "hi": last_id}
+    conn.execute(
+        text(
+            f"INSERT INTO {TRIGRAM_TABLE} (rowid, search_people, search_address, summary) "
+            "SELECT id, search_people, search_address, summary FROM cases WHERE id BETWEEN :lo AND :hi"
+        ),
+        bounds,
+    )
+    conn.execute(
+        text(
+            f"INSERT INTO {BIGRAM_TABLE} (rowid, search_bigrams) "
+            "SELECT id, search_bigrams FROM cases WHERE id BETWEEN :lo AND :hi"
+        ),
+        bounds,
+    )
+
+
+def resume_search_triggers(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"DELETE FROM {BULK_FLAG_TABLE}")

@@ -20,14 +20,23 @@ DEFAULTS: dict[str, object] = {
 
 
 class SqlSettings:
+    """Settings read once per session (a unit of work sees one consistent snapshot) and written through."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._snapshot: dict[str, object] | None = None
+
+    def _stored(self) -> dict[str, object]:
+        if self._snapshot is None:
+            rows = self.session.execute(select(SettingRecord.key, SettingRecord.value)).all()
+            self._snapshot = {key: json.loads(raw) for key, raw in rows}
+        return self._snapshot
 
     def get(self, key: str, default: object = None) -> object:
-        raw = self.session.scalar(select(SettingRecord.value).where(SettingRecord.key == key))
-        if raw is None:
+        stored = self._stored()
+        if key not in stored:
             return DEFAULTS.get(key, default) if default is None else default
-        return json.loads(raw)
+        return stored[key]
 
     def set(self, key: str, value: object) -> None:
         record = self.session.get(SettingRecord, key)
@@ -37,6 +46,7 @@ class SqlSettings:
         else:
             record.value = text
         self.session.flush()
+        self._stored()[key] = value
 
     def all(self) -> dict[str, object]:
         values = dict(DEFAULTS)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from xinfang_desktop.persistence.case_repository import SqlCaseRepository
@@ -30,24 +30,32 @@ def workstation_name() -> str:
 
 
 class SqlAuditLog:
+    """Audit entries of one unit of work, written together just before it commits."""
+
     def __init__(self, session: Session, user_id: int, workstation: str, now: datetime) -> None:
         self.session = session
         self.user_id = user_id
         self.workstation = workstation
         self.now = now
+        self._pending: list[dict[str, object]] = []
 
     def record(self, action: str, entity: str, entity_id: str, detail: dict[str, object] | None = None) -> None:
-        self.session.add(
-            AuditEntryRecord(
-                at=self.now,
-                user_id=self.user_id,
-                workstation=self.workstation,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
-            )
+        self._pending.append(
+            {
+                "at": self.now,
+                "user_id": self.user_id,
+                "workstation": self.workstation,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "detail": json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+            }
         )
+
+    def flush(self) -> None:
+        if self._pending:
+            self.session.execute(insert(AuditEntryRecord), self._pending)
+            self._pending = []
 
 
 def ensure_user(session: Session, login: str, now: datetime) -> int:
@@ -79,6 +87,7 @@ class SqlUnitOfWork:
         self.committed = False
 
     def commit(self) -> None:
+        self.audit.flush()
         self.session.commit()
         self.committed = True
 

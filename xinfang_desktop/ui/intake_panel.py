@@ -6,7 +6,6 @@ Saving goes through `persistence.case_intake.add_case` on the database thread; t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -75,6 +74,7 @@ class IntakePanel(QWidget):
         self._saving = False
         self._progress = DelayedProgress(self, "正在登记…")
         self.last_outcome: IntakeOutcome | None = None
+        self._pending: dict[str, Any] | None = None
         self.fields: dict[str, FieldRow] = {}
         self._build()
         self._wire()
@@ -160,6 +160,7 @@ class IntakePanel(QWidget):
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setPlaceholderText("信访人反映的问题和诉求")
         self.summary_edit.setMinimumHeight(120)
+        self.summary_edit.setMaximumHeight(260)
         self.summary_edit.setTabChangesFocus(True)
 
         matter = QGroupBox("信访事项")
@@ -506,7 +507,7 @@ class IntakePanel(QWidget):
         self.duplicates_shown.emit(len(found))
 
     def _hide_duplicates(self) -> None:
-        self._pending: dict[str, Any] | None = None
+        self._pending = None
         self.duplicates_box.hide()
 
     def _confirm_new(self) -> None:
@@ -580,9 +581,3 @@ class IntakePanel(QWidget):
             return "abnormal"
         return None
 
-
-def _noop(*_args: Any) -> None:
-    pass
-
-
-_Unused: Callable[..., None] = _noop

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from xinfang_desktop.core.actions import CaseAction
 from xinfang_desktop.core.case_numbers import DEFAULT_FORMAT, DEFAULT_PREFIX, format_case_number
 from xinfang_desktop.core.cases import DeadlineData, EventData, IntakeRequest, NewCase, SubmissionData
 from xinfang_desktop.core.codes import CaseStatus, Purpose
@@ -108,8 +109,10 @@ def _derive_level_skipping(repo: CaseRepository, locality: str | None, sub: Subm
     return replace(sub, level_skipping=verdict.skipped, level_skipping_reason=verdict.reason)
 
 
-def register_case(uow: UnitOfWork, request: IntakeRequest, *, today: date, now: datetime, clocks: Clocks) -> Registered:
-    """Open a new case in 受理申请审查中 with its R-DL-01 clock; writes the event and the audit entry."""
+def _new_case(
+    uow: UnitOfWork, request: IntakeRequest, *, today: date, now: datetime, clocks: Clocks, number: str
+) -> NewCase:
+    """Decide everything about a new case: references, level-skipping, flags, its clock and its 登记 event."""
     if request.submission.received_on > today:
         raise ValidationError([FieldProblem("received_on", "收到日期", "不能晚于今天")])
     repo = uow.cases
@@ -117,49 +120,85 @@ def register_case(uow: UnitOfWork, request: IntakeRequest, *, today: date, now: 
     submission = _derive_level_skipping(repo, request.locality_code, request.submission)
     request = replace(request, submission=submission)
     threshold = _setting_int(uow, "collective_threshold", DEFAULT_COLLECTIVE_THRESHOLD)
-    year = submission.received_on.year
-    seq = repo.next_number("case", year)
-    number = format_case_number(
-        seq,
-        year,
-        _setting_str(uow, "case_number_prefix", DEFAULT_PREFIX),
-        _setting_str(uow, "case_number_format", DEFAULT_FORMAT),
+    event = EventData(
+        action=CaseAction.REGISTER.value,
+        occurred_on=submission.received_on,
+        to_status=CaseStatus.UNDER_REVIEW,
+        reason=f"{submission.channel.label}登记",
+        details={
+            "channel": submission.channel.label,
+            "headcount": submission.headcount,
+            "level": submission.level.label,
+            "level_skipping_reason": submission.level_skipping_reason,
+        },
     )
-    deadline = clocks(INTAKE_CLOCK, submission.received_on)
-    new_case = NewCase(
+    return NewCase(
         number=number,
-        year=year,
+        year=submission.received_on.year,
         status=CaseStatus.UNDER_REVIEW,
         request=request,
         is_collective=is_collective(submission.headcount, threshold),
         is_accusation=request.purpose is Purpose.ACCUSATION or bool(request.accused_units),
         responsible_unit_id=unit_id,
-        deadlines=(deadline,),
+        deadlines=(clocks(INTAKE_CLOCK, submission.received_on),),
         registered_at=now,
+        event=event,
     )
-    duplicates = repo.find_duplicates(
-        request.petitioner.id_number, request.petitioner.name, request.petitioner.phone, request.summary
-    )
-    case_id = repo.add(new_case, uow.user_id)
-    repo.add_event(
-        case_id,
-        EventData(
-            action="register",
-            occurred_on=submission.received_on,
-            to_status=CaseStatus.UNDER_REVIEW,
-            reason=f"{submission.channel.label}登记",
-            details={
-                "channel": submission.channel.label,
-                "headcount": submission.headcount,
-                "level": submission.level.label,
-                "level_skipping_reason": submission.level_skipping_reason,
-            },
-        ),
-        uow.user_id,
-    )
-    uow.audit.record("create", "case", number, {"channel": submission.channel.value})
+
+
+def _number_formatter(uow: UnitOfWork) -> Callable[[int, int], str]:
+    prefix = _setting_str(uow, "case_number_prefix", DEFAULT_PREFIX)
+    fmt = _setting_str(uow, "case_number_format", DEFAULT_FORMAT)
+    return lambda seq, year: format_case_number(seq, year, prefix, fmt)
+
+
+def register_case(uow: UnitOfWork, request: IntakeRequest, *, today: date, now: datetime, clocks: Clocks) -> Registered:
+    """Open a new case in 受理申请审查中 with its R-DL-01 clock; writes the event and the audit entry."""
+    year = request.submission.received_on.year
+    fmt = _number_formatter(uow)
+    # Decide (and validate) before taking a number, so a refused intake leaves no gap in the sequence.
+    draft = _new_case(uow, request, today=today, now=now, clocks=clocks, number="")
+    new_case = replace(draft, number=fmt(uow.cases.next_number("case", year), year))
+    number = new_case.number
+    p = request.petitioner
+    duplicates = uow.cases.find_duplicates(p.id_number, p.name, p.phone, request.summary)
+    case_id = uow.cases.add(new_case, uow.user_id)
+    uow.audit.record("create", "case", number, {"channel": request.submission.channel.value})
     uow.commit()
+    deadline = new_case.deadlines[0]
     return Registered(case_id, number, CaseStatus.UNDER_REVIEW, deadline.due_on, tuple(rank_duplicates(duplicates)))
+
+
+def register_cases(
+    uow: UnitOfWork, requests: Sequence[IntakeRequest], *, today: date, now: datetime, clocks: Clocks
+) -> list[Registered]:
+    """Register many cases in one transaction (imports): all or nothing; no duplicate suggestions."""
+    problems: list[FieldProblem] = []
+    drafts: list[NewCase] = []
+    for i, request in enumerate(requests):
+        try:
+            drafts.append(_new_case(uow, request, today=today, now=now, clocks=clocks, number=""))
+        except ValidationError as exc:
+            problems += [FieldProblem(f"[{i}].{p.field}", f"第{i + 1}条 {p.label}", p.reason) for p in exc.errors]
+    if problems:
+        raise ValidationError(problems)
+    fmt = _number_formatter(uow)
+    by_year: dict[int, list[int]] = {}
+    for i, draft in enumerate(drafts):
+        by_year.setdefault(draft.year, []).append(i)
+    numbered = list(drafts)
+    for year, indexes in sorted(by_year.items()):
+        first = uow.cases.reserve_numbers("case", year, len(indexes))
+        for offset, i in enumerate(indexes):
+            numbered[i] = replace(drafts[i], number=fmt(first + offset, year))
+    ids = uow.cases.add_many(numbered, uow.user_id)
+    for case in numbered:
+        uow.audit.record("create", "case", case.number, {"channel": case.request.submission.channel.value})
+    uow.commit()
+    return [
+        Registered(case_id, c.number, c.status, c.deadlines[0].due_on if c.deadlines else None, ())
+        for case_id, c in zip(ids, numbered, strict=True)
+    ]
 
 
 def register_submission(uow: UnitOfWork, number: str, submission: SubmissionData, *, today: date) -> Submitted:
@@ -181,7 +220,7 @@ def register_submission(uow: UnitOfWork, number: str, submission: SubmissionData
     repo.add_event(
         header.id,
         EventData(
-            action="submit",
+            action=CaseAction.SUBMIT.value,
             occurred_on=submission.received_on,
             reason=f"重复{submission.channel.label}",
             details={

@@ -112,7 +112,6 @@ class LedgerPanel(QWidget):
         self.table.doubleClicked.connect(self._open_index)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self._open_current)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
-        self.model.page_loaded.connect(self._update_status)
         self.model.load_failed.connect(self._show_error)
 
         bar = QHBoxLayout()
@@ -146,21 +145,25 @@ class LedgerPanel(QWidget):
         channel = self.channel_combo.currentData()
         return LedgerFilter(search=text or None, statuses=tuple(statuses), channel=channel)
 
-    def show_open_cases_by_due(self) -> None:
-        """The queue the workbench opens: open cases, nearest deadline first."""
-        self._set_sort_indicator(Column.DUE, Qt.SortOrder.AscendingOrder)
-        self.search_box.blockSignals(True)
-        self.search_box.clear()
-        self.search_box.blockSignals(False)
-        self.channel_combo.blockSignals(True)
-        self.channel_combo.setCurrentIndex(0)
-        self.channel_combo.blockSignals(False)
-        self.status_combo.blockSignals(True)
-        self.status_combo.setCurrentIndex(1)
-        self.status_combo.blockSignals(False)
+    def show_queue(self, statuses: tuple[CaseStatus, ...], sort: SortKey, descending: bool) -> None:
+        """Show a work queue: the search cleared, these statuses, this order (what the workbench opens)."""
+        column = next(c for c, k in SORT_KEYS.items() if k is sort)
+        self._set_sort_indicator(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        wanted = set(statuses)
+        index = next((i for i in range(self.status_combo.count()) if set(self.status_combo.itemData(i)) == wanted), 0)
+        for widget, action in (
+            (self.search_box, self.search_box.clear),
+            (self.channel_combo, lambda: self.channel_combo.setCurrentIndex(0)),
+            (self.status_combo, lambda: self.status_combo.setCurrentIndex(index)),
+        ):
+            widget.blockSignals(True)
+            action()
+            widget.blockSignals(False)
         self._started = True
-        self.model.set_query(self.current_filter(), SortKey.DUE, False)
-        self._request_count(self.current_filter())
+        flt = self.current_filter()
+        self.count_label.setText("正在查询…")
+        self.model.set_query(flt, sort, descending)
+        self._request_count(flt)
 
     def _apply_filters(self) -> None:
         self._debounce.stop()
@@ -180,9 +183,6 @@ class LedgerPanel(QWidget):
                 self.count_changed.emit(count)
 
         self._ctx.tasks.run_db(_count_job(flt), done, lambda exc: self._show_error(str(exc)))
-
-    def _update_status(self, _rows: int) -> None:
-        pass
 
     def _show_error(self, message: str) -> None:
         self.count_label.setText("查询出错")

@@ -1,0 +1,76 @@
+"""The main window: every section reachable, unbuilt ones say so, the status bar, workbench → ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from xinfang_desktop.core.ledger import SortKey
+from xinfang_desktop.ui.main_window import SECTIONS, MainWindow
+from xinfang_desktop.ui.placeholder_panel import NOT_BUILT, PlaceholderPanel
+
+
+@pytest.fixture
+def window(qtbot: Any, ctx: Any) -> MainWindow:
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    return win
+
+
+def test_sections_in_order(window: MainWindow):
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == ["工作台", "信访台账", "来信来访登记", "领导包案", "预警与积案", "文书", "统计", "设置"]
+
+
+def test_every_section_opens_and_unbuilt_ones_say_so(window: MainWindow):
+    for section in SECTIONS:
+        window.show_section(section.key)
+        assert window.current_section == section.key
+        panel = window.stack.currentWidget()
+        if isinstance(panel, PlaceholderPanel):
+            assert NOT_BUILT in panel.status_label.text()
+    assert window.ledger.model.rowCount() == 200
+
+
+def test_status_bar(window: MainWindow, ledger_db: Any):
+    assert window.status.database_label.toolTip() == ledger_db.display_name
+    assert window.status.user_label.text() == "用户：tester"
+    assert "全国" in window.status.profile_label.text()
+    assert window.status.holiday_label.text().startswith("节假日数据：")
+
+
+def test_workbench_counts_and_click_opens_the_ledger(qtbot: Any, window: MainWindow):
+    counts = window.workbench.counts
+    assert counts["open"] == 450
+    assert counts["overdue"] + counts["due_soon"] <= counts["open"]
+    card = window.workbench.cards["overdue"]
+    assert card.count_text == f"{counts['overdue']:,}"
+    card.click()
+    assert window.current_section == "ledger"
+    _flt, sort, descending = window.ledger.model.query
+    assert (sort, descending) == (SortKey.DUE, False)
+    assert window.ledger.status_combo.currentText() == "在办（未办结）"
+
+
+def test_opening_a_case_from_the_ledger(qtbot: Any, window: MainWindow):
+    window.show_section("ledger")
+    dialog = window.open_case("XF2026-000002")
+    assert dialog.isVisible()
+    assert dialog.detail is not None and dialog.detail["number"] == "XF2026-000002"
+    dialog.close()
+
+
+def test_geometry_is_remembered(qtbot: Any, ctx: Any, tmp_path: Any):
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(ctx, settings)
+    qtbot.addWidget(first)
+    first.resize(1000, 640)
+    first.show()
+    first.close()
+    second = MainWindow(ctx, settings)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (1000, 640)

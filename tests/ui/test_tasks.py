@@ -1,0 +1,93 @@
+"""The task runner: work runs on the database thread, callbacks on the GUI thread, errors reach on_error."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any
+
+import pytest
+
+from xinfang_desktop.ui.tasks import DatabaseNotOpen, SyncTaskRunner, ThreadedTaskRunner
+
+
+@pytest.fixture
+def runner(qtbot: Any) -> Any:
+    tasks = ThreadedTaskRunner()
+    yield tasks
+    tasks.shutdown()
+
+
+def test_work_runs_on_the_worker_and_result_comes_back_on_the_gui_thread(qtbot: Any, runner: Any, empty_db: Any):
+    runner.attach(empty_db)
+    seen: dict[str, Any] = {}
+
+    def work(db: Any) -> str:
+        seen["worker"] = threading.current_thread().name
+        return db.display_name
+
+    def done(value: str) -> None:
+        seen["value"] = value
+        seen["callback"] = threading.current_thread() is threading.main_thread()
+
+    runner.run_db(work, done)
+    qtbot.waitUntil(lambda: "value" in seen)
+    assert seen["worker"].startswith("xinfang-db")
+    assert seen["callback"] is True
+    assert seen["value"] == empty_db.display_name
+
+
+def test_tasks_run_in_submission_order(qtbot: Any, runner: Any, empty_db: Any):
+    runner.attach(empty_db)
+    order: list[int] = []
+    for i in range(20):
+        runner.run_db(lambda _db, i=i: i, order.append)
+    qtbot.waitUntil(lambda: len(order) == 20)
+    assert order == list(range(20))
+
+
+def test_errors_go_to_on_error(qtbot: Any, runner: Any, empty_db: Any):
+    runner.attach(empty_db)
+    errors: list[BaseException] = []
+
+    def boom(_db: Any) -> None:
+        raise ValueError("坏了")
+
+    runner.run_db(boom, lambda _v: pytest.fail("no result expected"), errors.append)
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], ValueError)
+
+
+def test_a_task_before_open_fails_cleanly(qtbot: Any, runner: Any):
+    errors: list[BaseException] = []
+    runner.run_db(lambda db: db, None, errors.append)
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], DatabaseNotOpen)
+
+
+def test_open_runs_first_and_later_tasks_see_the_database(qtbot: Any, runner: Any, tmp_path: Any):
+    from xinfang_desktop.persistence.database import open_database
+
+    got: list[Any] = []
+    runner.open(lambda: open_database(tmp_path / "opened.sqlite3"))
+    runner.run_db(lambda db: db.display_name, got.append)
+    qtbot.waitUntil(lambda: bool(got))
+    assert got[0].endswith("opened.sqlite3")
+
+
+def test_unhandled_task_error_goes_to_the_excepthook(qtbot: Any, runner: Any, empty_db: Any, monkeypatch: Any):
+    runner.attach(empty_db)
+    hooked: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _t, e, _tb: hooked.append(e))
+    runner.run_db(lambda _db: 1 / 0)
+    qtbot.waitUntil(lambda: bool(hooked))
+    assert isinstance(hooked[0], ZeroDivisionError)
+
+
+def test_sync_runner_calls_back_at_once(empty_db: Any):
+    runner = SyncTaskRunner(empty_db)
+    got: list[Any] = []
+    runner.run_db(lambda db: db is empty_db, got.append)
+    assert got == [True]
+    runner.run_db(lambda _db: int("x"), None, got.append)
+    assert isinstance(got[1], ValueError)

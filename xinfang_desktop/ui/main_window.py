@@ -1,0 +1,208 @@
+"""The main window: a navigation list on the left, one panel per section on the right, and the status bar.
+
+It only wires sections together; each section is its own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+
+from xinfang_desktop import APP_LABEL
+from xinfang_desktop.core.codes import OPEN_STATUSES, CaseStatus
+from xinfang_desktop.core.ledger import SortKey
+from xinfang_desktop.ui.case_detail_dialog import CaseDetailDialog
+from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.intake_panel import IntakePanel
+from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
+from xinfang_desktop.ui.placeholder_panel import PlaceholderPanel
+from xinfang_desktop.ui.status_bar import AppStatusBar, environment_job
+from xinfang_desktop.ui.workbench_panel import WorkbenchPanel
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+
+
+SECTIONS = (
+    Section("workbench", "工作台"),
+    Section("ledger", "信访台账"),
+    Section("intake", "来信来访登记"),
+    Section("leader_cases", "领导包案"),
+    Section("warnings", "预警与积案"),
+    Section("documents", "文书"),
+    Section("statistics", "统计"),
+    Section("settings", "设置"),
+)
+
+PLANS: dict[str, list[str]] = {
+    "leader_cases": [
+        "按领导登记包案：包案领导、责任单位、化解时限",
+        "包案进展与化解情况的记录和督办",
+        "按领导、单位查看包案清单并导出",
+    ],
+    "warnings": [
+        "临期、超期信访事项的预警单，按规则配置自动生成",
+        "积案的认定、台账和销号",
+        "问责线索的登记和跟踪",
+    ],
+    "documents": [
+        "告知书、转送交办单、处理意见书等文书的预览",
+        "通过系统打印对话框打印，另存为 PDF 或 Word",
+        "已出具文书的查阅、重新打印和补发",
+    ],
+    "statistics": [
+        "按时间、属地、单位、分类、形式统计信访量",
+        "及时受理率、按期办结率、满意率等考核指标",
+        "报表导出为 Excel",
+    ],
+    "settings": [
+        "单位名称和发文机关标志（文书版头）",
+        "文书编号前缀、期限规则配置的选择",
+        "节假日安排的导入和编辑，各类文书使用的字体",
+    ],
+}
+
+_STATUSES_OPEN = tuple(s for s in CaseStatus if s in OPEN_STATUSES)
+
+
+class MainWindow(QMainWindow):
+    section_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._settings = settings
+        self._started: set[str] = set()
+        self.dialogs: list[CaseDetailDialog] = []
+        self.setWindowTitle(APP_LABEL)
+        self.setMinimumSize(960, 600)
+
+        self.workbench = WorkbenchPanel(ctx)
+        self.ledger = LedgerPanel(ctx)
+        self.intake = IntakePanel(ctx)
+        self.panels: dict[str, QWidget] = {
+            "workbench": self.workbench,
+            "ledger": self.ledger,
+            "intake": self.intake,
+        }
+        for section in SECTIONS:
+            if section.key not in self.panels:
+                self.panels[section.key] = PlaceholderPanel(section.title, PLANS[section.key])
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(150)
+        self.nav.setObjectName("navigation")
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { background: #f4f6f8; border: none; border-right: 1px solid #d9dee3;"
+            " padding-top: 8px; font-size: 11pt; outline: 0; }"
+            "QListWidget#navigation::item { padding: 9px 14px; outline: 0; }"
+            "QListWidget#navigation::item:selected { background: #1565c0; color: white; }"
+        )
+        self.stack = QStackedWidget()
+        for i, section in enumerate(SECTIONS):
+            item = QListWidgetItem(section.title)
+            item.setData(Qt.ItemDataRole.UserRole, section.key)
+            item.setToolTip(f"{section.title}（Ctrl+{i + 1}）")
+            self.nav.addItem(item)
+            self.stack.addWidget(self.panels[section.key])
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=self._goto(section.key))
+        self.nav.currentRowChanged.connect(self._row_changed)
+        self.nav.setCurrentRow(0)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status = AppStatusBar(ctx)
+        self.setStatusBar(self.status)
+
+        self.workbench.queue_activated.connect(self.open_queue)
+        self.ledger.case_activated.connect(self.open_case)
+        self.intake.case_saved.connect(self._case_saved)
+        if settings is not None:
+            geometry = settings.value("main_window/geometry")
+            if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+                self.restoreGeometry(geometry)
+            else:
+                self.resize(1280, 800)
+        else:
+            self.resize(1280, 800)
+
+    # -- sections ----------------------------------------------------------------------------------------------
+
+    def _goto(self, key: str) -> Callable[[], None]:
+        return lambda: self.show_section(key)
+
+    @property
+    def current_section(self) -> str:
+        return SECTIONS[self.nav.currentRow()].key
+
+    def show_section(self, key: str) -> None:
+        row = next(i for i, s in enumerate(SECTIONS) if s.key == key)
+        if self.nav.currentRow() == row:
+            self._row_changed(row)
+        else:
+            self.nav.setCurrentRow(row)
+
+    def _row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = SECTIONS[row].key
+        self.stack.setCurrentIndex(row)
+        if key not in self._started:
+            self._started.add(key)
+            self.panels[key].start()  # type: ignore[attr-defined]
+        self.section_changed.emit(key)
+
+    def start(self) -> None:
+        """Called once the window is shown: status bar facts and the first section."""
+        today = self._ctx.today()
+
+        def done(info: dict[str, object]) -> None:
+            self.status.show_environment(info)
+            office = info.get("office_name")
+            if office:
+                self.setWindowTitle(f"{APP_LABEL} — {office}")
+
+        self._ctx.tasks.run_db(environment_job(today), done, lambda exc: self.status.showMessage(str(exc)))
+
+    # -- actions -----------------------------------------------------------------------------------------------
+
+    def open_queue(self, key: str) -> None:
+        if key == "under_review":
+            statuses: tuple[CaseStatus, ...] = (CaseStatus.UNDER_REVIEW,)
+            sort, descending = SortKey.RECEIVED, True
+        elif key in ("due_soon", "overdue"):
+            statuses, sort, descending = _STATUSES_OPEN, SortKey.DUE, False
+        else:
+            statuses, sort, descending = _STATUSES_OPEN, SortKey.RECEIVED, True
+        self._started.add("ledger")
+        self.show_section("ledger")
+        self.ledger.show_queue(statuses, sort, descending)
+
+    def open_case(self, number: str) -> CaseDetailDialog:
+        dialog = CaseDetailDialog(self._ctx, number, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
+        self.dialogs.append(dialog)
+        dialog.show()
+        return dialog
+
+    def _case_saved(self, _number: str) -> None:
+        self.ledger.refresh()
+        self.workbench.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._settings is not None:
+            self._settings.setValue("main_window/geometry", self.saveGeometry())
+        super().closeEvent(event)
