@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTableWidgetItem
 
 from xinfang_desktop.persistence.ledger_queries import ledger_count
 from xinfang_desktop.core.ledger import LedgerFilter
+from tests.ui.conftest import type_text
 from xinfang_desktop.ui.field_row import Tone
 from xinfang_desktop.ui.intake_panel import IntakePanel
 
@@ -30,28 +31,28 @@ def _count(ctx: Any) -> int:
 
 
 def _fill(qtbot: Any, panel: IntakePanel, name: str = "王小明", phone: str = "13912345678") -> None:
-    qtbot.keyClicks(panel.name_edit, name)
-    qtbot.keyClicks(panel.id_edit, "11010519491231002X")
-    qtbot.keyClicks(panel.phone_edit, phone)
-    qtbot.keyClicks(panel.address_edit, "城关镇人民路1号")
+    type_text(panel.name_edit, name)
+    type_text(panel.id_edit, "11010519491231002X")
+    type_text(panel.phone_edit, phone)
+    type_text(panel.address_edit, "城关镇人民路1号")
     panel.channel_combo.setCurrentText("来信")
-    qtbot.keyClicks(panel.summary_edit, "反映小区噪声扰民问题，要求相关部门处理。")
+    type_text(panel.summary_edit, "反映小区噪声扰民问题，要求相关部门处理。")
 
 
 def test_id_number_is_checked_as_you_type(qtbot: Any, panel: IntakePanel):
     row = panel.fields["petitioner.id_number"]
-    qtbot.keyClicks(panel.id_edit, "1101051949")
+    type_text(panel.id_edit, "1101051949")
     assert row.tone is Tone.HINT and "已输入 10 位" in row.message.text()
-    qtbot.keyClicks(panel.id_edit, "12310021")  # 18 characters, wrong check digit
+    type_text(panel.id_edit, "12310021")  # 18 characters, wrong check digit
     assert row.has_error
     assert "校验" in row.message.text()
     panel.id_edit.clear()
-    qtbot.keyClicks(panel.id_edit, "11010519491231002X")
+    type_text(panel.id_edit, "11010519491231002X")
     assert row.tone is Tone.HINT and "1949-12-31" in row.message.text()
 
 
 def test_bad_phone_is_shown_next_to_the_field(qtbot: Any, panel: IntakePanel):
-    qtbot.keyClicks(panel.phone_edit, "12345678901234")
+    type_text(panel.phone_edit, "12345678901234")
     assert panel.fields["petitioner.phone"].has_error
 
 

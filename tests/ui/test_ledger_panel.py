@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from xinfang_desktop.core.ledger import SortKey
+from tests.ui.conftest import type_text
 from xinfang_desktop.ui.ledger import ledger_panel
 from xinfang_desktop.ui.ledger.case_table_model import Column
 from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
@@ -29,7 +30,7 @@ def test_first_page_and_count(panel: LedgerPanel):
 
 
 def test_search_waits_for_the_typing_to_stop(qtbot: Any, panel: LedgerPanel):
-    qtbot.keyClicks(panel.search_box, "征地补偿")
+    type_text(panel.search_box, "征地补偿")
     assert panel.count_label.text() == "共 450 件"  # nothing ran yet: the debounce timer is pending
     with qtbot.waitSignal(panel.count_changed, timeout=2000) as blocker:
         pass
@@ -66,8 +67,19 @@ def test_double_click_reports_the_case_number(qtbot: Any, panel: LedgerPanel):
     panel.model.set_query(panel.current_filter(), SortKey.NUMBER, False)
     rect = panel.table.visualRect(panel.model.index(0, Column.SUMMARY))
     with qtbot.waitSignal(panel.case_activated) as blocker:
+        # A real double click starts with a press; QAbstractItemView only reacts to a double click on a pressed row.
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert blocker.args == ["XF2026-000001"]
+
+
+def test_enter_opens_the_current_case(qtbot: Any, panel: LedgerPanel):
+    panel.model.set_query(panel.current_filter(), SortKey.NUMBER, False)
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(panel.model.index(1, 0))
+    with qtbot.waitSignal(panel.case_activated) as blocker:
+        qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert blocker.args == ["XF2026-000002"]
 
 
 def test_debounce_interval_is_300_ms():

@@ -68,9 +68,9 @@ def test_geometry_is_remembered(qtbot: Any, ctx: Any, tmp_path: Any):
     settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
     first = MainWindow(ctx, settings)
     qtbot.addWidget(first)
-    first.resize(1000, 640)
+    first.resize(780, 560)  # the offscreen screen is 800 x 600
     first.show()
     first.close()
     second = MainWindow(ctx, settings)
     qtbot.addWidget(second)
-    assert (second.width(), second.height()) == (1000, 640)
+    assert (second.width(), second.height()) == (780, 560)

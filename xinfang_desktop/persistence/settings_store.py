@@ -7,6 +7,8 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinfang_desktop.persistence.database import Database
+
 from xinfang_desktop.persistence.records import SettingRecord
 
 # What a new office starts with; every key can be changed in 设置 or with `xinfang settings set`.
@@ -53,3 +55,40 @@ class SqlSettings:
         for key, raw in self.session.execute(select(SettingRecord.key, SettingRecord.value)):
             values[key] = json.loads(raw)
         return values
+
+
+def _check(key: str, value: object) -> None:
+    """Refuse values that would break the office's work later (a number format that could repeat, …)."""
+    from xinfang_desktop.core.case_numbers import check_format
+    from xinfang_desktop.core.errors import DomainError
+
+    if key not in DEFAULTS and key != "deadline_thresholds":
+        raise DomainError(f"未知的设置项“{key}”，可选：{'、'.join([*DEFAULTS, 'deadline_thresholds'])}", field=key)
+    if key == "case_number_format":
+        if not isinstance(value, str):
+            raise DomainError("编号格式应为文本", field=key)
+        check_format(value)
+    elif key == "collective_threshold":
+        if not isinstance(value, int) or isinstance(value, bool) or not 2 <= value <= 1000:
+            raise DomainError("集体访人数标准应为 2 到 1000 之间的整数", field=key)
+    elif key == "rule_profile":
+        from xinfang_desktop.persistence.rule_profile_store import load_profile
+
+        if not isinstance(value, str):
+            raise DomainError("规则配置应为文本", field=key)
+        load_profile(value)
+    elif key in ("office_name", "case_number_prefix") and (not isinstance(value, str) or not value.strip()):
+        raise DomainError("该设置项不能为空", field=key)
+
+
+def set_setting(db: Database, key: str, value: object) -> object:
+    """Validate and store one setting, with an audit entry; returns the stored value."""
+    from xinfang_desktop.persistence.uow import unit_of_work
+
+    _check(key, value)
+    with unit_of_work(db) as uow:
+        old = uow.settings.get(key)
+        uow.settings.set(key, value)
+        uow.audit.record("update", "setting", key, {"old": old, "new": value})
+        uow.commit()
+    return value

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self._started: set[str] = set()
         self.dialogs: list[CaseDetailDialog] = []
         self.setWindowTitle(APP_LABEL)
-        self.setMinimumSize(960, 600)
+        self.setMinimumSize(720, 480)
 
         self.workbench = WorkbenchPanel(ctx)
         self.ledger = LedgerPanel(ctx)
