@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "xinfang_desktop.commands.validate_cmd",
     "xinfang_desktop.commands.calendar_cmd",
     "xinfang_desktop.commands.deadline_cmd",
+    "xinfang_desktop.commands.lifecycle_cmd",
     "xinfang_desktop.commands.unit_cmd",
     "xinfang_desktop.commands.settings_cmd",
     "xinfang_desktop.commands.gui_cmd",

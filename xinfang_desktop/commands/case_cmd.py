@@ -154,6 +154,10 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("--today", help="按此日期计算期限状态（默认今天）")
     p.set_defaults(handler=_show)
 
+    from xinfang_desktop.commands.lifecycle_cmd import register_case_actions
+
+    register_case_actions(cs, common)
+
     p = cs.add_parser("list", parents=[common], help="台账列表")
     p.add_argument("--search", metavar="TEXT", help="姓名、证件号、电话、地址或内容")
     p.add_argument("--status", action="append", metavar="S", help="事项状态（中文），可重复")

@@ -45,6 +45,12 @@ class LedgerFilter:
     repeat: bool | None = None
     level_skipping: bool | None = None
     backlog: bool | None = None
+    due_from: date | None = None  # the primary running deadline (cases.due_on), inclusive
+    due_to: date | None = None
+    awaiting: str | None = None  # "receipt" | "delivery" | "rating"
+    handler_id: int | None = None
+    open_only: bool = False
+    supervision_open: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,10 @@ def _setup(db: Database, today: date) -> DemoSetup:
 def _insert_sql(conn: Connection, record: Any, columns: tuple[str, ...]) -> str:
     """The Core `insert()` of these columns compiled for the connection's dialect (qmark/positional)."""
     compiled = insert(record).compile(dialect=conn.dialect, column_keys=list(columns))
-    assert compiled.positiontup is not None and list(compiled.positiontup) == list(columns)
+    if compiled.positiontup is None or list(compiled.positiontup) != list(columns):
+        # A column with a Python-side default was added to the table: the generator must fill it.
+        missing = [c for c in compiled.positiontup or () if c not in columns]
+        raise RuntimeError(f"demo rows for {record.__tablename__} lack columns {missing}")
     return compiled.string
 
 
@@ -178,9 +181,7 @@ def _fix_pg_sequences(conn: Connection) -> None:
         )
 
 
-def _batches(
-    setup: DemoSetup, cases: int, seed: int, today: date, sqlite: bool, parallel: bool
-) -> Iterator[BatchRows]:
+def _batches(setup: DemoSetup, cases: int, seed: int, today: date, sqlite: bool, parallel: bool) -> Iterator[BatchRows]:
     """Packed batches, built in this process or (for big runs) in a child process that works while we write.
 
     Both give exactly the same rows: one generator, one seeded Random, in the same order.
@@ -188,11 +189,9 @@ def _batches(
     if not parallel:
         yield from generate_batches(setup, cases, seed, today, BATCH_SIZE, sqlite)
         return
-    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    ctx: Any = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     out: Any = ctx.Queue(maxsize=2)
-    worker = ctx.Process(
-        target=produce_batches, args=(setup, cases, seed, today, BATCH_SIZE, sqlite, out), daemon=True
-    )
+    worker = ctx.Process(target=produce_batches, args=(setup, cases, seed, today, BATCH_SIZE, sqlite, out), daemon=True)
     worker.start()
     finished = False
     try:

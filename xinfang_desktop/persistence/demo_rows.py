@@ -137,9 +137,24 @@ class BatchRows:
 
 _CONVERTED = frozenset(
     {
-        "received_on", "registered_at", "is_collective", "is_repeat", "is_level_skipping", "is_first_submission",
-        "is_backlog", "is_accusation", "last_received_on", "due_on", "created_at", "is_abnormal", "recorded_at",
-        "occurred_on", "start_on", "provisional", "met_on",
+        "received_on",
+        "registered_at",
+        "is_collective",
+        "is_repeat",
+        "is_level_skipping",
+        "is_first_submission",
+        "is_backlog",
+        "is_accusation",
+        "last_received_on",
+        "due_on",
+        "created_at",
+        "is_abnormal",
+        "recorded_at",
+        "occurred_on",
+        "start_on",
+        "provisional",
+        "met_on",
+        "is_window",
     }
 )
 
@@ -300,9 +315,10 @@ class _Generator:
         last = received
         if rng.random() < 0.12:
             for n in range(2, 2 + min(6, int(rng.expovariate(0.8)) + 1)):
-                last = last + timedelta(days=rng.randrange(7, 150))
-                if last > self.today:
+                later = last + timedelta(days=rng.randrange(7, 150))
+                if later > self.today:
                     break
+                last = later
                 ch = Channel.VISIT if rng.random() < 0.5 else _pick(rng, _CHANNELS, _CHANNEL_CUM)
                 hc = headcount if rng.random() < 0.7 else max(1, headcount - rng.randrange(0, 3))
                 at = datetime.combine(last, datetime.min.time()) + timedelta(minutes=510 + rng.randrange(540))
@@ -436,6 +452,7 @@ class _Generator:
             "provisional": False,
             "explanation": explanation,
             "met_on": met,
+            "is_window": False,  # 复查/复核 opinions are office clocks; the request windows are not stored here
         }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, text, tuple_
 from sqlalchemy.orm import Session
 
-from xinfang_desktop.core.codes import CaseStatus, Channel
+from xinfang_desktop.core.codes import OPEN_STATUSES, CaseStatus, Channel
 from xinfang_desktop.core.ledger import Cursor, LedgerFilter, LedgerPage, LedgerPageRequest, LedgerRow, SortKey
 from xinfang_desktop.core.search_text import is_cjk, normalize_query
 from xinfang_desktop.persistence.records import (
@@ -16,6 +16,7 @@ from xinfang_desktop.persistence.records import (
     CaseRecord,
     PetitionerRecord,
     RegionRecord,
+    SupervisionOrderRecord,
     UnitRecord,
 )
 from xinfang_desktop.persistence.search_schema import (
@@ -88,6 +89,23 @@ def filter_conditions(session: Session, flt: LedgerFilter) -> list[ColumnElement
         conds.append(CaseRecord.received_on >= flt.received_from)
     if flt.received_to:
         conds.append(CaseRecord.received_on <= flt.received_to)
+    if flt.due_from:
+        conds.append(CaseRecord.due_on >= flt.due_from)
+    if flt.due_to:
+        conds.append(CaseRecord.due_on <= flt.due_to)
+    if flt.awaiting:
+        conds.append(CaseRecord.awaiting == flt.awaiting)
+    if flt.handler_id is not None:
+        conds.append(CaseRecord.handler_id == flt.handler_id)
+    if flt.open_only:
+        conds.append(CaseRecord.status.in_([s.value for s in OPEN_STATUSES]))
+    if flt.supervision_open is not None:
+        open_order = (
+            select(SupervisionOrderRecord.id)
+            .where(SupervisionOrderRecord.case_id == CaseRecord.id, SupervisionOrderRecord.closed_on.is_(None))
+            .exists()
+        )
+        conds.append(open_order if flt.supervision_open else ~open_order)
     for column, wanted in (
         (CaseRecord.is_collective, flt.collective),
         (CaseRecord.is_repeat, flt.repeat),

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -145,6 +146,10 @@ class CaseRecord(Base):
     last_received_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
     registrar_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Projections of the lifecycle (recomputed from the events after every action; they feed the work queues).
+    awaiting: Mapped[str | None] = mapped_column(String(16))
+    # No foreign key: adding one would make SQLite copy the whole table on upgrade; users are never deleted.
+    handler_id: Mapped[int | None] = mapped_column(Integer)
     search_people: Mapped[str] = mapped_column(Text)
     search_address: Mapped[str] = mapped_column(Text)
     search_bigrams: Mapped[str] = mapped_column(Text)
@@ -164,6 +169,8 @@ class CaseRecord(Base):
         Index("ix_cases_due", "due_on", "id"),
         Index("ix_cases_last_received", "last_received_on", "id"),
         Index("ix_cases_year", "year", "id"),
+        Index("ix_cases_awaiting", "awaiting", "received_on", "id"),
+        Index("ix_cases_handler_status", "handler_id", "status", "received_on", "id"),
     )
 
 
@@ -296,8 +303,29 @@ class CaseDeadlineRecord(Base):
     provisional: Mapped[bool] = mapped_column(Boolean)
     explanation: Mapped[str] = mapped_column(Text)
     met_on: Mapped[date | None] = mapped_column(Date)
+    # A window (复查/复核 request) binds the petitioner, not the office: it never makes a case overdue.
+    is_window: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         UniqueConstraint("case_id", "rule_id"),
         Index("ix_case_deadlines_open_due", "met_on", "due_on"),
+    )
+
+
+class SupervisionOrderRecord(Base):
+    """督办: an order to speed up or correct handling, by hand or automatic, with its own deadline (projection)."""
+
+    __tablename__ = "supervision_orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    trigger: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    reminders: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    __table_args__ = (
+        UniqueConstraint("case_id", "trigger"),
+        Index("ix_supervision_orders_open", "closed_on", "due_on"),
     )

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang_desktop.persistence.database import Database
-
 from xinfang_desktop.persistence.records import SettingRecord
 
 # What a new office starts with; every key can be changed in 设置 or with `xinfang settings set`.

@@ -74,6 +74,11 @@ def ensure_user(session: Session, login: str, now: datetime) -> int:
     return int(session.scalar(select(UserRecord.id).where(UserRecord.login == login)) or 0)
 
 
+def user_id_of(session: Session, login: str) -> int | None:
+    """The id of a user by login, or None when that user has never written anything."""
+    return session.scalar(select(UserRecord.id).where(UserRecord.login == login))
+
+
 class SqlUnitOfWork:
     """Rolled back unless `commit()` is called; services call it once at the end of a use case."""
 

@@ -1,0 +1,166 @@
+"""`xinfang case act|timeline`, `xinfang queue`, `xinfang tick`: the daily work of the office on its cases."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from xinfang_desktop.commands.base import Context, Result, UsageError, parse_date_arg
+
+ACTIONS = (
+    "accept",
+    "decline",
+    "refuse-again",
+    "forward",
+    "assign",
+    "receipt",
+    "object",
+    "progress",
+    "extend",
+    "hearing-start",
+    "hearing-end",
+    "conclude",
+    "deliver",
+    "rate",
+    "request-review",
+    "review-decision",
+    "request-final-review",
+    "final-review-decision",
+    "supervise",
+    "urge",
+    "simplified-accept",
+    "simplified-conclude",
+)
+
+
+def _today(ctx: Context) -> date:
+    given = getattr(ctx.args, "today", None)
+    return parse_date_arg(given, "今天日期") if given else date.today()
+
+
+def _act(ctx: Context) -> Result:
+    from xinfang_desktop.core.actions import CaseAction
+    from xinfang_desktop.core.lifecycle import ActionRequest
+    from xinfang_desktop.persistence.lifecycle_store import act
+
+    a = ctx.args
+    if a.action not in ACTIONS:
+        raise UsageError(f"未知的操作“{a.action}”，可选：{' '.join(ACTIONS)}", field="action")
+    today = _today(ctx)
+    if a.days is not None and not 1 <= a.days <= 3650:
+        raise UsageError("天数应在 1 到 3650 之间", field="days")
+    request = ActionRequest(
+        action=CaseAction(a.action.replace("-", "_")),
+        on=parse_date_arg(a.date, "日期") if a.date else today,
+        unit=a.unit.strip() if a.unit else None,
+        reason=a.reason,
+        outcome=a.outcome,
+        rating=a.rating,
+        days=a.days,
+        number=a.transfer_number,
+        mode=a.mode,
+        approver=a.approver,
+    )
+    outcome = act(ctx.database(), a.number, request, today=today)
+    lines = [f"{outcome.number}：{outcome.status.label}"]
+    lines += [f"  {e['date']} {e['action']} {e['reason'] or ''}".rstrip() for e in outcome.events]
+    if outcome.document:
+        lines.append(f"  应制作文书：{outcome.document}")
+    running = [d for d in outcome.clocks if not d.get("met_on")]
+    lines += [f"  期限 {d['rule']}：{d['due']} — {d['explanation']}" for d in running]
+    lines.append(f"  下一步可执行：{' '.join(outcome.allowed) or '（无）'}")
+    return Result(outcome.to_json(), "\n".join(lines))
+
+
+def _timeline(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.case_detail import case_events
+    from xinfang_desktop.persistence.lifecycle_store import load_case
+
+    with ctx.database().read_session() as session:
+        loaded = load_case(session, ctx.args.number)
+        events = case_events(session, loaded.record.id)
+    text = "\n".join(
+        f"{e['seq']:>3}. {e['date']} {e['action_label']}"
+        + (f" → {e['to_status']}" if e["to_status"] else "")
+        + (f"：{e['reason']}" if e["reason"] else "")
+        + f"（{e['actor']}）"
+        for e in events
+    )
+    return Result({"number": ctx.args.number, "events": events}, text)
+
+
+def _queue(ctx: Context) -> Result:
+    from xinfang_desktop.core.ledger import LedgerPageRequest
+    from xinfang_desktop.core.queues import queue, queue_filter
+    from xinfang_desktop.persistence.calendar_store import load_calendar
+    from xinfang_desktop.persistence.ledger_queries import ledger_count, ledger_page
+    from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds
+    from xinfang_desktop.persistence.uow import current_login, user_id_of
+
+    q = queue(ctx.args.name)
+    db = ctx.database()
+    today = _today(ctx)
+    with db.read_session() as session:
+        flt = queue_filter(
+            q.name,
+            today=today,
+            calendar=load_calendar(db),
+            user_id=user_id_of(session, current_login()),
+            due_soon_workdays=deadline_thresholds(db).due_soon_workdays,
+        )
+        page = ledger_page(session, LedgerPageRequest(flt, q.sort, q.descending, ctx.args.limit))
+        total = ledger_count(session, flt)
+    data = {"queue": q.name, "label": q.label, "today": today.isoformat(), "total": total}
+    data["rows"] = [r.to_json() for r in page.rows]
+    lines = [f"{q.label}：共 {total} 件"] + [
+        f"{r.number}  期限 {r.due_on or '—'}  {r.status.label}  {r.petitioner}  {r.summary[:24]}" for r in page.rows
+    ]
+    return Result(data, "\n".join(lines))
+
+
+def _tick(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.lifecycle_store import tick_all
+
+    summary = tick_all(ctx.database(), today=_today(ctx))
+    lines = [f"{summary['today']}：检查 {summary['examined']} 件，变化 {summary['changed']} 件"]
+    for c in summary["cases"][:50]:
+        lines.append(f"  {c['number']} → {c['status']}")
+    return Result(summary, "\n".join(lines))
+
+
+def register_case_actions(cs: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    p = cs.add_parser("act", parents=[common], help="对信访事项执行一项办理操作")
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("action", metavar="ACTION", help=" | ".join(ACTIONS))
+    p.add_argument("--date", metavar="D", help="操作日期（默认今天）")
+    p.add_argument("--unit", metavar="NAME", help="单位（转送、交办、主办）")
+    p.add_argument("--reason", metavar="TEXT", help="理由、说明或进展")
+    p.add_argument(
+        "--outcome", metavar="LABEL", help="处理意见：予以支持/解释说明/不予支持；复查复核：维持/撤销/变更/责令重新作出"
+    )
+    p.add_argument("--rating", metavar="LABEL", help="满意/基本满意/不满意/未评价")
+    p.add_argument("--days", type=int, metavar="N", help="延期天数、交办期限或督办期限")
+    p.add_argument("--transfer-number", metavar="TEXT", help="转送、交办文号")
+    p.add_argument("--mode", metavar="TEXT", help="交办：要结果/要情况；进展：事权单位见面/当面反馈/领导见面")
+    p.add_argument("--approver", metavar="NAME", help="延期批准人")
+    p.add_argument("--today", metavar="D", help=argparse.SUPPRESS)
+    p.set_defaults(handler=_act)
+
+    p = cs.add_parser("timeline", parents=[common], help="事项的全部办理记录（按顺序）")
+    p.add_argument("number", metavar="NUMBER")
+    p.set_defaults(handler=_timeline)
+
+
+def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "queue", parents=[common], help="工作队列：mine due_today due_soon overdue awaiting_* supervision_open"
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--today", metavar="D", help="按此日期计算（默认今天）")
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.set_defaults(handler=_queue)
+
+    p = sub.add_parser("tick", parents=[common], help="执行到期变化：期限届满、超期标记、自动督办（可重复运行）")
+    p.add_argument("--today", metavar="D", help="按此日期计算（默认今天）")
+    p.set_defaults(handler=_tick)

@@ -1,0 +1,274 @@
+"""The lifecycle on stored cases: fold the events, ask the state machine, append its events, update projections.
+
+The events are the truth (append-only, R-LC-04); `cases.status`, `due_on`, `awaiting`, `case_deadlines` and
+`supervision_orders` are projections rewritten from the state after every action and every tick.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from xinfang_desktop.core.cases import EventData
+from xinfang_desktop.core.codes import CaseStatus
+from xinfang_desktop.core.errors import NotFoundError
+from xinfang_desktop.core.lifecycle import ActionRequest, Decision, allowed_actions, clocks, current_due, decide
+from xinfang_desktop.core.lifecycle_state import CaseFacts, CaseState, fold
+from xinfang_desktop.core.lifecycle_tick import tick
+from xinfang_desktop.core.rule_profiles import RuleProfile
+from xinfang_desktop.core.workdays import WorkdayCalendar
+from xinfang_desktop.persistence.calendar_store import load_calendar
+from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.records import (
+    AccusedUnitRecord,
+    CaseDeadlineRecord,
+    CaseEventRecord,
+    CaseRecord,
+    SupervisionOrderRecord,
+    UnitRecord,
+)
+from xinfang_desktop.persistence.rule_profile_store import selected_profile
+from xinfang_desktop.persistence.uow import SqlUnitOfWork, unit_of_work
+
+# Windows bind the petitioner (a request for 复查/复核), not the office: never "overdue" work.
+WINDOW_RULES = frozenset({"R-DL-08", "R-DL-10"})
+
+
+def stored_events(session: Session, case_id: int) -> list[EventData]:
+    rows = session.scalars(
+        select(CaseEventRecord).where(CaseEventRecord.case_id == case_id).order_by(CaseEventRecord.seq)
+    ).all()
+    return [
+        EventData(
+            action=r.action,
+            occurred_on=r.occurred_on,
+            from_status=CaseStatus(r.from_status) if r.from_status else None,
+            to_status=CaseStatus(r.to_status) if r.to_status else None,
+            reason=r.reason,
+            details=json.loads(r.details) if r.details else {},
+            document=r.document,
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class LoadedCase:
+    record: CaseRecord
+    facts: CaseFacts
+    state: CaseState
+
+
+def load_case(session: Session, number: str) -> LoadedCase:
+    record = session.scalar(select(CaseRecord).where(CaseRecord.number == number))
+    if record is None:
+        raise NotFoundError(f"未找到信访事项 {number}", field="number")
+    return _load(session, record)
+
+
+def _load(session: Session, record: CaseRecord) -> LoadedCase:
+    accused = session.scalars(select(AccusedUnitRecord.name).where(AccusedUnitRecord.case_id == record.id)).all()
+    facts = CaseFacts(
+        number=record.number,
+        received_on=record.received_on,
+        first_submission=record.is_first_submission,
+        accused_units=frozenset(accused),
+    )
+    return LoadedCase(record, facts, fold(facts, stored_events(session, record.id)))
+
+
+def _unit_id(session: Session, name: str | None) -> int | None:
+    if not name:
+        return None
+    return session.scalar(select(UnitRecord.id).where(UnitRecord.name == name))
+
+
+def _lead_unit(state: CaseState) -> str | None:
+    for attr in ("lead_unit", "assigned_unit", "forwarded_unit"):
+        value = getattr(state, attr, None)
+        if value:
+            return str(value)
+    return None
+
+
+def apply_decision(
+    uow: SqlUnitOfWork,
+    loaded: LoadedCase,
+    decision: Decision,
+    *,
+    today: date,
+    profile: RuleProfile,
+    calendar: WorkdayCalendar,
+) -> list[dict[str, Any]]:
+    """Append the decision's events and rewrite the case's projections; returns the clocks as JSON."""
+    session = uow.session
+    case = loaded.record
+    for event in decision.events:
+        uow.cases.add_event(case.id, event, uow.user_id)
+    running = clocks(decision.state, loaded.facts, profile=profile, calendar=calendar)
+    session.execute(delete(CaseDeadlineRecord).where(CaseDeadlineRecord.case_id == case.id))
+    rows = [
+        {
+            "case_id": case.id,
+            "rule_id": c.deadline.rule_id,
+            "start_event": c.deadline.start_event,
+            "start_on": c.deadline.start_on,
+            "due_on": c.deadline.due_on,
+            "provisional": c.deadline.provisional,
+            "explanation": c.deadline.explanation,
+            "met_on": c.met_on,
+            "is_window": c.deadline.rule_id in WINDOW_RULES,
+        }
+        for c in running
+    ]
+    if rows:
+        session.execute(insert(CaseDeadlineRecord), rows)
+    obligations = [c for c in running if c.deadline.rule_id not in WINDOW_RULES]
+    case.status = decision.state.status.value
+    case.due_on = current_due(obligations)
+    case.awaiting = decision.state.awaiting
+    if decision.events:
+        case.handler_id = uow.user_id
+    lead = _unit_id(session, _lead_unit(decision.state))
+    if lead is not None:
+        case.responsible_unit_id = lead
+    _project_supervision(session, case.id, decision.state, today)
+    session.flush()
+    return [{**c.deadline.to_json(), "met_on": c.met_on.isoformat() if c.met_on else None} for c in running]
+
+
+def _project_supervision(session: Session, case_id: int, state: CaseState, today: date) -> None:
+    """Open orders as the state says; an order that is no longer open is closed today."""
+    open_orders = {o.trigger: o for o in state.supervision_orders}
+    stored = {
+        r.trigger: r
+        for r in session.scalars(select(SupervisionOrderRecord).where(SupervisionOrderRecord.case_id == case_id))
+    }
+    for trigger, order in open_orders.items():
+        record = stored.get(trigger)
+        if record is None:
+            session.add(
+                SupervisionOrderRecord(
+                    case_id=case_id,
+                    trigger=trigger,
+                    reason=order.reason,
+                    issued_on=order.issued_on,
+                    due_on=order.due_on,
+                    closed_on=None,
+                    reminders=getattr(order, "reminders", 0),
+                )
+            )
+        else:
+            record.due_on = order.due_on
+            record.closed_on = None
+            record.reminders = getattr(order, "reminders", record.reminders)
+    for trigger, record in stored.items():
+        if trigger not in open_orders and record.closed_on is None:
+            record.closed_on = today
+
+
+@dataclass
+class ActOutcome:
+    number: str
+    status: CaseStatus
+    events: list[dict[str, Any]]
+    document: str | None
+    clocks: list[dict[str, Any]]
+    allowed: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "status": self.status.label,
+            "status_code": self.status.value,
+            "events": self.events,
+            "document": self.document,
+            "deadlines": self.clocks,
+            "allowed_actions": self.allowed,
+        }
+
+
+def cli_name(action: Any) -> str:
+    return str(action.value).replace("_", "-")
+
+
+def _event_json(e: EventData) -> dict[str, Any]:
+    return {
+        "action": e.action,
+        "date": e.occurred_on.isoformat(),
+        "from_status": e.from_status.label if e.from_status else None,
+        "to_status": e.to_status.label if e.to_status else None,
+        "reason": e.reason,
+        "details": e.details,
+        "document": e.document,
+    }
+
+
+def act(db: Database, number: str, request: ActionRequest, *, today: date, user: str | None = None) -> ActOutcome:
+    """One action on one case, in one transaction: validated by the state machine, or refused with nothing written."""
+    calendar = load_calendar(db)
+    profile = selected_profile(db)
+    with unit_of_work(db, user=user) as uow:
+        loaded = load_case(uow.session, number)
+        if request.unit and _unit_id(uow.session, request.unit) is None:
+            raise NotFoundError(f"未登记的单位“{request.unit}”（先用 xinfang unit add 登记）", field="unit")
+        decision = decide(loaded.state, loaded.facts, request, today=today, calendar=calendar, profile=profile)
+        deadlines = apply_decision(uow, loaded, decision, today=today, profile=profile, calendar=calendar)
+        uow.audit.record("act", "case", number, {"action": request.action.value, "status": decision.state.status.value})
+        uow.commit()
+    return ActOutcome(
+        number,
+        decision.state.status,
+        [_event_json(e) for e in decision.events],
+        decision.document,
+        deadlines,
+        [cli_name(a) for a in allowed_actions(decision.state)],
+    )
+
+
+def tick_all(
+    db: Database,
+    *,
+    today: date,
+    user: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Apply the time-driven changes to every case with a running clock or an open supervision order.
+
+    Idempotent: a second run on the same day finds nothing to do. Works in batches, one transaction each.
+    """
+    calendar = load_calendar(db)
+    profile = selected_profile(db)
+    with db.read_session() as s:
+        with_clocks = select(CaseDeadlineRecord.case_id).where(CaseDeadlineRecord.met_on.is_(None))
+        with_orders = select(SupervisionOrderRecord.case_id).where(SupervisionOrderRecord.closed_on.is_(None))
+        ids = sorted(set(s.scalars(with_clocks)) | set(s.scalars(with_orders)))
+    changed: list[dict[str, Any]] = []
+    batch = 500
+    for start in range(0, len(ids), batch):
+        with unit_of_work(db, user=user) as uow:
+            records = uow.session.scalars(select(CaseRecord).where(CaseRecord.id.in_(ids[start : start + batch])))
+            for record in records:
+                loaded = _load(uow.session, record)
+                decision = tick(loaded.state, loaded.facts, today=today, calendar=calendar, profile=profile)
+                if not decision.events:
+                    continue
+                apply_decision(uow, loaded, decision, today=today, profile=profile, calendar=calendar)
+                uow.audit.record("tick", "case", record.number, {"status": decision.state.status.value})
+                changed.append(
+                    {
+                        "number": record.number,
+                        "status": decision.state.status.label,
+                        "events": [_event_json(e) for e in decision.events],
+                    }
+                )
+            uow.commit()
+        if progress:
+            progress(min(start + batch, len(ids)), len(ids))
+    return {"today": today.isoformat(), "examined": len(ids), "changed": len(changed), "cases": changed}
