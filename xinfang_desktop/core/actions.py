@@ -33,6 +33,8 @@ class CaseAction(LabelledEnum):
     SIMPLIFIED_ACCEPT = "simplified_accept", "简易受理"
     SIMPLIFIED_CONCLUDE = "simplified_conclude", "简易办结"
     LAPSE = "lapse", "期限届满"
+    OVERDUE = "overdue", "超期标记"
+    CLOSE = "close", "审核认定办结"
 
 
 def action_label(value: str) -> str:

@@ -8,6 +8,7 @@ at once on the calling thread, for tests that want determinism.
 from __future__ import annotations
 
 import logging
+import queue
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
@@ -56,13 +57,14 @@ class ThreadedTaskRunner(QObject):
     Tasks run in submission order, so a task submitted after `open()` always sees the opened database.
     """
 
-    _finished = Signal(object)
+    _finished = Signal()  # one emission per outcome put in `_outcomes` (no Python object crosses the signal)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xinfang-db")
         self._db: Database | None = None
         self._closed = False
+        self._outcomes: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -104,12 +106,14 @@ class ThreadedTaskRunner(QObject):
     def _on_future_done(self, future: Future[Any], on_done: Success | None, on_error: Failure | None) -> None:
         error = future.exception()
         value = None if error is not None else future.result()
+        self._outcomes.put(_Outcome(value, error, on_done, on_error))
         try:
-            self._finished.emit(_Outcome(value, error, on_done, on_error))
+            self._finished.emit()
         except RuntimeError:  # the QObject is gone (application shutting down)
             pass
 
-    def _deliver(self, outcome: _Outcome) -> None:
+    def _deliver(self) -> None:
+        outcome = self._outcomes.get_nowait()
         if self._closed:
             return
         _call_back(outcome.value, outcome.error, outcome.on_done, outcome.on_error)
