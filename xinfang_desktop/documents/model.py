@@ -1,0 +1,126 @@
+"""The document model shared by every document type and both renderers (PDF and DOCX): what, not how."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class FontRole(StrEnum):
+    """Typeface roles of GB/T 9704-2012; the font resolver maps each to an installed or bundled font."""
+
+    FANGSONG = "fangsong"  # 仿宋: body text (3号)
+    HEITI = "heiti"  # 黑体: level-one headings
+    KAITI = "kaiti"  # 楷体: level-two headings
+    SONGTI = "songti"  # 宋体: page numbers
+    XIAOBIAOSONG = "xiaobiaosong"  # 小标宋: issuer mark and title
+
+
+class Layout(StrEnum):
+    """GB/T 9704 clause 10: the ordinary document, the letter (信函) variant, or a one-page form (表格 / 回证)."""
+
+    DOCUMENT = "document"
+    LETTER = "letter"
+    FORM = "form"
+
+
+class ParagraphKind(StrEnum):
+    BODY = "body"  # 仿宋, first line indented two characters
+    HEADING1 = "heading1"  # 黑体 "一、…"
+    HEADING2 = "heading2"  # 楷体 "（一）…"
+    HEADING3 = "heading3"  # 仿宋 "1. …" (bold allowed)
+    PLAIN = "plain"  # 仿宋, no indent (主送, lists)
+    RIGHT = "right"  # right-aligned (署名 lines)
+    CENTER = "center"
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    role: FontRole = FontRole.FANGSONG
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+    kind: ParagraphKind = ParagraphKind.BODY
+
+    @classmethod
+    def of(cls, text: str, kind: ParagraphKind = ParagraphKind.BODY) -> Paragraph:
+        role = {ParagraphKind.HEADING1: FontRole.HEITI, ParagraphKind.HEADING2: FontRole.KAITI}.get(
+            kind, FontRole.FANGSONG
+        )
+        return cls((Run(text, role),), kind)
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A ruled table inside the body (targets of a 责任书, fields of a 交办单 or 送达回证)."""
+
+    rows: tuple[tuple[str, ...], ...]
+    header_rows: int = 1
+    col_widths: tuple[float, ...] = ()  # relative widths; empty = equal
+    caption: str | None = None
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True)
+class Signature:
+    """署名 and 成文日期 (with room for the seal); two parties side by side for agreements such as 责任书."""
+
+    issuers: tuple[str, ...]
+    signed_on: date | None
+    second_party: tuple[str, ...] = ()  # e.g. the lower-level party of a 责任书 (left column)
+    seal_space: bool = True
+
+
+@dataclass(frozen=True)
+class FooterBlock:
+    """版记: 抄送, 印发机关 and 印发日期, on the last (even) page with its last rule on the text area's bottom."""
+
+    issuer: str
+    issued_on: date
+    copy_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OfficialDocument:
+    """One document ready to render. Masking of personal data is done before this point (by the type module)."""
+
+    type_id: str
+    title: str
+    layout: Layout = Layout.DOCUMENT
+    issuer_mark: str | None = None  # 发文机关标志, red, e.g. "示范县信访局" or "示范县信访局文件"
+    document_number: str | None = None  # 发文字号, e.g. "示信函〔2026〕12号"
+    addressee: str | None = None  # 主送
+    body: tuple[Block, ...] = ()
+    attachments: tuple[str, ...] = ()  # 附件说明 lines
+    signature: Signature | None = None
+    note: str | None = None  # 附注, e.g. "（联系人：…）"
+    footer: FooterBlock | None = None
+    provisional: bool = False  # a deadline in the text rests on a year without holiday data (R-TM-05)
+    metadata: dict[str, str] = field(default_factory=dict)  # case number, query code … (not printed)
+
+    def plain_text(self) -> str:
+        """The text a clerk would read, in order — what `pdftotext` of the PDF must contain."""
+        parts = [p for p in (self.issuer_mark, self.document_number, self.title, self.addressee) if p]
+        for block in self.body:
+            if isinstance(block, Paragraph):
+                parts.append(block.text)
+            else:
+                parts.extend(" ".join(row) for row in block.rows)
+        parts.extend(self.attachments)
+        if self.signature:
+            parts.extend(self.signature.second_party)
+            parts.extend(self.signature.issuers)
+        if self.note:
+            parts.append(self.note)
+        return "\n".join(parts)
