@@ -55,6 +55,15 @@ def _import(ctx: Context) -> Result:
     return Result(data, f"已导入 {len(registered)} 件信访事项（{first} … {last}）")
 
 
+def _attach(ctx: Context) -> Result:
+    from pathlib import Path
+
+    from xinfang_desktop.persistence.attachments import add_attachment
+
+    info = add_attachment(ctx.database(), ctx.args.number, Path(ctx.args.file), name=ctx.args.name)
+    return Result(info, f"已保存附件 {info['name']}（{info['size']} 字节，SHA-256 {info['sha256'][:12]}…）")
+
+
 def _duplicates(ctx: Context) -> Result:
     from xinfang_desktop.persistence.case_intake import duplicate_suggestions
 
@@ -143,6 +152,12 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("input", metavar="FILE|-")
     p.add_argument("--today", metavar="DATE", help="以此日期为今天（默认系统日期）")
     p.set_defaults(handler=_submit)
+
+    p = cs.add_parser("attach", parents=[common], help="为信访事项添加附件（扫描件、照片、录音录像）")
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--name", metavar="NAME", help="附件名称（默认用文件名）")
+    p.set_defaults(handler=_attach)
 
     p = cs.add_parser("duplicates", parents=[common], help="列出与一份登记输入可能重复的事项")
     p.add_argument("input", metavar="FILE|-")

@@ -24,6 +24,7 @@ from xinfang_desktop.core.errors import NotFoundError
 from xinfang_desktop.core.workdays import WorkdayCalendar
 from xinfang_desktop.persistence.records import (
     AccusedUnitRecord,
+    AttachmentRecord,
     CaseDeadlineRecord,
     CaseEventRecord,
     CasePetitionerRecord,
@@ -151,6 +152,12 @@ def case_detail(
         ],
         "deadlines": [_deadline_json(d, today, calendar, thresholds) for d in deadlines],
         "events": case_events(session, case.id),
+        "attachments": [
+            {"name": a.name, "type": a.media_type, "size": a.size, "sha256": a.sha256}
+            for a in session.scalars(
+                select(AttachmentRecord).where(AttachmentRecord.case_id == case.id).order_by(AttachmentRecord.id)
+            )
+        ],
     }
 
 

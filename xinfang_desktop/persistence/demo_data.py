@@ -35,7 +35,13 @@ from xinfang_desktop.persistence.records import (
     UnitRecord,
 )
 from xinfang_desktop.persistence.reference_data import load_example_county, seed_reference_data
-from xinfang_desktop.persistence.search_schema import BIGRAM_TABLE, BULK_FLAG_TABLE, TRIGRAM_TABLE
+from xinfang_desktop.persistence.search_schema import (
+    BIGRAM_TABLE,
+    TRIGRAM_TABLE,
+    resume_search_triggers,
+    suspend_search_triggers,
+    sync_search_range,
+)
 from xinfang_desktop.persistence.settings_store import SqlSettings
 from xinfang_desktop.persistence.uow import ensure_user
 
@@ -121,8 +127,7 @@ def _insert_sql(conn: Connection, record: Any, columns: tuple[str, ...]) -> str:
 
 
 def _write_batch(conn: Connection, batch: BatchRows, sqlite: bool, sql_cache: dict[str, str]) -> None:
-    if sqlite:
-        conn.exec_driver_sql(f"INSERT INTO {BULK_FLAG_TABLE} (flag) VALUES (1)")
+    suspend_search_triggers(conn)
     for key, record in _TABLES:
         rows, columns = batch.tuples[key], batch.columns[key]
         if not rows:
@@ -134,23 +139,8 @@ def _write_batch(conn: Connection, batch: BatchRows, sqlite: bool, sql_cache: di
             conn.exec_driver_sql(sql, rows)
         else:
             conn.execute(insert(record), [dict(zip(columns, row, strict=True)) for row in rows])
-    if sqlite:
-        bounds = {"lo": batch.first_case_id, "hi": batch.last_case_id}
-        conn.execute(
-            text(
-                f"INSERT INTO {TRIGRAM_TABLE} (rowid, search_people, search_address, summary) "
-                "SELECT id, search_people, search_address, summary FROM cases WHERE id BETWEEN :lo AND :hi"
-            ),
-            bounds,
-        )
-        conn.execute(
-            text(
-                f"INSERT INTO {BIGRAM_TABLE} (rowid, search_bigrams) "
-                "SELECT id, search_bigrams FROM cases WHERE id BETWEEN :lo AND :hi"
-            ),
-            bounds,
-        )
-        conn.exec_driver_sql(f"DELETE FROM {BULK_FLAG_TABLE}")
+    sync_search_range(conn, batch.first_case_id, batch.last_case_id)
+    resume_search_triggers(conn)
     for year, last in sorted(batch.sequences.items()):
         conn.execute(
             text(
