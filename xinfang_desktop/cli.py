@@ -98,10 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
-            from xinfang_desktop.commands.gui_cmd import launch_gui
-
-            code: int = launch_gui(args)
-            return code
+            return launch_gui(args)
         return _emit_error(EXIT_BAD_INPUT, f"缺少子命令：运行 xinfang {args.command} --help 查看可用的子命令", as_json)
     ctx = Context(args)
     try:
@@ -121,8 +118,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _emit_error(EXIT_FAILURE, message, as_json)
     finally:
         ctx.close()
+    if result.open_gui:
+        return launch_gui(args)
     _emit(result, as_json)
     return result.exit_code
+
+
+def launch_gui(args: argparse.Namespace) -> int:
+    """Open the desktop application (it prints its own smoke-mode JSON)."""
+    from xinfang_desktop.ui.app import run
+
+    code: int = run(args)
+    return code
 
 
 def gui_main() -> int:

@@ -15,7 +15,7 @@ from xinfang_desktop.ui.ledger.case_table_model import PAGE_SIZE, CaseTableModel
 def test_passes_qt_model_checks(qtmodeltester: Any, ctx: Any):
     model = CaseTableModel(ctx)
     model.reload()
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
 
 
 def test_loads_one_page_at_a_time(ctx: Any):

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidgetItem
 
-from xinfang_desktop.persistence.ledger_queries import ledger_count
-from xinfang_desktop.core.ledger import LedgerFilter
 from tests.ui.conftest import type_text
+from xinfang_desktop.core.ledger import LedgerFilter
+from xinfang_desktop.persistence.ledger_queries import ledger_count
 from xinfang_desktop.ui.field_row import Tone
 from xinfang_desktop.ui.intake_panel import IntakePanel
 
@@ -94,8 +94,8 @@ def test_representatives_are_saved(qtbot: Any, panel: IntakePanel, empty_ctx: An
     with qtbot.waitSignal(panel.case_saved):
         panel.save()
     with empty_ctx.tasks.database.read_session() as session:
-        from xinfang_desktop.persistence.case_detail import case_detail
         from xinfang_desktop.persistence.calendar_store import load_calendar
+        from xinfang_desktop.persistence.case_detail import case_detail
         from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds
 
         db = empty_ctx.tasks.database

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from xinfang_desktop.core.ledger import SortKey
 from tests.ui.conftest import type_text
+from xinfang_desktop.core.ledger import SortKey
 from xinfang_desktop.ui.ledger import ledger_panel
 from xinfang_desktop.ui.ledger.case_table_model import Column
 from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel

@@ -32,6 +32,7 @@ class Result:
     data: Any
     text: str = ""
     exit_code: int = EXIT_OK
+    open_gui: bool = False  # the command prepared everything; cli.py now opens the window
 
 
 @dataclass

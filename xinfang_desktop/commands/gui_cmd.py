@@ -1,4 +1,4 @@
-"""`xinfang gui` (and no command at all): start the desktop application."""
+"""`xinfang gui`: prepare (demo data on request) and ask cli.py to open the desktop application."""
 
 from __future__ import annotations
 
@@ -6,13 +6,6 @@ import argparse
 from typing import Any
 
 from xinfang_desktop.commands.base import Context, Result
-
-
-def launch_gui(args: argparse.Namespace) -> int:
-    from xinfang_desktop.ui.app import run
-
-    code: int = run(args)
-    return code
 
 
 def _fill_demo(ctx: Context) -> None:
@@ -40,8 +33,8 @@ def _gui(ctx: Context) -> Result:
 
             raise UsageError("--demo 的件数应在 1 到 1000000 之间")
         _fill_demo(ctx)
-    code = launch_gui(ctx.args)
-    return Result({"exit_code": code}, "", exit_code=code)
+    # The window itself is opened by cli.py: only the top layer may import the ui package.
+    return Result(None, "", open_gui=True)
 
 
 def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:

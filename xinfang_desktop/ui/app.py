@@ -141,9 +141,17 @@ def _run_app(
         if smoke:
             from xinfang_desktop.ui.smoke import SmokeRun
 
+            def smoke_done(result: dict[str, Any]) -> None:
+                report.update(result)
+                app.exit(EXIT_OK)
+
+            def smoke_failed(message: str) -> None:
+                failures.append(message)
+                app.exit(EXIT_FAILURE)
+
             runner = SmokeRun(window, tasks, shots)
-            runner.finished.connect(lambda result: (report.update(result), app.exit(EXIT_OK)))
-            runner.failed.connect(lambda message: (failures.append(message), app.exit(EXIT_FAILURE)))
+            runner.finished.connect(smoke_done)
+            runner.failed.connect(smoke_failed)
             QTimer.singleShot(0, runner.start)
 
     def open_failed(exc: BaseException) -> None:
@@ -199,9 +207,7 @@ def _smoke_exit(
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     else:
         names = "、".join(str(s["title"]) for s in result["sections"])
-        sys.stdout.write(
-            f"启动 {result['startup_ms']} ms，台账首屏 {result['first_rows_ms']} ms；已访问：{names}\n"
-        )
+        sys.stdout.write(f"启动 {result['startup_ms']} ms，台账首屏 {result['first_rows_ms']} ms；已访问：{names}\n")
     for problem in problems:
         sys.stderr.write(f"冒烟测试失败：{problem}\n")
     return EXIT_OK if ok else EXIT_FAILURE

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xinfang_desktop.core.errors import DomainError
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.case_detail import case_detail
 from xinfang_desktop.persistence.database import Database
@@ -40,7 +41,7 @@ def detail_job(number: str, ctx: AppContext) -> Any:
         for deadline in detail["deadlines"]:
             try:
                 deadline["rule_label"] = profile.rule(deadline["rule"]).label
-            except Exception:  # a rule of another profile: show its id
+            except DomainError:  # a rule of another profile: show its id
                 deadline["rule_label"] = deadline["rule"]
         return detail
 

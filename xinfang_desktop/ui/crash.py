@@ -32,8 +32,7 @@ def write_crash_log(kind: type[BaseException], error: BaseException, tb: Traceba
     path = logs_dir() / f"crash-{stamp}.log"
     text = "".join(traceback.format_exception(kind, error, tb))
     path.write_text(
-        f"信访工作台 {__version__}  {datetime.now().isoformat(timespec='seconds')}\n"
-        f"Python {sys.version}\n\n{text}",
+        f"信访工作台 {__version__}  {datetime.now().isoformat(timespec='seconds')}\nPython {sys.version}\n\n{text}",
         encoding="utf-8",
     )
     return path

@@ -46,7 +46,6 @@ from xinfang_desktop.core.id_numbers import validate_id_number
 from xinfang_desktop.core.intake_rules import DEFAULT_COLLECTIVE_THRESHOLD, DuplicateCandidate
 from xinfang_desktop.core.phone_numbers import validate_phone
 from xinfang_desktop.persistence.case_intake import IntakeOutcome, add_case, duplicate_suggestions
-from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.units import list_units
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.field_row import FieldRow, Tone
@@ -253,7 +252,7 @@ class IntakePanel(QWidget):
         self.clear_button.clicked.connect(self.reset)
         self.confirm_new_button.clicked.connect(self._confirm_new)
         self.back_button.clicked.connect(self._hide_duplicates)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
 
     def start(self) -> None:
         """Fill the unit completer (once the section is first shown)."""
@@ -580,4 +579,3 @@ class IntakePanel(QWidget):
         if field == "first_submission":
             return "abnormal"
         return None
-

@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{section.title}（Ctrl+{i + 1}）")
             self.nav.addItem(item)
             self.stack.addWidget(self.panels[section.key])
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=self._goto(section.key))
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, self._goto(section.key))
         self.nav.currentRowChanged.connect(self._row_changed)
         self.nav.setCurrentRow(0)
 

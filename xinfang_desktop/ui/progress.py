@@ -34,7 +34,7 @@ class DelayedProgress:
     def _show(self) -> None:
         dialog = QProgressDialog(self._label, "", 0, 0, self._parent)
         dialog.setWindowTitle("请稍候")
-        dialog.setCancelButton(None)  # type: ignore[arg-type]
+        dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.show()

@@ -58,7 +58,9 @@ class SmokeRun(QObject):
         self._window.show_section(section.key)
         # The database thread runs tasks in order: when this no-op comes back, everything the section asked for
         # on opening has come back too (its callbacks were queued before ours).
-        self._tasks.run_db(lambda _db: None, lambda _r: self._after_idle(lambda: self._capture(section.key, section.title)))
+        self._tasks.run_db(
+            lambda _db: None, lambda _r: self._after_idle(lambda: self._capture(section.key, section.title))
+        )
 
     def _after_idle(self, then: Callable[[], None]) -> None:
         QTimer.singleShot(0, then)

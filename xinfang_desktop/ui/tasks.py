@@ -1,8 +1,10 @@
 """Background work: one worker thread owns every database call; results come back on the GUI thread.
 
 Like Anki's task manager: a single-thread executor serialises database work (SQLite has one writer anyway),
-and a queued signal hands the outcome to the callbacks on the GUI thread. `SyncTaskRunner` runs everything
-at once on the calling thread, for tests that want determinism.
+and the outcomes are handed to the callbacks on the GUI thread. The worker never touches Qt: it puts each
+outcome in a queue that a GUI-thread timer drains every 2 ms while tasks are in flight. (Emitting a PySide6 6.12
+signal from a plain Python thread corrupted reference counts and aborted the interpreter at exit.)
+`SyncTaskRunner` runs everything at once on the calling thread, for tests that want determinism.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QTimer
 
 from xinfang_desktop.persistence.database import Database
 
@@ -22,6 +24,9 @@ log = logging.getLogger(__name__)
 DbCall = Callable[[Database], Any]
 Success = Callable[[Any], None]
 Failure = Callable[[BaseException], None]
+
+
+POLL_MS = 2
 
 
 class DatabaseNotOpen(RuntimeError):
@@ -57,22 +62,25 @@ class ThreadedTaskRunner(QObject):
     Tasks run in submission order, so a task submitted after `open()` always sees the opened database.
     """
 
-    _finished = Signal()  # one emission per outcome put in `_outcomes` (no Python object crosses the signal)
-
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xinfang-db")
         self._db: Database | None = None
         self._closed = False
+        self._in_flight = 0
         self._outcomes: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
-        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._deliver)
 
     @property
     def database(self) -> Database | None:
         """The opened database (set on the worker thread; read it only from callbacks of later tasks)."""
         return self._db
 
-    def open(self, opener: Callable[[], Database], on_done: Success | None = None, on_error: Failure | None = None):
+    def open(
+        self, opener: Callable[[], Database], on_done: Success | None = None, on_error: Failure | None = None
+    ) -> None:
         """Open the database on the worker; every later task receives it."""
 
         def job(_: Any) -> Database:
@@ -89,7 +97,9 @@ class ThreadedTaskRunner(QObject):
         """Run `fn(db)` on the database thread; `on_done(result)` or `on_error(exc)` run later on the GUI thread."""
         self._submit(fn, on_done, on_error, needs_db=True)
 
-    def _submit(self, fn: Callable[[Any], Any], on_done: Success | None, on_error: Failure | None, needs_db: bool):
+    def _submit(
+        self, fn: Callable[[Any], Any], on_done: Success | None, on_error: Failure | None, needs_db: bool
+    ) -> None:
         if self._closed:
             log.debug("task submitted after shutdown ignored")
             return
@@ -100,29 +110,31 @@ class ThreadedTaskRunner(QObject):
                 raise DatabaseNotOpen("数据库尚未打开")
             return fn(db)
 
+        self._in_flight += 1
+        if not self._poll.isActive():
+            self._poll.start()
         future = self._executor.submit(call)
-        future.add_done_callback(lambda f: self._on_future_done(f, on_done, on_error))
-
-    def _on_future_done(self, future: Future[Any], on_done: Success | None, on_error: Failure | None) -> None:
-        error = future.exception()
-        value = None if error is not None else future.result()
-        self._outcomes.put(_Outcome(value, error, on_done, on_error))
-        try:
-            self._finished.emit()
-        except RuntimeError:  # the QObject is gone (application shutting down)
-            pass
+        # Runs on the worker thread: plain Python only, no Qt.
+        future.add_done_callback(lambda f: self._outcomes.put(_outcome(f, on_done, on_error)))
 
     def _deliver(self) -> None:
-        outcome = self._outcomes.get_nowait()
-        if self._closed:
-            return
-        _call_back(outcome.value, outcome.error, outcome.on_done, outcome.on_error)
+        """GUI thread: run the callbacks of every finished task, in order."""
+        while not self._closed:
+            try:
+                outcome = self._outcomes.get_nowait()
+            except queue.Empty:
+                break
+            self._in_flight -= 1
+            if self._in_flight <= 0:
+                self._poll.stop()
+            _call_back(outcome.value, outcome.error, outcome.on_done, outcome.on_error)
 
     def shutdown(self) -> None:
         """Stop accepting work, finish what is running, close the database on its own thread."""
         if self._closed:
             return
         self._closed = True
+        self._poll.stop()
 
         def close() -> None:
             if self._db is not None:
@@ -130,6 +142,11 @@ class ThreadedTaskRunner(QObject):
 
         self._executor.submit(close)
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _outcome(future: Future[Any], on_done: Success | None, on_error: Failure | None) -> _Outcome:
+    error = future.exception()
+    return _Outcome(None if error is not None else future.result(), error, on_done, on_error)
 
 
 def _call_back(value: Any, error: BaseException | None, on_done: Success | None, on_error: Failure | None) -> None:

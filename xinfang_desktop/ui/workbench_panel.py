@@ -82,7 +82,9 @@ class QueueCard(QPushButton):
         self.title_label = QLabel(queue.title)
         self.title_label.setStyleSheet("color: #333333; font-size: 11pt; background: transparent;")
         self.count_label = QLabel()
-        self.count_label.setStyleSheet(f"color: {queue.colour}; font-size: 24pt; font-weight: bold; background: transparent;")
+        self.count_label.setStyleSheet(
+            f"color: {queue.colour}; font-size: 24pt; font-weight: bold; background: transparent;"
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
         for label in (self.title_label, self.count_label):

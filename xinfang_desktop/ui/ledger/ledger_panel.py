@@ -110,8 +110,8 @@ class LedgerPanel(QWidget):
         header.setSectionResizeMode(Column.SUMMARY, QHeaderView.ResizeMode.Stretch)
         header.sortIndicatorChanged.connect(self._sort_changed)
         self.table.doubleClicked.connect(self._open_index)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self._open_current)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current)
+        QShortcut(QKeySequence("Ctrl+F"), self, self._focus_search)
         self.model.load_failed.connect(self._show_error)
 
         bar = QHBoxLayout()
