@@ -11,11 +11,11 @@ office: they are listed but are never the office's running due date.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from xinfang_desktop.core.deadlines import Deadline, Pause, compute_deadline
-from xinfang_desktop.core.lifecycle_state import CaseFacts, CaseState, ClockSpec
+from xinfang_desktop.core.lifecycle_model import CaseFacts, CaseState, ClockSpec
 from xinfang_desktop.core.rule_profiles import RuleProfile
 from xinfang_desktop.core.workdays import WorkdayCalendar
 
@@ -55,9 +55,7 @@ def spec_pauses(state: CaseState, spec: ClockSpec, today: date | None = None) ->
     pauses = list(state.hearings)
     if state.hearing_open_since is not None:
         pauses.append(Pause(state.hearing_open_since, max(state.hearing_open_since, today or state.last_event_on)))
-    return tuple(
-        p for p in pauses if p.start > spec.start_on and (spec.met_on is None or p.start <= spec.met_on)
-    )
+    return tuple(p for p in pauses if p.end > spec.start_on and (spec.met_on is None or p.start <= spec.met_on))
 
 
 def compute_spec(
@@ -120,3 +118,8 @@ def running_clock(
     if spec is None or rule_id not in profile.rules:
         return None
     return compute_spec(state, spec, profile=profile, calendar=calendar, today=today)
+
+
+def supervision_due(calendar: WorkdayCalendar, issued_on: date, days: int) -> date:
+    """The answer date of a 督办 order: `days` 日 after issue, a non-working last day rolled forward (R-TM-03)."""
+    return calendar.next_workday(issued_on + timedelta(days=days))

@@ -49,9 +49,7 @@ def queue_filter(
     if name == "due_today":
         return LedgerFilter(due_from=today, due_to=today)
     if name == "due_soon":
-        return LedgerFilter(
-            due_from=today + timedelta(days=1), due_to=calendar.add_workdays(today, due_soon_workdays)
-        )
+        return LedgerFilter(due_from=today + timedelta(days=1), due_to=calendar.add_workdays(today, due_soon_workdays))
     if name == "overdue":
         return LedgerFilter(due_to=today - timedelta(days=1))
     if name.startswith("awaiting_"):
