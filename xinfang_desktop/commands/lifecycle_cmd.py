@@ -31,6 +31,7 @@ ACTIONS = (
     "urge",
     "simplified-accept",
     "simplified-conclude",
+    "close",
 )
 
 
@@ -61,6 +62,7 @@ def _act(ctx: Context) -> Result:
         number=a.transfer_number,
         mode=a.mode,
         approver=a.approver,
+        units=tuple(u.strip() for u in (a.assisting or []) if u.strip()),
     )
     outcome = act(ctx.database(), a.number, request, today=today)
     lines = [f"{outcome.number}：{outcome.status.label}"]
@@ -144,6 +146,7 @@ def register_case_actions(cs: argparse._SubParsersAction[Any], common: argparse.
     p.add_argument("--transfer-number", metavar="TEXT", help="转送、交办文号")
     p.add_argument("--mode", metavar="TEXT", help="交办：要结果/要情况；进展：事权单位见面/当面反馈/领导见面")
     p.add_argument("--approver", metavar="NAME", help="延期批准人")
+    p.add_argument("--assisting", action="append", metavar="NAME", help="协办单位（受理时，可重复）")
     p.add_argument("--today", metavar="D", help=argparse.SUPPRESS)
     p.set_defaults(handler=_act)
 

@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from xinfang_desktop.core.cases import EventData
 from xinfang_desktop.core.codes import CaseStatus
 from xinfang_desktop.core.errors import NotFoundError
-from xinfang_desktop.core.lifecycle import ActionRequest, Decision, allowed_actions, clocks, current_due, decide
+from xinfang_desktop.core.lifecycle import (
+    ActionRequest,
+    Decision,
+    allowed_actions,
+    cli_name,
+    clocks,
+    current_due,
+    decide,
+)
 from xinfang_desktop.core.lifecycle_state import CaseFacts, CaseState, fold
 from xinfang_desktop.core.lifecycle_tick import tick
 from xinfang_desktop.core.rule_profiles import RuleProfile
@@ -35,9 +43,6 @@ from xinfang_desktop.persistence.records import (
 )
 from xinfang_desktop.persistence.rule_profile_store import selected_profile
 from xinfang_desktop.persistence.uow import SqlUnitOfWork, unit_of_work
-
-# Windows bind the petitioner (a request for 复查/复核), not the office: never "overdue" work.
-WINDOW_RULES = frozenset({"R-DL-08", "R-DL-10"})
 
 
 def stored_events(session: Session, case_id: int) -> list[EventData]:
@@ -111,7 +116,7 @@ def apply_decision(
     case = loaded.record
     for event in decision.events:
         uow.cases.add_event(case.id, event, uow.user_id)
-    running = clocks(decision.state, loaded.facts, profile=profile, calendar=calendar)
+    running = clocks(decision.state, loaded.facts, profile=profile, calendar=calendar, today=today)
     session.execute(delete(CaseDeadlineRecord).where(CaseDeadlineRecord.case_id == case.id))
     rows = [
         {
@@ -123,15 +128,14 @@ def apply_decision(
             "provisional": c.deadline.provisional,
             "explanation": c.deadline.explanation,
             "met_on": c.met_on,
-            "is_window": c.deadline.rule_id in WINDOW_RULES,
+            "is_window": c.is_window,
         }
         for c in running
     ]
     if rows:
         session.execute(insert(CaseDeadlineRecord), rows)
-    obligations = [c for c in running if c.deadline.rule_id not in WINDOW_RULES]
     case.status = decision.state.status.value
-    case.due_on = current_due(obligations)
+    case.due_on = current_due(running)  # windows (复查/复核 requests, objections) never make a case due
     case.awaiting = decision.state.awaiting
     if decision.events:
         case.handler_id = uow.user_id
@@ -194,10 +198,6 @@ class ActOutcome:
         }
 
 
-def cli_name(action: Any) -> str:
-    return str(action.value).replace("_", "-")
-
-
 def _event_json(e: EventData) -> dict[str, Any]:
     return {
         "action": e.action,
@@ -216,8 +216,9 @@ def act(db: Database, number: str, request: ActionRequest, *, today: date, user:
     profile = selected_profile(db)
     with unit_of_work(db, user=user) as uow:
         loaded = load_case(uow.session, number)
-        if request.unit and _unit_id(uow.session, request.unit) is None:
-            raise NotFoundError(f"未登记的单位“{request.unit}”（先用 xinfang unit add 登记）", field="unit")
+        for name in (request.unit, *request.units):
+            if name and _unit_id(uow.session, name) is None:
+                raise NotFoundError(f"未登记的单位“{name}”（先用 xinfang unit add 登记）", field="unit")
         decision = decide(loaded.state, loaded.facts, request, today=today, calendar=calendar, profile=profile)
         deadlines = apply_decision(uow, loaded, decision, today=today, profile=profile, calendar=calendar)
         uow.audit.record("act", "case", number, {"action": request.action.value, "status": decision.state.status.value})
