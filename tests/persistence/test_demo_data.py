@@ -47,7 +47,7 @@ def demo_2000(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, dict[
 
 def test_counts_and_links(demo_2000: tuple[Database, dict[str, object]]) -> None:
     db, counts = demo_2000
-    assert counts["cases"] == 2000 and counts["events"] == 2000 and not counts["cancelled"]
+    assert counts["cases"] == 2000 and counts["events"] > 2000 and not counts["cancelled"]
     assert _scalar(db, "SELECT count(*) FROM cases") == 2000
     assert _scalar(db, "SELECT count(*) FROM petitioners") == counts["petitioners"] >= 2000
     assert _scalar(db, "SELECT count(*) FROM submissions") == counts["submissions"] > 2000
@@ -97,15 +97,36 @@ def test_every_status_with_plausible_deadlines(demo_2000: tuple[Database, dict[s
             if not st.is_open:
                 assert due is None
             elif st is CaseStatus.UNDER_REVIEW:
-                assert (due - received).days == 15
+                assert 15 <= (due - received).days <= 25  # R-DL-01, rolled past rest days and holidays
             else:
                 assert due is not None and due > received
         open_cases = sum(n for st, n in by_status.items() if st.is_open)
         with_clock = s.scalar(select(func.count(func.distinct(CaseDeadlineRecord.case_id))))
-        assert with_clock == open_cases
+        assert with_clock is not None and with_clock >= open_cases
         rules = set(s.scalars(select(CaseDeadlineRecord.rule_id)))
         assert {"R-DL-01", "R-DL-06"} <= rules
-        assert s.scalar(select(func.count()).select_from(CaseEventRecord)) == 2000
+
+
+def test_every_demo_case_folds_to_its_status(demo_2000: tuple[Database, dict[str, object]]) -> None:
+    """The demo's histories come from the state machine: acting on a demo case starts from the right state."""
+    from xinfang_desktop.core.lifecycle import clocks, current_due
+    from xinfang_desktop.persistence.calendar_store import load_calendar
+    from xinfang_desktop.persistence.lifecycle_store import load_case
+    from xinfang_desktop.persistence.rule_profile_store import load_profile
+
+    db, counts = demo_2000
+    calendar, profile = load_calendar(db), load_profile("national")
+    with db.read_session() as s:
+        assert s.scalar(select(func.count()).select_from(CaseEventRecord)) == counts["events"]
+        for number, status, due, awaiting in s.execute(
+            select(CaseRecord.number, CaseRecord.status, CaseRecord.due_on, CaseRecord.awaiting)
+        ).all():
+            loaded = load_case(s, number)
+            assert loaded.state.status.value == status, number
+            assert loaded.state.awaiting == awaiting, number
+            if not loaded.state.is_final:
+                running = clocks(loaded.state, loaded.facts, profile=profile, calendar=calendar, today=TODAY)
+                assert current_due(running) == due, number
 
 
 def test_groups_repeats_and_level_skipping(demo_2000: tuple[Database, dict[str, object]]) -> None:

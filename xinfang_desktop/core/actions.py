@@ -33,6 +33,7 @@ class CaseAction(LabelledEnum):
     SIMPLIFIED_ACCEPT = "simplified_accept", "简易受理"
     SIMPLIFIED_CONCLUDE = "simplified_conclude", "简易办结"
     LAPSE = "lapse", "期限届满"
+    IMPORT = "import", "历史数据导入"  # a case migrated from an older system with its final status only
     OVERDUE = "overdue", "超期标记"
     CLOSE = "close", "审核认定办结"
 

@@ -386,6 +386,7 @@ _HANDLERS: dict[str, _Handler] = {
     CaseAction.URGE: _urge,
     CaseAction.OVERDUE: _mark,
     CaseAction.LAPSE: _mark,
+    CaseAction.IMPORT: _mark,
     CaseAction.CLOSE: _close_case,
 }
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, text
 
+from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.demo_rows import BatchRows, DemoSetup, generate_batches, produce_batches
 from xinfang_desktop.persistence.records import (
@@ -35,6 +36,7 @@ from xinfang_desktop.persistence.records import (
     UnitRecord,
 )
 from xinfang_desktop.persistence.reference_data import load_example_county, seed_reference_data
+from xinfang_desktop.persistence.rule_profile_store import selected_profile
 from xinfang_desktop.persistence.search_schema import (
     BIGRAM_TABLE,
     TRIGRAM_TABLE,
@@ -92,6 +94,8 @@ def _setup(db: Database, today: date) -> DemoSetup:
         }
         next_case = int(session.scalar(select(func.max(CaseRecord.id))) or 0) + 1
         next_person = int(session.scalar(select(func.max(PetitionerRecord.id))) or 0) + 1
+    calendar = load_calendar(db)
+    holiday_years = tuple(y for y in map(calendar.holiday_year, calendar.known_years()) if y is not None)
     villages: list[tuple[str, str, str, int | None]] = []
     for code, (name, level, parent) in sorted(regions.items()):
         if level != "village" or not code.startswith(county_code) or parent not in regions:
@@ -113,6 +117,8 @@ def _setup(db: Database, today: date) -> DemoSetup:
         next_case_id=next_case,
         next_petitioner_id=next_person,
         now=now,
+        holiday_years=holiday_years,
+        profile=selected_profile(db),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,7 +14,10 @@ from typing import Any
 from xinfang_desktop.core import demo_text
 from xinfang_desktop.core.codes import CaseStatus, Channel, OfficeLevel, destination_for_level
 from xinfang_desktop.core.intake_rules import level_skipping
+from xinfang_desktop.core.rule_profiles import RuleProfile
 from xinfang_desktop.core.search_text import cjk_bigrams
+from xinfang_desktop.core.workdays import HolidayYear, WorkdayCalendar
+from xinfang_desktop.persistence.demo_lifecycle import DemoHistories, fits
 
 DEMO_YEARS = 10
 # Region codes of people who live outside the example county (real Zhejiang county codes).
@@ -60,6 +64,7 @@ _STATUS_BY_AGE: tuple[tuple[int, tuple[tuple[CaseStatus, float], ...]], ...] = (
         ),
     ),
 )
+_TIMELY_STATUSES = frozenset({S.ACCEPTED, S.REVIEW, S.FINAL_REVIEW})
 _STATUS_TABLES = tuple(
     (limit, tuple(s for s, _ in mix), tuple(itertools.accumulate(w for _, w in mix))) for limit, mix in _STATUS_BY_AGE
 )
@@ -67,14 +72,6 @@ _CHANNELS = (Channel.ONLINE, Channel.VISIT, Channel.LETTER, Channel.PHONE, Chann
 _CHANNEL_CUM = tuple(itertools.accumulate((35, 30, 20, 10, 5)))
 _VISIT_LEVELS = (OfficeLevel.TOWNSHIP, OfficeLevel.COUNTY, OfficeLevel.CITY, OfficeLevel.PROVINCE, OfficeLevel.NATIONAL)
 _VISIT_LEVEL_CUM = tuple(itertools.accumulate((4, 86, 6, 3, 1)))
-_REVIEW_RULE = {
-    S.REVIEW: ("R-DL-09", "收到复查申请", "条例第35条：收到复查请求之日起30日内提出复查意见"),
-    S.REVIEW_OPINION_OVERDUE: ("R-DL-09", "收到复查申请", "条例第35条：收到复查请求之日起30日内提出复查意见"),
-    S.FINAL_REVIEW: ("R-DL-11", "收到复核申请", "条例第36条：收到复核请求之日起30日内提出复核意见"),
-    S.FINAL_REVIEW_OPINION_OVERDUE: ("R-DL-11", "收到复核申请", "条例第36条：收到复核请求之日起30日内提出复核意见"),
-}
-_INTAKE_TEXT = "条例第22条：收到之日起15日内登记并转送、交办或告知"
-_OPINION_TEXT = "条例第34条：受理之日起60日内办结并出具处理意见书"
 
 
 @dataclass
@@ -90,6 +87,8 @@ class DemoSetup:
     next_case_id: int
     next_petitioner_id: int
     now: datetime
+    holiday_years: tuple[HolidayYear, ...] = ()
+    profile: RuleProfile | None = None
 
 
 TABLE_KEYS = ("petitioners", "cases", "case_petitioners", "accused_units", "submissions", "events", "deadlines")
@@ -209,6 +208,10 @@ class _Generator:
         self.skip_reasons = {
             level: level_skipping(Channel.VISIT, level, OfficeLevel.TOWNSHIP).reason for level in OfficeLevel
         }
+        assert setup.profile is not None, "the demo needs the office's rule profile"
+        self.histories = DemoHistories(
+            today=today, calendar=WorkdayCalendar(setup.holiday_years), profile=setup.profile
+        )
         self.unit_for_topic: dict[str, int | None] = {}
         for topic in demo_text.TOPICS:
             if topic.unit is None:
@@ -223,12 +226,15 @@ class _Generator:
         for limit, statuses, cum in _STATUS_TABLES:
             if age < limit:
                 status: CaseStatus = _pick(self.rng, statuses, cum)
-                if age >= 75 and self.unseen and self.rng.random() < 0.05:
-                    choices = sorted(s for s in self.unseen if s in statuses)
-                    if choices:
-                        status = choices[0]
-                if status is S.ACCEPTED and age == 0:
-                    status = S.UNDER_REVIEW
+                # Make sure every status appears at least once, at an age where it can occur: the states
+                # with a running clock only in their narrow age band, the others in older cases.
+                timely = sorted(s for s in self.unseen if s in _TIMELY_STATUSES and fits(s, age))
+                if timely:
+                    status = timely[0]
+                elif self.unseen and age >= 130 and self.rng.random() < 0.05:
+                    status = sorted(self.unseen)[0]
+                if not fits(status, age):
+                    status = S.UNDER_REVIEW if age < 4 else S.CLOSED
                 self.unseen.discard(status)
                 return status
         raise AssertionError("unreachable")
@@ -325,26 +331,11 @@ class _Generator:
                 subs.append(self._submission(case_id, n, ch, last, hc, at))
         rows["submissions"].extend(subs)
         is_repeat = len(subs) > 1
-        # Clocks of open cases.
-        due: date | None = None
-        if status.is_open:
-            accepted = received + timedelta(days=min(age, rng.randrange(1, 15)))
-            intake_due = received + timedelta(days=15)
-            met = None if status is S.UNDER_REVIEW else accepted
-            rows["deadlines"].append(self._deadline(case_id, "R-DL-01", "收到信访事项", received, intake_due, met))
-            if status is S.UNDER_REVIEW:
-                due = intake_due
-            elif status in (S.ACCEPTED, S.OPINION_OVERDUE):
-                due = accepted + timedelta(days=60)
-                rows["deadlines"].append(self._deadline(case_id, "R-DL-06", "受理", accepted, due, None))
-            else:
-                rule, start_event, _ = _REVIEW_RULE[status]
-                if status in (S.REVIEW, S.FINAL_REVIEW):
-                    start = max(received + timedelta(days=60), self.today - timedelta(days=rng.randrange(30)))
-                else:
-                    start = received + timedelta(days=rng.randrange(60, 90))
-                due = start + timedelta(days=30)
-                rows["deadlines"].append(self._deadline(case_id, rule, start_event, start, due, None))
+        # The case's history from the state machine: its events, clocks and projections (demo_lifecycle.py).
+        history = self.histories.history(status, received)
+        status = history.status
+        due = history.due_on
+        rows["deadlines"].extend({"case_id": case_id, **clock} for clock in history.clocks)
         unit = self.unit_for_topic[topic.key] if topic.unit is not None else village[3]
         if purpose == "accusation":
             accused_name = next((n for n, uid in s.units.items() if uid == unit), None) or f"{village[2]}人民政府"
@@ -383,6 +374,8 @@ class _Generator:
                 "last_received_on": last if is_repeat else received,
                 "due_on": due,
                 "registrar_id": s.registrar_id,
+                "awaiting": history.awaiting,
+                "handler_id": s.registrar_id if history.events else None,
                 "search_people": " ".join(people_parts),
                 "search_address": " ".join(addresses),
                 "search_bigrams": cjk_bigrams(names + addresses),
@@ -409,6 +402,22 @@ class _Generator:
                 "document": None,
             }
         )
+        for seq, event in enumerate(history.events, start=2):
+            rows["events"].append(
+                {
+                    "case_id": case_id,
+                    "seq": seq,
+                    "action": event.action,
+                    "occurred_on": event.occurred_on,
+                    "recorded_at": datetime.combine(event.occurred_on, datetime.min.time()) + timedelta(hours=9),
+                    "actor_id": s.registrar_id,
+                    "from_status": event.from_status.value if event.from_status else None,
+                    "to_status": event.to_status.value if event.to_status else None,
+                    "reason": event.reason,
+                    "details": _details_json(event.details),
+                    "document": event.document,
+                }
+            )
 
     def _submission(
         self, case_id: int, seq: int, channel: Channel, received: date, headcount: int, at: datetime
@@ -437,23 +446,9 @@ class _Generator:
             "recorded_at": at,
         }
 
-    def _deadline(
-        self, case_id: int, rule: str, start_event: str, start: date, due: date, met: date | None
-    ) -> dict[str, Any]:
-        explanation = {"R-DL-01": _INTAKE_TEXT, "R-DL-06": _OPINION_TEXT}.get(rule) or next(
-            t for r, _, t in _REVIEW_RULE.values() if r == rule
-        )
-        return {
-            "case_id": case_id,
-            "rule_id": rule,
-            "start_event": start_event,
-            "start_on": start,
-            "due_on": due,
-            "provisional": False,
-            "explanation": explanation,
-            "met_on": met,
-            "is_window": False,  # 复查/复核 opinions are office clocks; the request windows are not stored here
-        }
+
+def _details_json(details: dict[str, object]) -> str | None:
+    return json.dumps(details, ensure_ascii=False, default=str) if details else None
 
 
 def generate_batches(
