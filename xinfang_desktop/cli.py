@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "xinfang_desktop.commands.lifecycle_cmd",
     "xinfang_desktop.commands.unit_cmd",
     "xinfang_desktop.commands.settings_cmd",
+    "xinfang_desktop.commands.doc_cmd",
     "xinfang_desktop.commands.gui_cmd",
 )
 
@@ -102,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _emit_error(EXIT_BAD_INPUT, f"缺少子命令：运行 xinfang {args.command} --help 查看可用的子命令", as_json)
     ctx = Context(args)
     try:
-        result = handler(ctx)
+        result: Result = handler(ctx)
     except DomainError as exc:
         return _emit_error(EXIT_BAD_INPUT, exc.message, as_json, exc.to_json())
     except KeyboardInterrupt:

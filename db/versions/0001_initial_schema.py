@@ -158,11 +158,16 @@ def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index("ix_cases_category_received", ["category_code", "received_on", "id"], unique=False)
         batch_op.create_index("ix_cases_channel_received", ["channel", "received_on", "id"], unique=False)
-        batch_op.create_index("ix_cases_due", ["due_on", "id"], unique=False)
+        batch_op.create_index(
+            "ix_cases_due",
+            ["due_on", "id"],
+            unique=False,
+            sqlite_where=sa.text("due_on IS NOT NULL"),
+            postgresql_where=sa.text("due_on IS NOT NULL"),
+        )
         batch_op.create_index("ix_cases_last_received", ["last_received_on", "id"], unique=False)
         batch_op.create_index("ix_cases_locality_received", ["locality_code", "received_on", "id"], unique=False)
         batch_op.create_index("ix_cases_received", ["received_on", "id"], unique=False)
-        batch_op.create_index("ix_cases_status_due", ["status", "due_on"], unique=False)
         batch_op.create_index("ix_cases_status_received", ["status", "received_on", "id"], unique=False)
         batch_op.create_index("ix_cases_unit_received", ["responsible_unit_id", "received_on", "id"], unique=False)
         batch_op.create_index("ix_cases_year", ["year", "id"], unique=False)
@@ -339,7 +344,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_cases_year")
         batch_op.drop_index("ix_cases_unit_received")
         batch_op.drop_index("ix_cases_status_received")
-        batch_op.drop_index("ix_cases_status_due")
         batch_op.drop_index("ix_cases_received")
         batch_op.drop_index("ix_cases_locality_received")
         batch_op.drop_index("ix_cases_last_received")

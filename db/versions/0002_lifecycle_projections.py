@@ -43,15 +43,29 @@ def upgrade() -> None:
     # Plain ALTERs on cases: a batch (copy-and-move) would drop the full-text triggers defined on the table.
     op.add_column("cases", sa.Column("awaiting", sa.String(length=16), nullable=True))
     op.add_column("cases", sa.Column("handler_id", sa.Integer(), nullable=True))
-    op.create_index("ix_cases_awaiting", "cases", ["awaiting", "received_on", "id"], unique=False)
-    op.create_index("ix_cases_handler_status", "cases", ["handler_id", "status", "received_on", "id"], unique=False)
+    op.create_index(
+        "ix_cases_awaiting",
+        "cases",
+        ["awaiting", "received_on", "id"],
+        unique=False,
+        sqlite_where=sa.text("awaiting IS NOT NULL"),
+        postgresql_where=sa.text("awaiting IS NOT NULL"),
+    )
+    op.create_index(
+        "ix_cases_handler",
+        "cases",
+        ["handler_id", "received_on", "id"],
+        unique=False,
+        sqlite_where=sa.text("handler_id IS NOT NULL"),
+        postgresql_where=sa.text("handler_id IS NOT NULL"),
+    )
 
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # Plain ALTERs on cases: a batch (copy-and-move) would drop the full-text triggers defined on the table.
-    op.drop_index("ix_cases_handler_status", table_name="cases")
+    op.drop_index("ix_cases_handler", table_name="cases")
     op.drop_index("ix_cases_awaiting", table_name="cases")
     op.drop_column("cases", "handler_id")
     op.drop_column("cases", "awaiting")

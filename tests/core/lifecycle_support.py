@@ -72,6 +72,7 @@ VALID: dict[CaseAction, dict[str, Any]] = {
     A.REGISTER: {},
     A.SUBMIT: {},
     A.LAPSE: {},
+    A.IMPORT: {},
     A.OVERDUE: {},
 }
 

@@ -43,17 +43,32 @@ def test_status_bar(window: MainWindow, ledger_db: Any):
     assert window.status.holiday_label.text().startswith("节假日数据：")
 
 
-def test_workbench_counts_and_click_opens_the_ledger(qtbot: Any, window: MainWindow):
+def test_workbench_counts_and_click_opens_the_ledger(qtbot: Any, window: MainWindow, ledger_db: Any):
+    from xinfang_desktop.core.queues import QUEUE_NAMES, queue_filter
+    from xinfang_desktop.persistence.calendar_store import load_calendar
+    from xinfang_desktop.persistence.ledger_queries import ledger_count
+    from xinfang_desktop.persistence.uow import user_id_of
+
     counts = window.workbench.counts
-    assert counts["open"] == 450
-    assert counts["overdue"] + counts["due_soon"] <= counts["open"]
+    assert set(counts) == set(QUEUE_NAMES)
+    today = window._ctx.today()
+    with ledger_db.read_session() as s:
+        me = user_id_of(s, "tester")
+        for name in QUEUE_NAMES:
+            flt = queue_filter(name, today=today, calendar=load_calendar(ledger_db), user_id=me)
+            assert counts[name] == ledger_count(s, flt), name
+    assert counts["mine"] == 450  # every open case of the fixture was registered by "tester"
     card = window.workbench.cards["overdue"]
     assert card.count_text == f"{counts['overdue']:,}"
     card.click()
     assert window.current_section == "ledger"
-    _flt, sort, descending = window.ledger.model.query
+    flt, sort, descending = window.ledger.model.query
     assert (sort, descending) == (SortKey.DUE, False)
-    assert window.ledger.status_combo.currentText() == "在办（未办结）"
+    assert flt.due_to is not None and flt.due_to < today
+    assert window.ledger.queue_button.isVisible() and "已超期" in window.ledger.queue_button.text()
+    window.ledger.queue_button.click()
+    assert not window.ledger.queue_button.isVisible()
+    assert window.ledger.model.query[0].due_to is None
 
 
 def test_opening_a_case_from_the_ledger(qtbot: Any, window: MainWindow):

@@ -347,6 +347,7 @@ def _case_row(case: NewCase, people: list[tuple[PetitionerData, PetitionerRole]]
         "last_received_on": sub.received_on,
         "due_on": min((d.due_on for d in case.deadlines), default=None),
         "registrar_id": registrar,
+        "handler_id": registrar,  # 我的在办事项 starts with the cases I registered
         "search_people": people_text(case.number, [(p.name, p.id_number, p.phone) for p, _ in people]),
         "search_address": " ".join(addresses),
         "search_bigrams": cjk_bigrams([p.name for p, _ in people] + addresses),

@@ -33,6 +33,7 @@ from xinfang_desktop.persistence.records import (
     PetitionerRecord,
     RegionRecord,
     SubmissionRecord,
+    SupervisionOrderRecord,
     UnitRecord,
 )
 from xinfang_desktop.persistence.reference_data import load_example_county, seed_reference_data
@@ -62,6 +63,7 @@ _TABLES = (
     ("submissions", SubmissionRecord),
     ("events", CaseEventRecord),
     ("deadlines", CaseDeadlineRecord),
+    ("orders", SupervisionOrderRecord),
 )
 
 

@@ -73,7 +73,7 @@ def fits(status: CaseStatus, age: int) -> bool:
     return low <= age <= high
 
 
-_IMPORTABLE = frozenset({S.CLOSED, S.DECLINED, S.REFUSED_AGAIN})
+_IMPORTABLE = frozenset({S.CLOSED, S.DECLINED, S.REFUSED_AGAIN, S.REVIEW_WINDOW_LAPSED, S.FINAL_REVIEW_WINDOW_LAPSED})
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,8 @@ class History:
     clocks: tuple[dict[str, Any], ...]
     due_on: date | None
     awaiting: str | None
+    final: bool = True
+    orders: tuple[dict[str, Any], ...] = ()  # open 督办 orders (the supervision_orders projection)
 
 
 class DemoHistories:
@@ -151,7 +153,18 @@ class DemoHistories:
             for c in running
             if not state.is_final
         )
-        return History(state.status, tuple(events), rows, current_due(running), state.awaiting)
+        orders = tuple(
+            {
+                "trigger": o.trigger,
+                "reason": o.reason,
+                "issued_on": o.issued_on,
+                "due_on": o.due_on,
+                "closed_on": None,
+                "reminders": o.reminders,
+            }
+            for o in state.supervision_orders
+        )
+        return History(state.status, tuple(events), rows, current_due(running), state.awaiting, state.is_final, orders)
 
     def _decide(
         self, state: CaseState, facts: CaseFacts, action: CaseAction, on: date, params: dict[str, str]

@@ -33,7 +33,7 @@ _STATUS_BY_AGE: tuple[tuple[int, tuple[tuple[CaseStatus, float], ...]], ...] = (
         (
             (S.ACCEPTED, 1),
             (S.OPINION_OVERDUE, 1.5),
-            (S.OPINION_ISSUED, 18),
+            (S.OPINION_ISSUED, 2),
             (S.DECLINED, 6),
             (S.REVIEW, 1.5),
             (S.REVIEW_OPINION_ISSUED, 3),
@@ -44,23 +44,23 @@ _STATUS_BY_AGE: tuple[tuple[int, tuple[tuple[CaseStatus, float], ...]], ...] = (
             (S.FINAL_REVIEW_OPINION_OVERDUE, 0.3),
             (S.FINAL_REVIEW_WINDOW_LAPSED, 1),
             (S.REFUSED_AGAIN, 0.7),
-            (S.CLOSED, 55),
+            (S.CLOSED, 71),
         ),
     ),
     (
         1 << 30,
         (
             (S.OPINION_OVERDUE, 0.2),
-            (S.OPINION_ISSUED, 1.5),
+            (S.OPINION_ISSUED, 0.3),
             (S.DECLINED, 6),
-            (S.REVIEW_OPINION_ISSUED, 1),
+            (S.REVIEW_OPINION_ISSUED, 0.2),
             (S.REVIEW_OPINION_OVERDUE, 0.1),
             (S.REVIEW_WINDOW_LAPSED, 8),
-            (S.FINAL_REVIEW_OPINION_ISSUED, 0.7),
+            (S.FINAL_REVIEW_OPINION_ISSUED, 0.1),
             (S.FINAL_REVIEW_OPINION_OVERDUE, 0.05),
             (S.FINAL_REVIEW_WINDOW_LAPSED, 2),
             (S.REFUSED_AGAIN, 1.5),
-            (S.CLOSED, 79),
+            (S.CLOSED, 81),
         ),
     ),
 )
@@ -91,7 +91,16 @@ class DemoSetup:
     profile: RuleProfile | None = None
 
 
-TABLE_KEYS = ("petitioners", "cases", "case_petitioners", "accused_units", "submissions", "events", "deadlines")
+TABLE_KEYS = (
+    "petitioners",
+    "cases",
+    "case_petitioners",
+    "accused_units",
+    "submissions",
+    "events",
+    "deadlines",
+    "orders",
+)
 
 
 @dataclass
@@ -231,8 +240,9 @@ class _Generator:
                 timely = sorted(s for s in self.unseen if s in _TIMELY_STATUSES and fits(s, age))
                 if timely:
                     status = timely[0]
-                elif self.unseen and age >= 130 and self.rng.random() < 0.05:
-                    status = sorted(self.unseen)[0]
+                elif age >= 130 and self.rng.random() < 0.05:
+                    others = sorted(s for s in self.unseen if fits(s, age))
+                    status = others[0] if others else status
                 if not fits(status, age):
                     status = S.UNDER_REVIEW if age < 4 else S.CLOSED
                 self.unseen.discard(status)
@@ -336,6 +346,7 @@ class _Generator:
         status = history.status
         due = history.due_on
         rows["deadlines"].extend({"case_id": case_id, **clock} for clock in history.clocks)
+        rows["orders"].extend({"case_id": case_id, **order} for order in history.orders)
         unit = self.unit_for_topic[topic.key] if topic.unit is not None else village[3]
         if purpose == "accusation":
             accused_name = next((n for n, uid in s.units.items() if uid == unit), None) or f"{village[2]}人民政府"
@@ -375,7 +386,7 @@ class _Generator:
                 "due_on": due,
                 "registrar_id": s.registrar_id,
                 "awaiting": history.awaiting,
-                "handler_id": s.registrar_id if history.events else None,
+                "handler_id": None if history.final else s.registrar_id,
                 "search_people": " ".join(people_parts),
                 "search_address": " ".join(addresses),
                 "search_bigrams": cjk_bigrams(names + addresses),

@@ -137,7 +137,9 @@ def apply_decision(
     case.status = decision.state.status.value
     case.due_on = current_due(running)  # windows (复查/复核 requests, objections) never make a case due
     case.awaiting = decision.state.awaiting
-    if decision.events:
+    if decision.state.is_final:
+        case.handler_id = None  # a final case leaves every handler's queue (the events keep who did what)
+    elif decision.events:
         case.handler_id = uow.user_id
     lead = _unit_id(session, _lead_unit(decision.state))
     if lead is not None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -148,7 +149,8 @@ class CaseRecord(Base):
     registrar_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # Projections of the lifecycle (recomputed from the events after every action; they feed the work queues).
     awaiting: Mapped[str | None] = mapped_column(String(16))
-    # No foreign key: adding one would make SQLite copy the whole table on upgrade; users are never deleted.
+    # Who works on the case while it is open (None once it is final). No foreign key: adding one would make
+    # SQLite copy the whole table on upgrade; users are never deleted.
     handler_id: Mapped[int | None] = mapped_column(Integer)
     search_people: Mapped[str] = mapped_column(Text)
     search_address: Mapped[str] = mapped_column(Text)
@@ -161,16 +163,36 @@ class CaseRecord(Base):
         # Ledger sort orders and filters: each (key, id) pair supports keyset pagination.
         Index("ix_cases_received", "received_on", "id"),
         Index("ix_cases_status_received", "status", "received_on", "id"),
-        Index("ix_cases_status_due", "status", "due_on"),
         Index("ix_cases_locality_received", "locality_code", "received_on", "id"),
         Index("ix_cases_unit_received", "responsible_unit_id", "received_on", "id"),
         Index("ix_cases_category_received", "category_code", "received_on", "id"),
         Index("ix_cases_channel_received", "channel", "received_on", "id"),
-        Index("ix_cases_due", "due_on", "id"),
+        # Partial indexes: only the rows a queue can list (most cases are closed, with no due date or handler).
+        Index(
+            "ix_cases_due",
+            "due_on",
+            "id",
+            sqlite_where=text("due_on IS NOT NULL"),
+            postgresql_where=text("due_on IS NOT NULL"),
+        ),
         Index("ix_cases_last_received", "last_received_on", "id"),
         Index("ix_cases_year", "year", "id"),
-        Index("ix_cases_awaiting", "awaiting", "received_on", "id"),
-        Index("ix_cases_handler_status", "handler_id", "status", "received_on", "id"),
+        Index(
+            "ix_cases_awaiting",
+            "awaiting",
+            "received_on",
+            "id",
+            sqlite_where=text("awaiting IS NOT NULL"),
+            postgresql_where=text("awaiting IS NOT NULL"),
+        ),
+        Index(
+            "ix_cases_handler",
+            "handler_id",
+            "received_on",
+            "id",
+            sqlite_where=text("handler_id IS NOT NULL"),
+            postgresql_where=text("handler_id IS NOT NULL"),
+        ),
     )
 
 
@@ -328,4 +350,37 @@ class SupervisionOrderRecord(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "trigger"),
         Index("ix_supervision_orders_open", "closed_on", "due_on"),
+    )
+
+
+class DocumentRecord(Base):
+    """文书: one issued version of an official document, stored as a file in the data directory with its SHA-256.
+
+    The number (发文字号) comes from `number_sequences` (kind "doc:<type>", per year, never reused); a reissue is a
+    new row with the same number, the next version and `supersedes_id` pointing at the row it replaces — the old
+    file stays.
+    """
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type_id: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_seq: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (
+        UniqueConstraint("number", "version"),
+        UniqueConstraint("type_id", "year", "seq", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_documents_type_year", "type_id", "year", "seq"),
     )

@@ -56,13 +56,43 @@ class SqlSettings:
         return values
 
 
+# Optional keys (no default: the documents use their built-in wording until the office sets them).
+OPTIONAL_TEXT_KEYS = {
+    "document_issuer_mark": "发文机关标志（版头红字）",
+    "document_abbreviation": "发文机关代字（如 示信）",
+    "review_organ": "复查机关（写入处理意见书的救济告知）",
+    "final_review_organ": "复核机关（写入复查意见书的救济告知）",
+    "higher_leading_group": "上级信访工作领导小组",
+    "higher_leaders": "上级党政主要领导",
+    "office_address": "本单位地址",
+    "office_phone": "本单位电话",
+    "query_hint": "信访人查询办理情况的方式（回执上）",
+}
+OPTIONAL_KEYS = (*OPTIONAL_TEXT_KEYS, "document_prefixes", "deadline_thresholds")
+
+
 def _check(key: str, value: object) -> None:
     """Refuse values that would break the office's work later (a number format that could repeat, …)."""
     from xinfang_desktop.core.case_numbers import check_format
     from xinfang_desktop.core.errors import DomainError
 
-    if key not in DEFAULTS and key != "deadline_thresholds":
-        raise DomainError(f"未知的设置项“{key}”，可选：{'、'.join([*DEFAULTS, 'deadline_thresholds'])}", field=key)
+    if key not in DEFAULTS and key not in OPTIONAL_KEYS:
+        raise DomainError(f"未知的设置项“{key}”，可选：{'、'.join([*DEFAULTS, *OPTIONAL_KEYS])}", field=key)
+    if key in OPTIONAL_TEXT_KEYS and (not isinstance(value, str) or not value.strip() or len(value) > 200):
+        raise DomainError(f"{OPTIONAL_TEXT_KEYS[key]}应为不超过200字的文本", field=key)
+    if key == "document_prefixes" and not (
+        isinstance(value, dict)
+        and all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items())
+    ):
+        raise DomainError('发文字号前缀应为 JSON 对象，如 {"acceptance_notice": "示信受"}', field=key)
+    if key == "deadline_thresholds" and not (
+        isinstance(value, dict)
+        and all(
+            k in ("due_soon_workdays", "seriously_overdue_days") and isinstance(v, int) and v >= 0
+            for k, v in value.items()
+        )
+    ):
+        raise DomainError('期限阈值应为 {"due_soon_workdays": 3, "seriously_overdue_days": 30}', field=key)
     if key == "case_number_format":
         if not isinstance(value, str):
             raise DomainError("编号格式应为文本", field=key)

@@ -13,15 +13,14 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from xinfang_desktop import APP_LABEL
-from xinfang_desktop.core.codes import OPEN_STATUSES, CaseStatus
-from xinfang_desktop.core.ledger import SortKey
+from xinfang_desktop.core.queues import queue
 from xinfang_desktop.ui.case_detail_dialog import CaseDetailDialog
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.intake_panel import IntakePanel
 from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
 from xinfang_desktop.ui.placeholder_panel import PlaceholderPanel
 from xinfang_desktop.ui.status_bar import AppStatusBar, environment_job
-from xinfang_desktop.ui.workbench_panel import WorkbenchPanel
+from xinfang_desktop.ui.workbench_panel import WorkbenchPanel, queue_filter_job
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,6 @@ PLANS: dict[str, list[str]] = {
         "节假日安排的导入和编辑，各类文书使用的字体",
     ],
 }
-
-_STATUSES_OPEN = tuple(s for s in CaseStatus if s in OPEN_STATUSES)
 
 
 class MainWindow(QMainWindow):
@@ -179,16 +176,15 @@ class MainWindow(QMainWindow):
     # -- actions -----------------------------------------------------------------------------------------------
 
     def open_queue(self, key: str) -> None:
-        if key == "under_review":
-            statuses: tuple[CaseStatus, ...] = (CaseStatus.UNDER_REVIEW,)
-            sort, descending = SortKey.RECEIVED, True
-        elif key in ("due_soon", "overdue"):
-            statuses, sort, descending = _STATUSES_OPEN, SortKey.DUE, False
-        else:
-            statuses, sort, descending = _STATUSES_OPEN, SortKey.RECEIVED, True
+        """Show a work queue in the ledger: its filter is computed on the database thread (calendar, user)."""
+        q = queue(key)
         self._started.add("ledger")
         self.show_section("ledger")
-        self.ledger.show_queue(statuses, sort, descending)
+        self._ctx.tasks.run_db(
+            queue_filter_job(key, self._ctx.today(), self._ctx.user),
+            lambda flt: self.ledger.show_queue(flt, q.sort, q.descending, q.label),
+            lambda exc: self.status.showMessage(str(exc)),
+        )
 
     def open_case(self, number: str) -> CaseDetailDialog:
         dialog = CaseDetailDialog(self._ctx, number, self)

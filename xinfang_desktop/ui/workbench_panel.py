@@ -3,62 +3,72 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
-from sqlalchemy import func, select
 
-from xinfang_desktop.core.codes import OPEN_STATUSES, CaseStatus
 from xinfang_desktop.core.ledger import LedgerFilter
+from xinfang_desktop.core.queues import queue_filter
+from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
-from xinfang_desktop.persistence.ledger_queries import filter_conditions, ledger_count
-from xinfang_desktop.persistence.records import CaseRecord
+from xinfang_desktop.persistence.ledger_queries import ledger_count
+from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds
+from xinfang_desktop.persistence.uow import user_id_of
 from xinfang_desktop.ui.context import AppContext
-
-DUE_SOON_DAYS = 3
-OPEN_FILTER = LedgerFilter(statuses=tuple(s for s in CaseStatus if s in OPEN_STATUSES))
 
 
 @dataclass(frozen=True)
-class Queue:
+class Card:
     key: str
     title: str
     explanation: str
     colour: str
 
 
-QUEUES = (
-    Queue("open", "在办信访事项", "尚未办结的全部信访事项", "#1565c0"),
-    Queue("due_soon", f"{DUE_SOON_DAYS}日内到期", f"在办且期限在今后{DUE_SOON_DAYS}日内（含今日）届满", "#e65100"),
-    Queue("overdue", "已超期", "在办且期限已过", "#c62828"),
-    Queue("under_review", "待决定是否受理", "状态为“受理申请审查中”", "#2e7d32"),
+# The work queues of core/queues.py, in the order a handler reads them each morning.
+CARDS = (
+    Card("due_today", "今日到期", "在办事项中期限今天届满的", "#c62828"),
+    Card("overdue", "已超期", "在办事项中期限已过的", "#8e0000"),
+    Card("due_soon", "即将到期", "期限在今后3个工作日内届满的（临期天数可在设置中修改）", "#e65100"),
+    Card("mine", "我的在办事项", "由我登记或最近由我办理、尚未办结的事项", "#1565c0"),
+    Card("awaiting_receipt", "待签收", "已转送或交办、接收单位尚未签收的", "#6a1b9a"),
+    Card("awaiting_delivery", "待送达", "已作出处理（复查、复核）意见、尚未送达信访人的", "#00695c"),
+    Card("awaiting_rating", "待评价", "已送达、信访人尚未评价的", "#2e7d32"),
+    Card("supervision_open", "督办中", "有未办结督办单的事项", "#ad1457"),
 )
+QUEUES = CARDS  # the ledger and tests refer to the cards by this name
 
 
-def _due_count(db: Database, flt: LedgerFilter, low: date | None, high: date | None) -> int:
-    # LedgerFilter has no deadline range yet; until it has, the condition is added here (asked the lead).
-    with db.read_session() as session:
-        conds = filter_conditions(session, flt)
-        if low is not None:
-            conds.append(CaseRecord.due_on >= low)
-        if high is not None:
-            conds.append(CaseRecord.due_on <= high)
-        return int(session.scalar(select(func.count()).select_from(CaseRecord).where(*conds)) or 0)
+def queue_filter_job(name: str, today: date, user: str) -> Any:
+    """The ledger filter of a queue, computed on the database thread (it needs the calendar and the user)."""
 
-
-def counts_job(today: date) -> Any:
-    def job(db: Database) -> dict[str, int]:
+    def job(db: Database) -> LedgerFilter:
         with db.read_session() as session:
-            open_count = ledger_count(session, OPEN_FILTER)
-            review = ledger_count(session, LedgerFilter(statuses=(CaseStatus.UNDER_REVIEW,)))
-        return {
-            "open": open_count,
-            "due_soon": _due_count(db, OPEN_FILTER, today, today + timedelta(days=DUE_SOON_DAYS)),
-            "overdue": _due_count(db, OPEN_FILTER, None, today - timedelta(days=1)),
-            "under_review": review,
-        }
+            return queue_filter(
+                name,
+                today=today,
+                calendar=load_calendar(db),
+                user_id=user_id_of(session, user),
+                due_soon_workdays=deadline_thresholds(db).due_soon_workdays,
+            )
+
+    return job
+
+
+def counts_job(today: date, user: str) -> Any:
+    def job(db: Database) -> dict[str, int]:
+        calendar = load_calendar(db)
+        soon = deadline_thresholds(db).due_soon_workdays
+        with db.read_session() as session:
+            me = user_id_of(session, user)
+            return {
+                card.key: ledger_count(
+                    session, queue_filter(card.key, today=today, calendar=calendar, user_id=me, due_soon_workdays=soon)
+                )
+                for card in CARDS
+            }
 
     return job
 
@@ -66,7 +76,7 @@ def counts_job(today: date) -> Any:
 class QueueCard(QPushButton):
     """A clickable card: the queue's name above its count in large digits."""
 
-    def __init__(self, queue: Queue, parent: QWidget | None = None) -> None:
+    def __init__(self, queue: Card, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.queue = queue
         self.setToolTip(queue.explanation + "；点击在台账中查看")
@@ -117,14 +127,14 @@ class WorkbenchPanel(QWidget):
         grid = QGridLayout()
         grid.setSpacing(16)
         grid.setAlignment(Qt.AlignmentFlag.AlignLeft)
-        for i, queue in enumerate(QUEUES):
+        for i, queue in enumerate(CARDS):
             card = QueueCard(queue)
             card.clicked.connect(lambda _checked=False, k=queue.key: self.queue_activated.emit(k))
-            grid.addWidget(card, 0, i)
+            grid.addWidget(card, i // 4, i % 4)
             self.cards[queue.key] = card
         note = QLabel(
-            "期限按自然日比较；每件的期限及其计算依据见信访事项详情。"
-            "待签收、待送达、待评价、督办等队列将随办理流程功能一起提供。"
+            "期限按法定工作日历计算（见每件事项详情中的“期限说明”）；"
+            "超期、期限届满和自动督办由每日运行的“到期处理”（xinfang tick）记入办理记录。"
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #666666;")
@@ -148,7 +158,7 @@ class WorkbenchPanel(QWidget):
         today = self._ctx.today()
         weekdays = "一二三四五六日"
         self.date_label.setText(f"今天是 {today.year}年{today.month}月{today.day}日 星期{weekdays[today.weekday()]}")
-        self._ctx.tasks.run_db(counts_job(today), self._show_counts, self._show_error)
+        self._ctx.tasks.run_db(counts_job(today, self._ctx.user), self._show_counts, self._show_error)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         self.counts = counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -65,6 +67,12 @@ class LedgerPanel(QWidget):
         self._ctx = ctx
         self._count_generation = 0
         self._started = False
+        self._queue_filter = LedgerFilter()
+        self.queue_button = QPushButton()
+        self.queue_button.setToolTip("正在查看工作台的一个队列；点击回到全部台账")
+        self.queue_button.setStyleSheet("QPushButton { color: #1565c0; border: 1px solid #90caf9; padding: 2px 8px; }")
+        self.queue_button.setVisible(False)
+        self.queue_button.clicked.connect(self.clear_queue)
         self.model = CaseTableModel(ctx, self)
 
         self.search_box = QLineEdit()
@@ -115,6 +123,7 @@ class LedgerPanel(QWidget):
         self.model.load_failed.connect(self._show_error)
 
         bar = QHBoxLayout()
+        bar.addWidget(self.queue_button)
         bar.addWidget(self.search_box, 1)
         bar.addWidget(QLabel("状态"))
         bar.addWidget(self.status_combo)
@@ -140,30 +149,37 @@ class LedgerPanel(QWidget):
             self._apply_filters()
 
     def current_filter(self) -> LedgerFilter:
+        """The work queue's filter (if one is shown) narrowed by the search box and the combos."""
         text = self.search_box.text().strip()
         statuses = self.status_combo.currentData() or ()
         channel = self.channel_combo.currentData()
-        return LedgerFilter(search=text or None, statuses=tuple(statuses), channel=channel)
+        return replace(self._queue_filter, search=text or None, statuses=tuple(statuses), channel=channel)
 
-    def show_queue(self, statuses: tuple[CaseStatus, ...], sort: SortKey, descending: bool) -> None:
-        """Show a work queue: the search cleared, these statuses, this order (what the workbench opens)."""
+    def show_queue(self, flt: LedgerFilter, sort: SortKey, descending: bool, label: str) -> None:
+        """Show a work queue (what the workbench opens): its filter, in its order, the other filters cleared."""
         column = next(c for c, k in SORT_KEYS.items() if k is sort)
         self._set_sort_indicator(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
-        wanted = set(statuses)
-        index = next((i for i in range(self.status_combo.count()) if set(self.status_combo.itemData(i)) == wanted), 0)
         for widget, action in (
             (self.search_box, self.search_box.clear),
             (self.channel_combo, lambda: self.channel_combo.setCurrentIndex(0)),
-            (self.status_combo, lambda: self.status_combo.setCurrentIndex(index)),
+            (self.status_combo, lambda: self.status_combo.setCurrentIndex(0)),
         ):
             widget.blockSignals(True)
             action()
             widget.blockSignals(False)
+        self._queue_filter = flt
+        self.queue_button.setText(f"队列：{label}  ✕")
+        self.queue_button.setVisible(True)
         self._started = True
         flt = self.current_filter()
         self.count_label.setText("正在查询…")
         self.model.set_query(flt, sort, descending)
         self._request_count(flt)
+
+    def clear_queue(self) -> None:
+        self._queue_filter = LedgerFilter()
+        self.queue_button.setVisible(False)
+        self._apply_filters()
 
     def _apply_filters(self) -> None:
         self._debounce.stop()
