@@ -8,11 +8,11 @@ from alembic import context
 from sqlalchemy import Connection
 
 from xinfang_desktop.persistence.engine import database_url, make_engine
-from xinfang_desktop.persistence.records import Base
+from xinfang_desktop.persistence.schema import metadata
 from xinfang_desktop.persistence.search_schema import is_search_object
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

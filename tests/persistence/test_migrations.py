@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from xinfang_desktop.persistence import migrate
 from xinfang_desktop.persistence.database import open_database
 from xinfang_desktop.persistence.migrate import SchemaTooNewError, schema_state
-from xinfang_desktop.persistence.records import Base
+from xinfang_desktop.persistence.schema import metadata
 from xinfang_desktop.persistence.search_schema import is_search_object
 
 EXTRA_REVISION = '''"""a later version adds a column"""
@@ -51,7 +51,7 @@ def test_new_database_is_created_at_head_matching_the_records(db_target: str) ->
         mc = MigrationContext.configure(
             conn, opts={"include_object": lambda o, name, t, r, c: not (name and is_search_object(name))}
         )
-        assert compare_metadata(mc, Base.metadata) == []
+        assert compare_metadata(mc, metadata) == []
     db.dispose()
 
 

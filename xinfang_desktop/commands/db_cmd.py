@@ -53,7 +53,7 @@ def _check(ctx: Context) -> Result:
     from xinfang_desktop.persistence.database import Database
     from xinfang_desktop.persistence.engine import database_url
     from xinfang_desktop.persistence.migrate import schema_state
-    from xinfang_desktop.persistence.records import Base
+    from xinfang_desktop.persistence.schema import metadata
     from xinfang_desktop.persistence.search_schema import is_search_object
 
     db = Database(database_url(ctx.db_target))
@@ -68,7 +68,7 @@ def _check(ctx: Context) -> Result:
                         "include_object": lambda obj, name, type_, refl, other: not (name and is_search_object(name))
                     },
                 )
-                diffs = compare_metadata(mc, Base.metadata)
+                diffs = compare_metadata(mc, metadata)
         integrity = None
         if db.is_sqlite and state.current is not None:
             with db.engine.connect() as conn:
