@@ -1,4 +1,4 @@
-"""The lifecycle through the CLI on a real database: `case act`, `case timeline`, `queue`, `tick` (SQLite and PostgreSQL)."""
+"""The lifecycle through the CLI: `case act`, `case timeline`, `queue`, `tick` (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -123,6 +123,7 @@ def test_queues_follow_the_deadlines(cli: Cli) -> None:
     out = cli("tick", "--today", "2024-10-25")[1]
     assert out["changed"] == 1
     assert cli("queue", "supervision_open", "--today", "2024-10-25")[1]["total"] == 1
-    assert cli("case", "act", number, "progress", "--date", "2024-10-26", "--reason", "已约见信访人", "--today", "2024-10-26")[0] == 0
+    note = ("--date", "2024-10-26", "--reason", "已约见信访人", "--today", "2024-10-26")
+    assert cli("case", "act", number, "progress", *note)[0] == 0
     assert cli("queue", "supervision_open", "--today", "2024-10-26")[1]["total"] == 0
     assert cli("queue", "nonsense")[0] == 2

@@ -12,9 +12,7 @@ from sqlalchemy import select
 
 from tests.conftest import content_hash
 from xinfang_desktop.core.errors import ValidationError
-from xinfang_desktop.documents.model import OfficialDocument
-from xinfang_desktop.documents.types import spec
-from xinfang_desktop.persistence.document_store import (
+from xinfang_desktop.documents.document_store import (
     Rendered,
     document_rows,
     documents_root,
@@ -22,6 +20,8 @@ from xinfang_desktop.persistence.document_store import (
     sequence_kind,
     verify_file,
 )
+from xinfang_desktop.documents.model import OfficialDocument
+from xinfang_desktop.documents.types import spec
 from xinfang_desktop.persistence.records import AuditEntryRecord, DocumentRecord
 
 

@@ -1,4 +1,4 @@
-"""Ledger pages, counts and search on a real database: keyset paging is complete and ordered; search finds 1–3+ chars."""
+"""Ledger pages, counts and search on a real database: keyset paging complete and ordered; 1–3+ character search."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def test_filters_and_counts_agree(ledger: Any) -> None:
         expected = s.scalar(
             select(CaseRecord.id)
             .where(CaseRecord.status == "closed", CaseRecord.channel == "visit")
-            .with_only_columns(CaseRecord.id.count() if False else CaseRecord.id)  # noqa: SIM222
+            .with_only_columns(CaseRecord.id.count() if False else CaseRecord.id)
             .limit(1)
         )
     assert all(r.status is CaseStatus.CLOSED and r.channel is Channel.VISIT for r in rows)

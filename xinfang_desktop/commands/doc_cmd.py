@@ -25,8 +25,8 @@ def _today(ctx: Context) -> date:
 
 
 def _types(ctx: Context) -> Result:
+    from xinfang_desktop.documents.case_documents import derivable
     from xinfang_desktop.documents.types import all_specs
-    from xinfang_desktop.persistence.case_documents import derivable
 
     specs = all_specs()
     data = [{"id": s.type_id, "label": s.label} for s in specs]
@@ -62,9 +62,9 @@ def _copy_out(source: Path, target: Path) -> None:
 
 
 def _render(ctx: Context) -> Result:
+    from xinfang_desktop.documents.case_documents import input_from_case, merge
+    from xinfang_desktop.documents.document_store import issue_document, office_info
     from xinfang_desktop.documents.types import spec
-    from xinfang_desktop.persistence.case_documents import input_from_case, merge
-    from xinfang_desktop.persistence.document_store import issue_document, office_info
 
     a = ctx.args
     if not a.case and not a.input:
@@ -133,7 +133,7 @@ def _render(ctx: Context) -> Result:
 
 
 def _list(ctx: Context) -> Result:
-    from xinfang_desktop.persistence.document_store import document_rows
+    from xinfang_desktop.documents.document_store import document_rows
 
     with ctx.database().read_session() as session:
         rows = document_rows(session, case_number=ctx.args.case)

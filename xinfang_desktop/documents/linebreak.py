@@ -127,8 +127,13 @@ def break_lines(
                 continue
         for k in range(start, end):  # last resort: the group alone is wider than a line
             if current + widths[k] > room() + eps and pos > line_start:
-                close(pos, current)
-                line_start, current = pos, 0.0
+                # Break earlier rather than start a line with a closing mark or end one with an opening mark:
+                # the characters before the break go down with it (a digit run may split, never 避头尾).
+                cut = pos
+                while cut > line_start + 1 and (text[cut] in NO_LINE_START or text[cut - 1] in NO_LINE_END):
+                    cut -= 1
+                close(cut, sum(widths[line_start:cut]))
+                line_start, current = cut, sum(widths[cut:pos])
             current += widths[k]
             pos = k + 1
     lines.append(Line(line_start, len(text), first_indent if not lines else indent, current, False))
