@@ -38,5 +38,52 @@ def main(n: int = 50) -> None:
             )
 
 
+def batch(n: int = 1000) -> None:
+    """Issue n 受理告知书 for n accepted cases through the store (number, render, file, row, audit each)."""
+    import os
+    import tempfile
+    from datetime import date
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XINFANG_DATA_DIR"] = tmp
+        from xinfang_desktop.core.actions import CaseAction
+        from xinfang_desktop.core.lifecycle import ActionRequest
+        from xinfang_desktop.documents.batch import issue_for_cases
+        from xinfang_desktop.persistence.case_intake import import_cases
+        from xinfang_desktop.persistence.database import open_database
+        from xinfang_desktop.persistence.lifecycle_store import act
+
+        today = date(2026, 11, 22)
+        db = open_database(Path(tmp) / "batch.sqlite3")
+        item = {
+            "petitioner": {"name": "张伟", "phone": "13800138000"},
+            "channel": "来信",
+            "received_on": "2026-11-16",
+            "purpose": "求决",
+            "summary": "反映拖欠农民工工资问题，要求督促用人单位支付。",
+        }
+        numbers = [r.number for r in import_cases(db, [item] * n, today=today)[0]]
+        for number in numbers:
+            act(db, number, ActionRequest(CaseAction.ACCEPT, date(2026, 11, 20)), today=today)
+        shown = {"last": 0.0}
+        started = time.perf_counter()
+
+        def progress(done: int, total: int) -> None:
+            now = time.perf_counter()
+            if now - shown["last"] > 5 or done == total:
+                shown["last"] = now
+                print(f"  {done}/{total} after {now - started:.1f} s", flush=True)
+
+        result = issue_for_cases(db, "acceptance_notice", numbers, today=today, progress=progress)
+        elapsed = time.perf_counter() - started
+        db.dispose()
+    print(
+        f"batch of {n} 受理告知书 (PDF, numbered, stored, audited): {elapsed:.1f} s, "
+        f"{elapsed / n * 1000:.0f} ms each, {len(result.issued)} issued, {len(result.refused)} refused"
+    )
+
+
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)
+    batch(int(sys.argv[2]) if len(sys.argv) > 2 else 1000)

@@ -194,7 +194,8 @@ def bench_registration(n: int) -> None:
     rate = n / elapsed
     verdict = "ok" if rate >= 2000 else "UNDER 2,000/s"
     print(
-        f"register {n:,} cases through the service layer (batches of {batch:,}): {elapsed:.1f} s, {rate:,.0f} cases/s  {verdict}"
+        f"register {n:,} cases through the service layer (batches of {batch:,}): "
+        f"{elapsed:.1f} s, {rate:,.0f} cases/s  {verdict}"
     )
 
 

@@ -132,6 +132,31 @@ def _render(ctx: Context) -> Result:
     return Result(result, "\n".join(lines))
 
 
+def _batch(ctx: Context) -> Result:
+    import sys
+
+    from xinfang_desktop.documents.batch import issue_for_cases
+
+    a = ctx.args
+    numbers = list(a.numbers or [])
+    if a.from_file:
+        text = sys.stdin.read() if a.from_file == "-" else Path(a.from_file).read_text(encoding="utf-8")
+        numbers += [line.strip() for line in text.splitlines() if line.strip()]
+    if not numbers:
+        raise UsageError("请给出信访事项编号，或用 --from FILE 提供编号清单（每行一个）", field="numbers")
+
+    def progress(done: int, total: int) -> None:
+        if not a.json and (done == total or done % 50 == 0):
+            sys.stderr.write(f"\r已处理 {done}/{total}")
+
+    result = issue_for_cases(ctx.database(), a.type, numbers, today=_today(ctx), fmt=a.format, progress=progress)
+    if not a.json:
+        sys.stderr.write("\n")
+    lines = [f"已出具 {len(result.issued)} 份，未出具 {len(result.refused)} 份"]
+    lines += [f"  {number}：{reason}" for number, reason in result.refused.items()]
+    return Result(result.to_json(), "\n".join(lines))
+
+
 def _list(ctx: Context) -> Result:
     from xinfang_desktop.documents.document_store import document_rows
 
@@ -161,6 +186,14 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("--reissue", metavar="NUMBER", help="重新出具该文号的文书（新版本，原文件保留）")
     p.add_argument("--today", metavar="DATE", help="以此日期为今天（默认系统日期）")
     p.set_defaults(handler=_render)
+
+    p = ds.add_parser("batch", parents=[common], help="为多件信访事项批量出具同一种文书（每件单独编号、存档）")
+    p.add_argument("type", metavar="TYPE")
+    p.add_argument("numbers", nargs="*", metavar="NUMBER")
+    p.add_argument("--from", dest="from_file", metavar="FILE|-", help="编号清单，每行一个")
+    p.add_argument("--format", choices=("pdf", "docx"), default="pdf")
+    p.add_argument("--today", metavar="DATE", help="以此日期为今天（默认系统日期）")
+    p.set_defaults(handler=_batch)
 
     p = ds.add_parser("list", parents=[common], help="已出具的文书（全部版本）")
     p.add_argument("--case", metavar="NUMBER", help="只列出该信访事项的文书")
