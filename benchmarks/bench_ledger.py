@@ -142,6 +142,17 @@ def main() -> None:
             report(name, ours, None, 20)
 
         print()
+        from xinfang_desktop.core.queues import QUEUES, queue_filter
+        from xinfang_desktop.persistence.calendar_store import load_calendar
+
+        calendar = load_calendar(db)
+        for q in QUEUES:
+            flt = queue_filter(q.name, today=TODAY, calendar=calendar, user_id=1)
+            req = LedgerPageRequest(flt, q.sort, q.descending)
+            report(f"queue {q.name}: first page", median_ms(page(req), args.reps), median_ms(floor(req), args.reps), 20)
+            report(f"queue {q.name}: count", median_ms(lambda flt=flt: ledger_count(s, flt), args.reps), None, 20)
+
+        print()
         for term in ["拖欠农民工", "征地拆迁补偿", "物业纠纷", "环境污染", "不存在的词语"]:
             flt = LedgerFilter(search=term)
             req = LedgerPageRequest(flt)

@@ -110,3 +110,25 @@ def test_search_reads_the_fts_index(analyzed: Any) -> None:
     assert "case_search VIRTUAL TABLE INDEX" in p, p
     p = plan(analyzed, LedgerPageRequest(LedgerFilter(search="张伟"), SortKey.RECEIVED, True, 50))
     assert "case_search_bigram VIRTUAL TABLE INDEX" in p, p
+
+
+QUEUE_INDEX = {
+    "due_today": "ix_cases_due",
+    "due_soon": "ix_cases_due",
+    "overdue": "ix_cases_due",
+    "awaiting_delivery": "ix_cases_awaiting",
+    "mine": "ix_cases_handler",
+    "supervision_open": "ix_supervision_orders_open",
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUEUE_INDEX))
+def test_each_work_queue_reads_its_index(analyzed: Any, name: str) -> None:
+    from xinfang_desktop.core.queues import queue, queue_filter
+    from xinfang_desktop.persistence.calendar_store import load_calendar
+
+    q = queue(name)
+    flt = queue_filter(name, today=date(2020, 6, 1), calendar=load_calendar(None), user_id=1)
+    p = plan(analyzed, LedgerPageRequest(flt, q.sort, q.descending, 50))
+    assert QUEUE_INDEX[name] in p, p
+    assert "SCAN cases" not in p.replace("SCAN cases USING", ""), p

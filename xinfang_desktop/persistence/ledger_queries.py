@@ -100,12 +100,9 @@ def filter_conditions(session: Session, flt: LedgerFilter) -> list[ColumnElement
     if flt.open_only:
         conds.append(CaseRecord.status.in_([s.value for s in OPEN_STATUSES]))
     if flt.supervision_open is not None:
-        open_order = (
-            select(SupervisionOrderRecord.id)
-            .where(SupervisionOrderRecord.case_id == CaseRecord.id, SupervisionOrderRecord.closed_on.is_(None))
-            .exists()
-        )
-        conds.append(open_order if flt.supervision_open else ~open_order)
+        # IN over the few open orders (their index), never a probe per case of the whole ledger.
+        open_orders = select(SupervisionOrderRecord.case_id).where(SupervisionOrderRecord.closed_on.is_(None))
+        conds.append(CaseRecord.id.in_(open_orders) if flt.supervision_open else CaseRecord.id.not_in(open_orders))
     for column, wanted in (
         (CaseRecord.is_collective, flt.collective),
         (CaseRecord.is_repeat, flt.repeat),
