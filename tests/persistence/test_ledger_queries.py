@@ -96,6 +96,8 @@ def test_filters_and_counts_agree(ledger: Any) -> None:
         ("拖欠农民工", lambda r: "拖欠农民工" in r.summary),  # 3+ characters: trigram
         ("张伟", lambda r: r.petitioner == "张伟"),  # a two-character name: bigram index
         ("欧阳", lambda r: r.petitioner.startswith("欧阳")),
+        ("拖欠", lambda r: "拖欠" in r.summary),  # a two-character word of the complaint text
+        ("纠纷", lambda r: "纠纷" in r.summary),
         ("萍", lambda r: "萍" in r.petitioner),  # one character at the end of a name
         ("张", lambda r: "张" in r.petitioner),  # one character: surname
         ("13900000042", lambda r: r.id == 43),  # a phone number

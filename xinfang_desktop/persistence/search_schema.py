@@ -19,7 +19,7 @@ _SQLITE_DDL = [
         search_people, search_address, summary,
         content='cases', content_rowid='id', tokenize='trigram')""",
     f"""CREATE VIRTUAL TABLE {BIGRAM_TABLE} USING fts5(
-        search_bigrams, content='cases', content_rowid='id', tokenize='unicode61', detail='none')""",
+        search_bigrams, content='cases', content_rowid='id', tokenize='unicode61', detail='none', prefix='1')""",
     # A row here means a bulk load is running and will sync the search tables itself, set-based.
     f"CREATE TABLE {BULK_FLAG_TABLE} (flag INTEGER PRIMARY KEY)",
     f"""CREATE TRIGGER cases_search_ai AFTER INSERT ON cases
