@@ -9,7 +9,7 @@ LIKE silently returns no rows. PostgreSQL: pg_trgm GIN indexes on the same texts
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, TextClause, literal_column, text
+from sqlalchemy import ColumnElement, TextClause, literal_column, or_, text
 from sqlalchemy.orm import Session
 
 from xinfang_desktop.core.search_text import is_cjk, normalize_query
@@ -71,9 +71,15 @@ def search_condition(session: Session, raw: str) -> ColumnElement[bool]:
         return CaseRecord.id.in_(hits.columns(literal_column("rowid")))
     if len(term) >= 3:
         return literal_column(PG_TRIGRAM_EXPR).like(f"%{_like_escape(term)}%", escape="\\")
+    if is_cjk(term) and len(term) == 1:
+        return literal_column(PG_BIGRAM_EXPR).like(f"% {term}%")
     if is_cjk(term):
-        pattern = f"% {term} %" if len(term) == 2 else f"% {term}%"
-        return literal_column(PG_BIGRAM_EXPR).like(pattern)
+        # Names and addresses through the bigram index; the complaint text by a scan (pg_trgm cannot index two
+        # characters) — correct, but slower on a very large shared database than the SQLite path.
+        return or_(
+            literal_column(PG_BIGRAM_EXPR).like(f"% {term} %"),
+            CaseRecord.summary.like(f"%{_like_escape(term)}%", escape="\\"),
+        )
     return CaseRecord.search_people.like(f"%{_like_escape(term)}%", escape="\\")
 
 
