@@ -26,9 +26,10 @@ from xinfang_desktop.core.codes import CaseStatus, Channel
 from xinfang_desktop.core.ledger import Cursor, LedgerFilter, LedgerPageRequest, SortKey
 from xinfang_desktop.persistence.database import open_database
 from xinfang_desktop.persistence.ledger_queries import (
+    _ordered_ids_select,
+    filter_conditions,
     ledger_count,
     ledger_page,
-    page_statement,
 )
 from xinfang_desktop.persistence.records import CaseRecord
 
@@ -107,7 +108,7 @@ def main() -> None:
             return lambda: ledger_page(s, req)
 
         def floor(req: LedgerPageRequest) -> Callable[[], Any]:
-            sql = raw_sql(s, page_statement(s, req))
+            sql = raw_sql(s, _ordered_ids_select(req, filter_conditions(s, req.filter), False).limit(req.limit))
             return lambda: raw.execute(sql).fetchall()
 
         pages = {

@@ -54,7 +54,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_cases_handler",
         "cases",
-        ["handler_id", "received_on", "id"],
+        ["handler_id", "status", "due_on", "id"],
         unique=False,
         sqlite_where=sa.text("handler_id IS NOT NULL"),
         postgresql_where=sa.text("handler_id IS NOT NULL"),

@@ -120,3 +120,18 @@ def test_search_by_case_number_and_absent_terms(ledger: Any) -> None:
         assert [r.id for r in ledger_page(s, LedgerPageRequest(LedgerFilter(search=number))).rows] == [5]
         assert ledger_count(s, LedgerFilter(search="不存在的内容")) == 0
         assert ledger_count(s, LedgerFilter(search='"引号" OR *')) == 0  # FTS syntax is quoted, not parsed
+
+
+@pytest.mark.parametrize("sort", list(SortKey))
+def test_walking_the_sort_index_gives_the_same_pages(ledger: Any, sort: SortKey, monkeypatch: Any) -> None:
+    """Common words are paged by walking the sort index in chunks; the pages equal those of the sorted hit list."""
+    from xinfang_desktop.persistence import ledger_queries
+
+    for term in ("拖欠农民工", "纠纷", "张"):
+        req = LedgerPageRequest(LedgerFilter(search=term), sort, True, limit=4)
+        sorted_pages = [r.id for r in _all_pages(ledger, req)]
+        monkeypatch.setattr(ledger_queries, "SORT_HITS_UP_TO", 0)
+        monkeypatch.setattr(ledger_queries, "WALK_CHUNK", 7)
+        walked = [r.id for r in _all_pages(ledger, req)]
+        monkeypatch.undo()
+        assert walked == sorted_pages and walked, (term, sort)

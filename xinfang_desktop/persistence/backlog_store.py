@@ -285,13 +285,13 @@ def list_backlog(db: Database, *, today: date) -> dict[str, Any]:
             }
             for b, number, summary, status, inquiry in rows
         ]
-    targets = target_progress(
-        (BacklogOrigin(b.origin), b.resolved_on is not None and b.resolved_on <= today) for b, *_ in rows
-    )
-    batches: dict[str, list[tuple[date, date | None]]] = {}
-    for b, *_ in rows:
-        if b.batch:
-            batches.setdefault(b.batch, []).append((b.handed_down_on or b.detected_on, b.resolved_on))
+        targets = target_progress(
+            (BacklogOrigin(b.origin), b.resolved_on is not None and b.resolved_on <= today) for b, *_ in rows
+        )
+        batches: dict[str, list[tuple[date, date | None]]] = {}
+        for b, *_ in rows:
+            if b.batch:
+                batches.setdefault(b.batch, []).append((b.handed_down_on or b.detected_on, b.resolved_on))
     return {
         "today": today.isoformat(),
         "total": len(cases),
@@ -372,7 +372,9 @@ def record_inquiry(db: Database, number: str, change: InquiryUpdate, *, today: d
     """Record the handling check (first handling unit, handler, what went wrong) or the accountability check
     (pursued or not, and the outcome or the reason why not) of a 一事双查 (R-BK-01)."""
     if change.part not in ("handling", "accountability"):
-        raise ValidationError([FieldProblem("part", "核查内容", "应为 handling（办理情况）或 accountability（追责情况）")])
+        raise ValidationError(
+            [FieldProblem("part", "核查内容", "应为 handling（办理情况）或 accountability（追责情况）")]
+        )
     if change.part == "handling":
         first_unit = check_text(change.first_unit, "first_unit", "首办单位", required=True, max_length=128)
         handler = check_text(change.handler, "handler", "经办人", required=False, max_length=64)

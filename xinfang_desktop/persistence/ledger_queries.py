@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from xinfang_desktop.core.codes import OPEN_STATUSES, CaseStatus, Channel
 from xinfang_desktop.core.ledger import Cursor, LedgerFilter, LedgerPage, LedgerPageRequest, LedgerRow, SortKey
+from xinfang_desktop.core.search_text import normalize_query
 from xinfang_desktop.persistence.records import (
     CasePetitionerRecord,
     CaseRecord,
@@ -19,7 +20,7 @@ from xinfang_desktop.persistence.records import (
     SupervisionOrderRecord,
     UnitRecord,
 )
-from xinfang_desktop.persistence.search_queries import search_condition, search_hit_count
+from xinfang_desktop.persistence.search_queries import hit_ids, search_condition, search_hit_count, sqlite_hit_parts
 
 _SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.RECEIVED: CaseRecord.received_on,
@@ -165,49 +166,78 @@ def _ordered_ids_select(req: LedgerPageRequest, conds: list[ColumnElement[bool]]
     return stmt.order_by(*order)
 
 
-# Above this many hits, walking the sort order's index and testing membership finds 50 rows sooner than
-# looking up and sorting every hit (a common word matches 100k cases; a rare name a handful).
-WALK_INDEX_ABOVE_HITS = 5000
-_SORT_INDEX = {
-    SortKey.RECEIVED: "ix_cases_received",
-    SortKey.LAST_RECEIVED: "ix_cases_last_received",
-    SortKey.DUE: "ix_cases_due",
-}
+def _phase(req: LedgerPageRequest, after: Cursor | None) -> LedgerPageRequest:
+    return LedgerPageRequest(req.filter, req.sort, req.descending, req.limit, after)
 
 
-def _walk_sort_index(session: Session, req: LedgerPageRequest) -> bool:
-    if not req.filter.search or session.get_bind().dialect.name != "sqlite":
-        return False
-    hits = search_hit_count(session, req.filter.search)
-    return hits is not None and hits > WALK_INDEX_ABOVE_HITS
+def _keyed(rows: Any) -> list[tuple[int, str | None]]:
+    return [(int(i), k.isoformat() if isinstance(k, date) else (None if k is None else str(k))) for i, k in rows]
 
 
-def page_statement(session: Session, req: LedgerPageRequest) -> Select[Any]:
-    """The SELECT of one page's ids and keys (rows with a sort value): what `ordered_ids` runs first."""
-    conds = filter_conditions(session, req.filter)
-    stmt = _ordered_ids_select(req, conds, null_phase=False).limit(req.limit)
-    if _walk_sort_index(session, req):
-        hint = f"INDEXED BY {_SORT_INDEX[req.sort]}" if req.sort in _SORT_INDEX else "NOT INDEXED"
-        stmt = stmt.with_hint(CaseRecord, hint, dialect_name="sqlite")
-    return stmt
-
-
-def ordered_ids(session: Session, req: LedgerPageRequest) -> list[tuple[int, str | None]]:
-    """The ids of one page in the requested order, each with its cursor key (keyset pagination, no OFFSET)."""
+def _two_phases(req: LedgerPageRequest, conds: list[ColumnElement[bool]], fetch: Any) -> list[tuple[int, str | None]]:
+    """Rows with a sort value first, then (for nullable keys such as the due date) those without, in id order."""
     column = _SORT_COLUMNS[req.sort]
     result: list[tuple[int, str | None]] = []
     in_null_phase = column is not None and req.after is not None and req.after.key is None
     if not in_null_phase:
-        for ident, key in session.execute(page_statement(session, req)):
-            result.append((ident, key.isoformat() if isinstance(key, date) else str(key)))
+        result += fetch(req, conds, False, req.limit)
     if column is not None and len(result) < req.limit:
-        rest = req.limit - len(result)
         after = req.after if in_null_phase else None
-        null_req = LedgerPageRequest(req.filter, req.sort, req.descending, req.limit, after)
-        conds = filter_conditions(session, req.filter)
-        stmt = _ordered_ids_select(null_req, conds, null_phase=True).limit(rest)
-        result.extend((ident, None) for ident, _ in session.execute(stmt))
+        result += [(i, None) for i, _ in fetch(_phase(req, after), conds, True, req.limit - len(result))]
     return result
+
+
+def _plain_fetch(session: Session) -> Any:
+    def fetch(
+        req: LedgerPageRequest, conds: list[ColumnElement[bool]], null_phase: bool, limit: int
+    ) -> list[tuple[int, str | None]]:
+        return _keyed(session.execute(_ordered_ids_select(req, conds, null_phase).limit(limit)))
+
+    return fetch
+
+
+# Up to this many hits, the page is sorted from the hit list; above it, the sort order's index is walked in chunks
+# and each chunk kept where it is a hit (a common word matches 100k cases: 50 of them are near the top).
+SORT_HITS_UP_TO = 5000
+WALK_CHUNK = 1000
+
+
+def _walking_fetch(session: Session, parts: list[tuple[str, str]]) -> Any:
+    def fetch(
+        req: LedgerPageRequest, conds: list[ColumnElement[bool]], null_phase: bool, limit: int
+    ) -> list[tuple[int, str | None]]:
+        found: list[tuple[int, str | None]] = []
+        cursor = req.after
+        while len(found) < limit:
+            chunk = _keyed(
+                session.execute(_ordered_ids_select(_phase(req, cursor), conds, null_phase).limit(WALK_CHUNK))
+            )
+            if not chunk:
+                break
+            ids = [i for i, _ in chunk]
+            hits = hit_ids(session, parts, min(ids), max(ids))
+            found += [row for row in chunk if row[0] in hits][: limit - len(found)]
+            last_id, last_key = chunk[-1]
+            cursor = Cursor(None if null_phase else last_key, last_id)
+            if req.sort is SortKey.NUMBER:
+                cursor = Cursor(str(last_id), last_id)
+        return found
+
+    return fetch
+
+
+def ordered_ids(session: Session, req: LedgerPageRequest) -> list[tuple[int, str | None]]:
+    """The ids of one page in the requested order, each with its cursor key (keyset pagination, no OFFSET)."""
+    term = normalize_query(req.filter.search or "")
+    parts = sqlite_hit_parts(session, term) if term and session.get_bind().dialect.name == "sqlite" else None
+    if parts is None:
+        return _two_phases(req, filter_conditions(session, req.filter), _plain_fetch(session))
+    others = filter_conditions(session, replace(req.filter, search=None))
+    total = search_hit_count(session, term) or 0
+    if total <= SORT_HITS_UP_TO:
+        ids = sorted(hit_ids(session, parts))
+        return _two_phases(req, [*others, CaseRecord.id.in_(ids)], _plain_fetch(session))
+    return _two_phases(req, others, _walking_fetch(session, parts))
 
 
 def rows_by_ids(session: Session, ids: list[int]) -> list[LedgerRow]:

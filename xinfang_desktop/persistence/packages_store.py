@@ -166,12 +166,12 @@ def list_leaders(db: Database, *, level: str | None = None) -> list[dict[str, An
     with db.read_session() as s:
         rows = s.execute(select(LeaderRecord, UnitRecord.name).outerjoin(UnitRecord)).all()
         loads = open_loads(s)
-    by_id = {rec.id: (rec, unit) for rec, unit in rows}
-    ordered = order_candidates((leader_info(rec, loads.get(rec.id, 0)) for rec, _ in rows), level=want)
-    return [
-        _leader_json(by_id[i.id][0], by_id[i.id][1], load=i.load, masked=True) | {"rank_order": n}
-        for n, i in enumerate(ordered, start=1)
-    ]
+        by_id = {rec.id: (rec, unit) for rec, unit in rows}
+        ordered = order_candidates((leader_info(rec, loads.get(rec.id, 0)) for rec, _ in rows), level=want)
+        return [
+            _leader_json(by_id[i.id][0], by_id[i.id][1], load=i.load, masked=True) | {"rank_order": n}
+            for n, i in enumerate(ordered, start=1)
+        ]
 
 
 # ------------------------------------------------------------------------------------------------ packages
@@ -519,6 +519,37 @@ def leader_resolution_rates(db: Database, start: date, end: date) -> list[dict[s
     with db.read_session() as s:
         pkgs = s.scalars(select(CasePackageRecord).where(CasePackageRecord.started_on <= end)).all()
         views = [_view(s, p) for p in pkgs]
-        names = dict(s.execute(select(LeaderRecord.id, LeaderRecord.name)).tuples().all())
+        names = dict(s.execute(select(LeaderRecord.id, LeaderRecord.name)).all())
     rates = resolution_rates(views, start, end)
     return [r.to_json() | {"leader": names.get(lid)} for lid, r in rates.items()]
+
+
+def case_card_data(db: Database, package_id: int, *, today: date) -> dict[str, Any]:
+    """What the one-page case card prints: the package and its main case's petitioner, channel and unit."""
+    from xinfang_desktop.core.codes import Channel
+    from xinfang_desktop.persistence.records import CasePetitionerRecord, PetitionerRecord
+
+    calendar = load_calendar(db)
+    with db.read_session() as s:
+        pkg = _package(s, package_id)
+        detail = _detail(s, pkg, today, calendar)
+        main = s.scalar(
+            select(CaseRecord)
+            .join(PackageCaseRecord, PackageCaseRecord.case_id == CaseRecord.id)
+            .where(PackageCaseRecord.package_id == pkg.id)
+            .order_by(PackageCaseRecord.position)
+            .limit(1)
+        )
+        petitioner = channel = unit = None
+        if main is not None:
+            petitioner = s.scalar(
+                select(PetitionerRecord.name)
+                .join(CasePetitionerRecord, CasePetitionerRecord.petitioner_id == PetitionerRecord.id)
+                .where(CasePetitionerRecord.case_id == main.id)
+                .order_by(CasePetitionerRecord.position)
+                .limit(1)
+            )
+            channel = Channel(main.channel).label
+            if main.responsible_unit_id:
+                unit = s.scalar(select(UnitRecord.name).where(UnitRecord.id == main.responsible_unit_id))
+    return {"package": detail, "petitioner": petitioner, "channel": channel, "responsible_unit": unit}

@@ -188,7 +188,8 @@ class CaseRecord(Base):
         Index(
             "ix_cases_handler",
             "handler_id",
-            "received_on",
+            "status",
+            "due_on",
             "id",
             sqlite_where=text("handler_id IS NOT NULL"),
             postgresql_where=text("handler_id IS NOT NULL"),

@@ -41,22 +41,46 @@ def _prefix_terms(session: Session, prefix: str) -> list[str]:
     return [] if len(terms) > MAX_PREFIX_TERMS else terms
 
 
-def sqlite_hits(session: Session, term: str) -> TextClause | None:
-    """A `SELECT rowid …` of the matching case ids, or None when no index applies (short non-CJK text)."""
+def sqlite_hit_parts(session: Session, term: str) -> list[tuple[str, str]] | None:
+    """The (FTS table, MATCH expression) pairs whose rowids together are the hits; None when no index applies."""
     if len(term) >= 3:
-        return text(f"SELECT rowid FROM {TRIGRAM_TABLE} WHERE {TRIGRAM_TABLE} MATCH :q").bindparams(q=_phrase(term))
+        return [(TRIGRAM_TABLE, _phrase(term))]
     if not is_cjk(term):
         return None
     if len(term) == 1:
-        return text(f"SELECT rowid FROM {BIGRAM_TABLE} WHERE {BIGRAM_TABLE} MATCH :q").bindparams(q=_phrase(term) + "*")
-    names = f"SELECT rowid FROM {BIGRAM_TABLE} WHERE {BIGRAM_TABLE} MATCH :names"
+        return [(BIGRAM_TABLE, _phrase(term) + "*")]
+    parts = [(BIGRAM_TABLE, _phrase(term))]
     terms = _prefix_terms(session, term)
-    if not terms:
-        return text(names).bindparams(names=_phrase(term))
-    content = f"SELECT rowid FROM {TRIGRAM_TABLE} WHERE {TRIGRAM_TABLE} MATCH :content"
-    return text(f"{names} UNION {content}").bindparams(
-        names=_phrase(term), content=" OR ".join(_phrase(t) for t in terms)
-    )
+    if terms:
+        parts.append((TRIGRAM_TABLE, " OR ".join(_phrase(t) for t in terms)))
+    return parts
+
+
+def _parts_sql(parts: list[tuple[str, str]], ranged: bool = False) -> tuple[str, dict[str, object]]:
+    selects: list[str] = []
+    params: dict[str, object] = {}
+    for i, (table, match) in enumerate(parts):
+        where = f"{table} MATCH :m{i}" + (" AND rowid BETWEEN :lo AND :hi" if ranged else "")
+        selects.append(f"SELECT rowid FROM {table} WHERE {where}")
+        params[f"m{i}"] = match
+    return " UNION ".join(selects), params
+
+
+def sqlite_hits(session: Session, term: str) -> TextClause | None:
+    """A `SELECT rowid …` of the matching case ids, or None when no index applies (short non-CJK text)."""
+    parts = sqlite_hit_parts(session, term)
+    if parts is None:
+        return None
+    sql, params = _parts_sql(parts)
+    return text(sql).bindparams(**params)
+
+
+def hit_ids(session: Session, parts: list[tuple[str, str]], lo: int | None = None, hi: int | None = None) -> set[int]:
+    """The hits (optionally only ids in [lo, hi]: FTS5 seeks its doclists to the range)."""
+    sql, params = _parts_sql(parts, ranged=lo is not None)
+    if lo is not None:
+        params |= {"lo": lo, "hi": hi}
+    return {int(i) for i in session.execute(text(sql), params).scalars()}
 
 
 def search_condition(session: Session, raw: str) -> ColumnElement[bool]:
@@ -88,7 +112,8 @@ def search_hit_count(session: Session, raw: str) -> int | None:
     term = normalize_query(raw)
     if not term or session.get_bind().dialect.name != "sqlite":
         return None
-    hits = sqlite_hits(session, term)
-    if hits is None:
+    parts = sqlite_hit_parts(session, term)
+    if parts is None:
         return None
-    return int(session.execute(text(f"SELECT count(*) FROM ({hits.text})"), hits.compile().params).scalar_one())
+    sql, params = _parts_sql(parts)
+    return int(session.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar_one())
