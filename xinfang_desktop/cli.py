@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "xinfang_desktop.commands.unit_cmd",
     "xinfang_desktop.commands.settings_cmd",
     "xinfang_desktop.commands.doc_cmd",
+    "xinfang_desktop.commands.packages_cmd",
     "xinfang_desktop.commands.gui_cmd",
 )
 

@@ -159,6 +159,13 @@ def upgrade() -> None:
         batch_op.create_index("ix_cases_category_received", ["category_code", "received_on", "id"], unique=False)
         batch_op.create_index("ix_cases_channel_received", ["channel", "received_on", "id"], unique=False)
         batch_op.create_index(
+            "ix_cases_backlog",
+            ["responsible_unit_id", "locality_code"],
+            unique=False,
+            sqlite_where=sa.text("is_backlog = 1"),
+            postgresql_where=sa.text("is_backlog"),
+        )
+        batch_op.create_index(
             "ix_cases_due",
             ["due_on", "id"],
             unique=False,
@@ -348,6 +355,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_cases_locality_received")
         batch_op.drop_index("ix_cases_last_received")
         batch_op.drop_index("ix_cases_due")
+        batch_op.drop_index("ix_cases_backlog")
         batch_op.drop_index("ix_cases_channel_received")
         batch_op.drop_index("ix_cases_category_received")
 

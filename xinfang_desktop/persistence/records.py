@@ -186,6 +186,13 @@ class CaseRecord(Base):
             postgresql_where=text("awaiting IS NOT NULL"),
         ),
         Index(
+            "ix_cases_backlog",
+            "responsible_unit_id",
+            "locality_code",
+            sqlite_where=text("is_backlog = 1"),
+            postgresql_where=text("is_backlog"),
+        ),
+        Index(
             "ix_cases_handler",
             "handler_id",
             "status",

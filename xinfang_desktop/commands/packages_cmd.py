@@ -1,0 +1,468 @@
+"""`xinfang leader|package|oversight|reception|instruction`: leader case packages and reception duty (R-PK, R-RC).
+
+- `leader add|list` — the register (phones masked in lists), listed in R-PK-03 order with the current load;
+- `package create|show|update|close|list` — 领导包案 with team, plan, 五包, 约见, target date and outcome;
+- `oversight import FILE.xlsx --year Y`, `oversight report --year Y (--json | --xlsx FILE | --pdf FILE)`;
+- `reception plan|record|list|compliance|roster`, `instruction add|meter`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from xinfang_desktop.commands.base import Context, Result, UsageError, parse_date_arg
+
+
+def _today(ctx: Context) -> date:
+    given = getattr(ctx.args, "today", None)
+    return parse_date_arg(given, "今天日期") if given else date.today()
+
+
+def _split_member(text: str) -> tuple[str, str, str | None]:
+    """`姓名:角色:职务` (角色 and 职务 optional)."""
+    parts = [p.strip() for p in text.replace("：", ":").split(":")]
+    if not parts[0]:
+        raise UsageError(f"专班成员格式错误：“{text}”，应为 姓名:角色:职务", field="member")
+    role = parts[1] if len(parts) > 1 and parts[1] else "成员"
+    post = ":".join(parts[2:]) or None if len(parts) > 2 else None
+    return parts[0], role, post
+
+
+def _milestones(items: list[str] | None) -> list[Any]:
+    from xinfang_desktop.core.packages import parse_milestone
+
+    return [parse_milestone(m) for m in items or []]
+
+
+# ------------------------------------------------------------------------------------------------ leader
+
+
+def _leader_add(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.packages_store import add_leader
+
+    a = ctx.args
+    leader = add_leader(
+        ctx.database(),
+        a.name,
+        organ=a.organ,
+        rank=a.rank,
+        level=a.level,
+        post=a.post,
+        unit=a.unit,
+        region=a.region,
+        phone=a.phone,
+    )
+    return Result(leader, f"已登记领导：{leader['post']}{leader['name']}（编号 {leader['id']}）")
+
+
+def _leader_list(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.packages_store import leader_resolution_rates, list_leaders
+
+    db = ctx.database()
+    leaders = list_leaders(db, level=ctx.args.level)
+    data: dict[str, Any] = {"leaders": leaders}
+    if ctx.args.period:
+        from xinfang_desktop.core.reception import parse_period
+
+        period = parse_period(ctx.args.period)
+        data["period"] = period.to_json()
+        data["resolution"] = leader_resolution_rates(db, period.start, period.end)
+    lines = [
+        f"{x['rank_order']:>2}. {x['name']}  {x['organ']}{x['rank']}  {x['level']}  {x['post']}  "
+        f"在办包案 {x['load']} 件  {x['phone'] or ''}"
+        for x in leaders
+    ]
+    for r in data.get("resolution", []):
+        rate = "—" if r["rate"] is None else f"{r['rate']:.0%}"
+        lines.append(f"化解率 {r['leader']}：{r['resolved']}/{r['packages']}（{rate}）")
+    return Result(data, "\n".join(lines) or "尚未登记领导")
+
+
+# ------------------------------------------------------------------------------------------------ package
+
+
+def _package_text(p: dict[str, Any]) -> str:
+    lines = [
+        f"包案 {p['id']}  {p['status']}{('（' + p['outcome'] + '）') if p['outcome'] else ''}",
+        f"包案领导：{p['leader']['post']}{p['leader']['name']}",
+        f"信访事项：{'、'.join(c['number'] for c in p['cases'])}",
+        f"开始：{p['started_on']}  化解时限：{p['target_on']}  五包：{p['duties_progress']}",
+    ]
+    if p["team"]:
+        lines.append("专班：" + "、".join(f"{m['name']}（{m['role']}）" for m in p["team"]))
+    lines += [f"方案 {m['seq']}. {m['title']} {m['due_on']}{' 已完成' if m['done_on'] else ''}" for m in p["plan"]]
+    lines += [f"{d['duty']}：{d['status']}" for d in p["duties"]]
+    lines += [f"约见 {m['held_on']} {m['notes'] or ''}" for m in p["meetings"]]
+    lines += [f"提醒：{r['message']}" for r in p["reminders"]]
+    return "\n".join(lines)
+
+
+def _package_id(text: str) -> int:
+    if not text.strip().isdigit():
+        raise UsageError(f"包案编号应为数字：“{text}”", field="package")
+    return int(text)
+
+
+def _package_create(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.packages_store import PackageInput, create_package
+
+    a = ctx.args
+    inp = PackageInput(
+        cases=a.case,
+        leader=a.leader,
+        target_on=parse_date_arg(a.target, "化解时限") if a.target else None,
+        started_on=parse_date_arg(a.start, "开始日期") if a.start else None,
+        lead_unit=a.unit,
+        members=[_split_member(m) for m in a.member or []],
+        milestones=_milestones(a.milestone),
+        reception_day_id=a.reception,
+    )
+    p = create_package(ctx.database(), inp, today=_today(ctx))
+    return Result(p, f"已建立包案 {p['id']}\n" + _package_text(p))
+
+
+def _package_show(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.packages_store import case_card_data, package_detail
+
+    db = ctx.database()
+    pid = _package_id(ctx.args.id)
+    p = package_detail(db, pid, today=_today(ctx))
+    text = _package_text(p)
+    if ctx.args.card:
+        from xinfang_desktop.documents.leader_documents import case_card_document
+        from xinfang_desktop.documents.pdf_renderer import render_pdf
+
+        info = render_pdf(case_card_document(case_card_data(db, pid, today=_today(ctx))), Path(ctx.args.card))
+        p = p | {"card": {"path": str(ctx.args.card), "pages": info.pages}}
+        text += f"\n案情卡已保存：{ctx.args.card}（{info.pages} 页）"
+    return Result(p, text)
+
+
+def _package_update(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.packages_store import PackageUpdate, update_package
+
+    a = ctx.args
+    duties: list[tuple[str, str | None, str | None]] = []
+    if a.duty:
+        duties.append((a.duty, a.status, a.evidence))
+    elif a.status or a.evidence:
+        raise UsageError("--status 和 --evidence 需要与 --duty 一起使用", field="duty")
+    meetings = []
+    if a.meeting:
+        meetings.append((parse_date_arg(a.meeting, "约见日期"), a.place, a.notes))
+    done = []
+    for item in a.milestone_done or []:
+        seq, _, when = item.partition("@")
+        if not seq.strip().isdigit():
+            raise UsageError(f"方案节点完成格式错误：“{item}”，应为 序号@YYYY-MM-DD", field="milestone")
+        done.append((int(seq), parse_date_arg(when, "完成日期") if when else _today(ctx)))
+    upd = PackageUpdate(
+        duties=duties,
+        meetings=meetings,
+        milestones_done=done,
+        add_milestones=_milestones(a.milestone),
+        members=[_split_member(m) for m in a.member or []],
+        target_on=parse_date_arg(a.target, "化解时限") if a.target else None,
+    )
+    p = update_package(ctx.database(), _package_id(a.id), upd, today=_today(ctx))
+    return Result(p, f"已更新包案 {p['id']}\n" + _package_text(p))
+
+
+def _package_close(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.packages_store import close_package
+
+    a = ctx.args
+    today = _today(ctx)
+    on = parse_date_arg(a.on, "办结日期") if a.on else today
+    p = close_package(ctx.database(), _package_id(a.id), a.outcome, on=on, note=a.note, today=today)
+    return Result(p, f"包案 {p['id']} 已办结：{p['outcome']}（{p['closed_on']}）")
+
+
+def _package_list(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.packages_store import list_packages
+
+    rows = list_packages(ctx.database(), today=_today(ctx), leader=ctx.args.leader, status=ctx.args.status)
+    lines = [
+        f"{r['id']:>4}  {r['leader']}  {'、'.join(r['cases'])}  时限 {r['target_on']}  五包 {r['duties_progress']}  "
+        f"{r['outcome'] or r['status']}{'  提醒 ' + str(len(r['reminders'])) if r['reminders'] else ''}"
+        for r in rows
+    ]
+    return Result({"total": len(rows), "packages": rows}, "\n".join(lines) or "没有包案")
+
+
+# ------------------------------------------------------------------------------------------------ oversight
+
+
+def _year(text: str) -> int:
+    if not text.strip().isdigit():
+        raise UsageError(f"年度应为四位数字：“{text}”", field="year")
+    return int(text)
+
+
+def _oversight_import(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.oversight_store import import_assignments
+    from xinfang_desktop.reports.oversight import read_xlsx
+
+    year = _year(ctx.args.year)
+    rows = read_xlsx(Path(ctx.args.file))
+    result = import_assignments(ctx.database(), year, rows)
+    total = sum(r["imported_count"] or 0 for r in result)
+    counted = sum(1 for r in result if not r["note"])
+    data = {"year": year, "rows": result, "row_count": counted, "imported_total": total}
+    return Result(
+        data, f"已导入 {year} 年度包片督查安排：{counted} 行（另 {len(result) - counted} 行说明），积案 {total} 件"
+    )
+
+
+def _oversight_report(ctx: Context) -> Result:
+    from xinfang_desktop.reports.oversight import oversight_report, write_xlsx
+
+    a = ctx.args
+    report = oversight_report(ctx.database(), _year(a.year))
+    data = report.to_json()
+    text = report.text()
+    if a.xlsx:
+        write_xlsx(report, Path(a.xlsx))
+        data["xlsx"] = str(a.xlsx)
+        text += f"\n已导出 {a.xlsx}"
+    if a.pdf:
+        from xinfang_desktop.documents.leader_documents import oversight_document
+        from xinfang_desktop.documents.pdf_renderer import render_pdf
+
+        notes = [f"另有 {report.unassigned} 件积案不属于任何联系单位。"] if report.unassigned else []
+        info = render_pdf(oversight_document(report.title, report.table_rows(), notes=notes), Path(a.pdf))
+        data["pdf"] = {"path": str(a.pdf), "pages": info.pages}
+        text += f"\n已导出 {a.pdf}（{info.pages} 页）"
+    return Result(data, text)
+
+
+# ------------------------------------------------------------------------------------------------ reception
+
+
+def _reception_plan(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.reception_store import plan_reception
+
+    a = ctx.args
+    day = plan_reception(ctx.database(), a.leader, parse_date_arg(a.date, "接访日期"), place=a.place, duty=a.duty)
+    kind = "值班" if day["duty"] else "接访"
+    return Result(day, f"已安排 {day['leader']} {day['date']} {kind}（编号 {day['id']}）")
+
+
+def _reception_record(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.reception_store import record_reception
+
+    a = ctx.args
+    if a.received < 0:
+        raise UsageError("接待人数不能为负数", field="received")
+    day = record_reception(
+        ctx.database(),
+        a.leader,
+        parse_date_arg(a.date, "接访日期"),
+        received=a.received,
+        cases=a.case or [],
+        place=a.place,
+        notes=a.notes,
+        today=_today(ctx),
+    )
+    cases = f"，登记事项 {'、'.join(day['cases'])}" if day["cases"] else ""
+    return Result(day, f"已记录 {day['leader']} {day['date']} 接访：接待 {day['petitioners_received']} 人{cases}")
+
+
+def _reception_list(ctx: Context) -> Result:
+    from xinfang_desktop.core.reception import parse_period
+    from xinfang_desktop.persistence.reception_store import list_receptions
+
+    period = parse_period(ctx.args.period)
+    days = list_receptions(ctx.database(), period, leader=ctx.args.leader)
+    lines = [
+        f"{d['date']}  {d['leader']}  {'已接访' if d['held'] else '计划'}  接待 {d['petitioners_received']} 人"
+        for d in days
+    ]
+    return Result({"period": period.to_json(), "days": days}, "\n".join(lines) or "该期间没有接访安排")
+
+
+def _reception_compliance(ctx: Context) -> Result:
+    from xinfang_desktop.core.reception import parse_period
+    from xinfang_desktop.persistence.reception_store import reception_compliance
+
+    period = parse_period(ctx.args.period)
+    rows = reception_compliance(ctx.database(), period, today=_today(ctx), level=ctx.args.level)
+    lines = [f"{period.label} 领导接访落实情况（R-RC-01）"]
+    for r in rows:
+        missing = f"，缺 {r['missing']} 天" if r["missing"] else ""
+        missed = [d for w in r["windows"] for d in w["missed_days"]]
+        lines.append(
+            f"{'●' if r['light'] == 'green' else '○'} {r['leader']}（{r['level']}）{r['light_label']}{missing}"
+            + (f"，计划未接访：{'、'.join(missed)}" if missed else "")
+        )
+    red = sum(1 for r in rows if r["light"] == "red")
+    return Result({"period": period.to_json(), "leaders": rows, "red": red}, "\n".join(lines))
+
+
+def _reception_roster(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.reception_store import reception_roster
+
+    a = ctx.args
+    start, end = parse_date_arg(a.start, "起始日期"), parse_date_arg(a.end, "截止日期")
+    days = reception_roster(ctx.database(), start, end, a.level or [])
+    gaps = [d for d in days if d["gaps"]]
+    lines = [
+        f"{d['date']}  " + "  ".join(f"{lv}：{'、'.join(n) or '缺'}" for lv, n in d["names"].items()) for d in days
+    ]
+    return Result({"days": days, "gap_days": len(gaps)}, "\n".join(lines))
+
+
+# ------------------------------------------------------------------------------------------------ instruction
+
+
+def _instruction_add(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.reception_store import add_instruction
+
+    a = ctx.args
+    today = _today(ctx)
+    on = parse_date_arg(a.date, "批示日期") if a.date else today
+    item = add_instruction(ctx.database(), a.leader, a.case, on, a.text, today=today)
+    return Result(item, f"已记录 {item['leader']} 对 {item['case']} 的阅批（{item['date']}）")
+
+
+def _instruction_meter(ctx: Context) -> Result:
+    from xinfang_desktop.core.reception import parse_quarter
+    from xinfang_desktop.persistence.reception_store import instruction_meters
+
+    quarter = parse_quarter(ctx.args.quarter)
+    rows = instruction_meters(ctx.database(), quarter)
+    lines = [f"{quarter.label} 领导阅批初次来信情况（R-RC-02，应不低于 30%）"]
+    for r in rows:
+        share = "—" if r["share"] is None else f"{r['share']:.0%}"
+        flag = f"  {r['light_label']}" if r["applies"] else "  （非主要领导）"
+        lines.append(f"{r['leader']}：{r['instructed']}/{r['first_letters']}（{share}）{flag}")
+    return Result({"quarter": quarter.to_json(), "leaders": rows}, "\n".join(lines))
+
+
+# ------------------------------------------------------------------------------------------------ parsers
+
+
+def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    leader = sub.add_parser("leader", help="领导登记（包案、接访、阅批的领导）")
+    ls = leader.add_subparsers(dest="leader_command", metavar="ACTION")
+    p = ls.add_parser("add", parents=[common], help="登记领导")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--organ", required=True, help="所属机关：党委、政府、人大、政协、其他")
+    p.add_argument("--rank", required=True, help="正职 或 副职")
+    p.add_argument("--level", required=True, help="市、县 或 乡镇")
+    p.add_argument("--post", required=True, help="职务，如 县委书记")
+    p.add_argument("--unit", help="所在单位（已登记的单位名称）")
+    p.add_argument("--region", metavar="CODE", help="分管或所在行政区划代码")
+    p.add_argument("--phone", help="联系电话（列表中隐去中间四位）")
+    p.set_defaults(handler=_leader_add)
+    p = ls.add_parser(
+        "list", parents=[common], help="按先党委后政府、先正职后副职排序的领导名单及在办包案数（R-PK-03）"
+    )
+    p.add_argument("--level", help="只列此层级：市、县、乡镇")
+    p.add_argument("--period", help="同时计算此期间的包案化解率，如 2026 或 2026Q3")
+    p.set_defaults(handler=_leader_list)
+
+    package = sub.add_parser("package", help="领导包案（R-PK）")
+    ps = package.add_subparsers(dest="package_command", metavar="ACTION")
+    p = ps.add_parser("create", parents=[common], help="建立包案：一个案件、一名领导、一个专班、一套方案")
+    p.add_argument("--case", action="append", required=True, metavar="NUMBER", help="信访事项编号，可重复（关联案件）")
+    p.add_argument("--leader", required=True, metavar="ID|NAME", help="包案领导（编号或姓名）")
+    p.add_argument("--target", metavar="DATE", help="化解时限（默认开始后 60 个工作日）")
+    p.add_argument("--start", metavar="DATE", help="包案开始日期（默认今天）")
+    p.add_argument("--unit", metavar="NAME", help="责任单位")
+    p.add_argument("--member", action="append", metavar="姓名:角色:职务", help="专班成员，可重复")
+    p.add_argument("--milestone", action="append", metavar="标题=DATE|+N", help="方案节点：日期或开始后第 N 个工作日")
+    p.add_argument("--reception", type=int, metavar="ID", help="来自哪次领导接访（R-PK-06）")
+    p.add_argument("--today", metavar="DATE", help="以此日期为今天")
+    p.set_defaults(handler=_package_create)
+    p = ps.add_parser("show", parents=[common], help="查看包案（--card 导出约见前的案情卡 PDF）")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--card", metavar="FILE.pdf", help="导出一页案情卡")
+    p.add_argument("--today", metavar="DATE")
+    p.set_defaults(handler=_package_show)
+    p = ps.add_parser("update", parents=[common], help="记录五包落实、约见、方案节点、专班、化解时限")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--duty", help="五包之一，如 包掌握情况")
+    p.add_argument("--status", help="未开始、推进中、已落实")
+    p.add_argument("--evidence", help="落实情况说明")
+    p.add_argument("--meeting", metavar="DATE", help="约见信访人的日期")
+    p.add_argument("--place", help="约见地点")
+    p.add_argument("--notes", help="约见情况")
+    p.add_argument("--milestone-done", action="append", metavar="SEQ@DATE", help="方案节点完成")
+    p.add_argument("--milestone", action="append", metavar="标题=DATE|+N", help="追加方案节点")
+    p.add_argument("--member", action="append", metavar="姓名:角色:职务", help="追加专班成员")
+    p.add_argument("--target", metavar="DATE", help="调整化解时限")
+    p.add_argument("--today", metavar="DATE")
+    p.set_defaults(handler=_package_update)
+    p = ps.add_parser("close", parents=[common], help="办结包案：息访息诉、化解 或 未化解")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--outcome", required=True, help="息访息诉、化解、未化解")
+    p.add_argument("--on", metavar="DATE", help="办结日期（默认今天）")
+    p.add_argument("--note", help="办结说明")
+    p.add_argument("--today", metavar="DATE")
+    p.set_defaults(handler=_package_close)
+    p = ps.add_parser("list", parents=[common], help="包案列表（到期提醒）")
+    p.add_argument("--leader", metavar="ID|NAME")
+    p.add_argument("--status", help="在办 或 已办结")
+    p.add_argument("--today", metavar="DATE")
+    p.set_defaults(handler=_package_list)
+
+    oversight = sub.add_parser("oversight", help="市领导包片督案（R-PK-05）")
+    os_ = oversight.add_subparsers(dest="oversight_command", metavar="ACTION")
+    p = os_.add_parser("import", parents=[common], help="从 .xlsx 导入督查表（督查领导、联系单位、积案数）")
+    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("--year", required=True)
+    p.set_defaults(handler=_oversight_import)
+    p = os_.add_parser("report", parents=[common], help="年度市领导包片督查信访积案表（来自台账）")
+    p.add_argument("--year", required=True)
+    p.add_argument("--xlsx", metavar="FILE", help="导出 .xlsx")
+    p.add_argument("--pdf", metavar="FILE", help="导出 PDF")
+    p.set_defaults(handler=_oversight_report)
+
+    reception = sub.add_parser("reception", help="领导接访（R-RC-01）")
+    rs = reception.add_subparsers(dest="reception_command", metavar="ACTION")
+    p = rs.add_parser("plan", parents=[common], help="安排接访日（--duty：特殊时期值班）")
+    p.add_argument("--leader", required=True, metavar="ID|NAME")
+    p.add_argument("--date", required=True)
+    p.add_argument("--place")
+    p.add_argument("--duty", action="store_true", help="特殊防护期值班")
+    p.set_defaults(handler=_reception_plan)
+    p = rs.add_parser("record", parents=[common], help="记录一次接访：接待人数、登记的信访事项")
+    p.add_argument("--leader", required=True, metavar="ID|NAME")
+    p.add_argument("--date", required=True)
+    p.add_argument("--received", type=int, required=True, help="接待信访群众人数")
+    p.add_argument("--case", action="append", metavar="NUMBER", help="由此登记的信访事项，可重复")
+    p.add_argument("--place")
+    p.add_argument("--notes")
+    p.add_argument("--today", metavar="DATE")
+    p.set_defaults(handler=_reception_record)
+    p = rs.add_parser("list", parents=[common], help="期间内的接访安排与记录")
+    p.add_argument("--period", required=True, help="2026、2026Q3、2026-07 或 2026W27")
+    p.add_argument("--leader", metavar="ID|NAME")
+    p.set_defaults(handler=_reception_list)
+    p = rs.add_parser("compliance", parents=[common], help="接访落实：市每季、县每月、乡镇每周（红绿灯）")
+    p.add_argument("--period", required=True, help="2026、2026Q3、2026-07 或 2026W27")
+    p.add_argument("--level", help="只看此层级")
+    p.add_argument("--today", metavar="DATE")
+    p.set_defaults(handler=_reception_compliance)
+    p = rs.add_parser("roster", parents=[common], help="特殊防护期每日领导值班表及缺口")
+    p.add_argument("--from", dest="start", required=True, metavar="DATE")
+    p.add_argument("--to", dest="end", required=True, metavar="DATE")
+    p.add_argument("--level", action="append", help="要求值班的层级，可重复（默认全部）")
+    p.set_defaults(handler=_reception_roster)
+
+    instruction = sub.add_parser("instruction", help="领导阅批（R-RC-02）")
+    ins = instruction.add_subparsers(dest="instruction_command", metavar="ACTION")
+    p = ins.add_parser("add", parents=[common], help="记录领导对来信的批示")
+    p.add_argument("--leader", required=True, metavar="ID|NAME")
+    p.add_argument("--case", required=True, metavar="NUMBER")
+    p.add_argument("--text", required=True)
+    p.add_argument("--date", help="批示日期（默认今天）")
+    p.add_argument("--today", metavar="DATE")
+    p.set_defaults(handler=_instruction_add)
+    p = ins.add_parser("meter", parents=[common], help="主要领导阅批初次来信比例（不低于 30%%）")
+    p.add_argument("--quarter", required=True, help="如 2026Q3")
+    p.set_defaults(handler=_instruction_meter)
