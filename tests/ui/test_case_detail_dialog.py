@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QFileDialog, QPlainTextEdit
+
+from xinfang_desktop.core.actions import CaseAction
 from xinfang_desktop.ui.case_detail_dialog import CaseDetailDialog
 
 
@@ -13,7 +19,7 @@ def test_shows_deadline_explanation_and_timeline(qtbot: Any, ctx: Any):
     assert dialog.detail is not None  # the sync runner answered at once
     assert "受理申请审查中" in dialog.message.text()
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
-    assert titles == ["概况", "期限（1）", "信访记录（1）", "办理经过（1）"]
+    assert titles == ["概况", "期限（1）", "信访记录（1）", "办理经过（1）", "文书（0）", "附件（0）"]
     deadlines = dialog.tabs.widget(1)
     assert "届满" in deadlines.item(0, 4).text()  # why this date
     assert deadlines.item(0, 0).text() == "信访部门登记并转送、交办或书面告知"
@@ -26,3 +32,76 @@ def test_unknown_number_says_so(qtbot: Any, ctx: Any):
     qtbot.addWidget(dialog)
     assert dialog.detail is None
     assert "未找到" in dialog.message.text()
+
+
+@pytest.fixture
+def case_ctx(empty_ctx: Any) -> Any:
+    from tests.ui.conftest import register_cases
+    from xinfang_desktop.persistence.units import add_unit
+
+    add_unit(empty_ctx.tasks.database, "县自然资源局")
+    register_cases(empty_ctx.tasks.database, 1)
+    return empty_ctx
+
+
+def _open(qtbot: Any, ctx: Any) -> CaseDetailDialog:
+    dialog = CaseDetailDialog(ctx, "XF2026-000001")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_only_allowed_actions_are_offered(qtbot: Any, case_ctx: Any):
+    dialog = _open(qtbot, case_ctx)
+    offered = list(dialog.action_buttons)
+    assert CaseAction.ACCEPT in offered and CaseAction.FORWARD in offered
+    assert CaseAction.CONCLUDE not in offered and CaseAction.DELIVER not in offered
+    assert [b.text() for b in dialog.action_buttons.values()] == [a.label for a in offered]
+
+
+def test_action_dialog_asks_for_its_parameters_and_shows_refusals(qtbot: Any, case_ctx: Any):
+    dialog = _open(qtbot, case_ctx)
+    qtbot.mouseClick(dialog.action_buttons[CaseAction.DECLINE], Qt.MouseButton.LeftButton)
+    action = dialog.action_dialog
+    assert action is not None
+    assert set(action.editors) == {"reason", "unit"}
+    assert "不予受理告知书" in action.document_label.text()
+    assert not action.ok_button.isEnabled() and "理由" in action.ok_button.toolTip()
+    reason = action.editors["reason"]
+    assert isinstance(reason, QPlainTextEdit)
+    reason.setPlainText("不属于信访事项")
+    assert action.ok_button.isEnabled()
+    action.date_edit.setDate(QDate(2026, 1, 1))  # before the case was received: the state machine refuses
+    qtbot.mouseClick(action.ok_button, Qt.MouseButton.LeftButton)
+    assert action.isVisible()
+    assert action.error_label.isVisible() and action.error_label.text()
+    action.reject()
+
+
+def test_accept_issues_its_notice_and_reissue_makes_a_new_version(qtbot: Any, case_ctx: Any):
+    dialog = _open(qtbot, case_ctx)
+    with qtbot.waitSignal(dialog.changed):
+        qtbot.mouseClick(dialog.action_buttons[CaseAction.ACCEPT], Qt.MouseButton.LeftButton)
+        assert dialog.action_dialog is not None
+        qtbot.mouseClick(dialog.action_dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.detail is not None and dialog.detail["status"] == "受理"
+    docs = dialog.detail["documents"]
+    assert [d["label"] for d in docs] == ["受理告知书"]
+    assert "已出具受理告知书" in dialog.notice.text()
+    dialog.documents_table.selectRow(0)
+    assert dialog.reissue_button.isEnabled()
+    with qtbot.waitSignal(dialog.loaded):
+        qtbot.mouseClick(dialog.reissue_button, Qt.MouseButton.LeftButton)
+    assert [d["version"] for d in dialog.detail["documents"]] == [2, 1]
+
+
+def test_attachment_is_added(qtbot: Any, case_ctx: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    scan = tmp_path / "扫描件.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    dialog = _open(qtbot, case_ctx)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(scan), ""))
+    with qtbot.waitSignal(dialog.changed):
+        qtbot.mouseClick(dialog.add_attachment_button, Qt.MouseButton.LeftButton)
+    assert dialog.detail is not None
+    assert [a["name"] for a in dialog.detail["attachments"]] == ["扫描件.png"]
+    assert dialog.attachments_table.item(0, 0).text() == "扫描件.png"

@@ -1,17 +1,23 @@
-"""One case: status, each deadline with why it falls on that date, submissions and the timeline."""
+"""One case: status, each deadline with why it falls on that date, submissions, the timeline, the documents issued,
+the attachments, and the lifecycle actions allowed in the current state (each in its own dialog)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -19,14 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xinfang_desktop.core.actions import CaseAction, action_label
 from xinfang_desktop.core.errors import DomainError
+from xinfang_desktop.core.lifecycle import allowed_actions
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.case_detail import case_detail
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds, selected_profile
+from xinfang_desktop.ui.case_actions import ActionDialog, units_job
 from xinfang_desktop.ui.context import AppContext
-
-_ACTIONS = {"register": "登记", "submit": "再次信访"}
+from xinfang_desktop.ui.document_jobs import issue_job
 
 
 def detail_job(number: str, ctx: AppContext) -> Any:
@@ -36,8 +44,15 @@ def detail_job(number: str, ctx: AppContext) -> Any:
         calendar = load_calendar(db)
         thresholds = deadline_thresholds(db)
         profile = selected_profile(db)
+        from xinfang_desktop.documents.document_store import document_rows
+        from xinfang_desktop.persistence.attachments import list_attachments
+        from xinfang_desktop.persistence.lifecycle_store import load_case
+
         with db.read_session() as session:
             detail = case_detail(session, number, today=today, calendar=calendar, thresholds=thresholds)
+            detail["allowed"] = allowed_actions(load_case(session, number).state)
+            detail["documents"] = document_rows(session, case_number=number)
+        detail["attachments"] = list_attachments(db, number)
         for deadline in detail["deadlines"]:
             try:
                 deadline["rule_label"] = profile.rule(deadline["rule"]).label
@@ -67,6 +82,23 @@ def _table(headers: list[str], rows: list[list[str]], stretch: int | None = None
     return table
 
 
+def _with_buttons(table: QTableWidget, buttons: list[QPushButton], empty: str) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 6, 0, 0)
+    bar = QHBoxLayout()
+    for button in buttons:
+        bar.addWidget(button)
+    if empty:
+        note = QLabel(empty)
+        note.setStyleSheet("color: #666666;")
+        bar.addWidget(note)
+    bar.addStretch(1)
+    layout.addLayout(bar)
+    layout.addWidget(table, 1)
+    return page
+
+
 def _wrap(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -74,39 +106,238 @@ def _wrap(text: str) -> QLabel:
     return label
 
 
+def _message(exc: BaseException) -> str:
+    return str(getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
+
+
+def _open_file(path: str) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
 class CaseDetailDialog(QDialog):
-    """Loads the case on the database thread and fills its tabs when the snapshot arrives."""
+    """Loads the case on the database thread and fills its tabs when the snapshot arrives.
+
+    `changed(number)` after an action, a document or an attachment changed the case (the main window refreshes
+    the ledger and the workbench); the dialog reloads itself.
+    """
 
     loaded = Signal()
+    changed = Signal(str)
 
     def __init__(self, ctx: AppContext, number: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ctx = ctx
         self.number = number
         self.detail: dict[str, Any] | None = None
+        self.units: list[str] | None = None
+        self.action_buttons: dict[CaseAction, QPushButton] = {}
+        self.action_dialog: ActionDialog | None = None
         self.setWindowTitle(f"信访事项 {number}")
-        self.resize(900, 620)
+        self.resize(960, 660)
         self.tabs = QTabWidget()
         self.message = QLabel("正在读取…")
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.actions_bar = QHBoxLayout()
+        self.actions_bar.setSpacing(6)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
+        layout.addLayout(self.actions_bar)
+        layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
-        ctx.tasks.run_db(detail_job(number, ctx), self._show_detail, self._show_error)
+        self.reload()
+
+    def reload(self) -> None:
+        self._ctx.tasks.run_db(detail_job(self.number, self._ctx), self._show_detail, self._show_error)
 
     def _show_error(self, exc: BaseException) -> None:
-        self.message.setText("无法读取：" + str(getattr(exc, "message", exc)))
+        self.message.setText("无法读取：" + _message(exc))
         self.message.setStyleSheet("color: #c62828;")
+
+    def show_notice(self, text: str, error: bool = False) -> None:
+        self.notice.setText(text)
+        self.notice.setStyleSheet(f"color: {'#c62828' if error else '#2e7d32'};")
+        self.notice.setVisible(bool(text))
 
     def _show_detail(self, d: dict[str, Any]) -> None:
         self.detail = d
+        current = self.tabs.currentIndex()
+        self.tabs.clear()
         self.message.setText(f"<b>{d['number']}</b>　当前状态：<b>{d['status']}</b>")
+        self._fill_actions(d["allowed"])
         self.tabs.addTab(self._overview(d), "概况")
         self.tabs.addTab(self._deadlines(d), f"期限（{len(d['deadlines'])}）")
         self.tabs.addTab(self._submissions(d), f"信访记录（{len(d['submissions'])}）")
         self.tabs.addTab(self._events(d), f"办理经过（{len(d['events'])}）")
+        self.tabs.addTab(self._documents(d), f"文书（{len(d['documents'])}）")
+        self.tabs.addTab(self._attachments(d), f"附件（{len(d['attachments'])}）")
+        if current >= 0:
+            self.tabs.setCurrentIndex(current)
         self.loaded.emit()
+
+    # -- actions -------------------------------------------------------------------------------------------
+
+    def _fill_actions(self, allowed: list[CaseAction]) -> None:
+        while self.actions_bar.count():
+            item = self.actions_bar.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.action_buttons = {}
+        if not allowed:
+            self.actions_bar.addWidget(QLabel("该事项已终结，没有可办理的步骤。"))
+            return
+        self.actions_bar.addWidget(QLabel("办理："))
+        for action in allowed:
+            button = QPushButton(action.label)
+            button.setToolTip(f"在当前状态下可以{action.label}")
+            button.clicked.connect(lambda _checked=False, a=action: self.start_action(a))
+            self.action_buttons[action] = button
+            self.actions_bar.addWidget(button)
+            if self.isVisible():
+                button.show()  # at once, not on the layout's queued show
+        self.actions_bar.addStretch(1)
+
+    def start_action(self, action: CaseAction) -> None:
+        """Open the action's dialog (the units are read once, on the database thread)."""
+        if self.units is None:
+
+            def got(units: list[str]) -> None:
+                self.units = units
+                self._open_action(action)
+
+            self._ctx.tasks.run_db(units_job, got, lambda exc: self.show_notice(_message(exc), error=True))
+        else:
+            self._open_action(action)
+
+    def _open_action(self, action: CaseAction) -> None:
+        dialog = ActionDialog(self._ctx, self.number, action, self.units or [], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.acted.connect(self._acted)
+        self.action_dialog = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "action_dialog", None))
+        dialog.open()
+
+    def _acted(self, outcome: Any, issue: bool) -> None:
+        self.show_notice(f"已办理，当前状态：{outcome.status.label}")
+        self.changed.emit(self.number)
+        if issue and outcome.document:
+            self.issue(outcome.document)
+        else:
+            self.reload()
+
+    # -- documents -----------------------------------------------------------------------------------------
+
+    def issue(self, type_id: str, reissue_of: str | None = None) -> None:
+        """Issue (or reissue) a document from the case's data, as PDF."""
+        job = issue_job(
+            type_id,
+            case_number=self.number,
+            extra={},
+            fmt="pdf",
+            today=self._ctx.today(),
+            user=self._ctx.user,
+            reissue_of=reissue_of,
+        )
+
+        def done(issued: Any) -> None:
+            again = f"（第{issued.version}版）" if issued.version > 1 else ""
+            self.show_notice(f"{self.notice.text()}　已出具{issued.label} {issued.number}{again}")
+            self.changed.emit(self.number)
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            self.show_notice(
+                f"{self.notice.text()}　文书未能出具：{_message(exc)}（可在「文书」栏目补充内容后出具）", error=True
+            )
+            self.reload()
+
+        self._ctx.tasks.run_db(job, done, failed)
+
+    def _documents(self, d: dict[str, Any]) -> QWidget:
+        docs: list[dict[str, Any]] = d["documents"]
+        rows = [
+            [str(x["number"]), str(x["label"]), f"第{x['version']}版", str(x["format"]).upper(), str(x["created_at"])]
+            for x in docs
+        ]
+        table = _table(["文号", "文书", "版本", "格式", "出具时间"], rows, stretch=1)
+        self.documents_table = table
+        open_button = QPushButton("打开")
+        reissue_button = QPushButton("重新出具")
+        reissue_button.setToolTip("按事项现在的信息出具新版本（文号不变，原文件保留）")
+        for button in (open_button, reissue_button):
+            button.setEnabled(False)
+
+        def selection_changed() -> None:
+            for button in (open_button, reissue_button):
+                button.setEnabled(bool(table.selectedItems()))
+
+        table.itemSelectionChanged.connect(selection_changed)
+
+        def selected() -> dict[str, Any] | None:
+            row = table.currentRow()
+            return docs[row] if 0 <= row < len(docs) else None
+
+        def open_selected() -> None:
+            doc = selected()
+            if doc is not None and not _open_file(str(doc["path"])):
+                self.show_notice(f"无法打开 {doc['path']}", error=True)
+
+        def reissue_selected() -> None:
+            doc = selected()
+            if doc is not None:
+                self.show_notice("")
+                self.issue(str(doc["type"]), reissue_of=str(doc["number"]))
+
+        open_button.clicked.connect(open_selected)
+        table.doubleClicked.connect(lambda _i: open_selected())
+        reissue_button.clicked.connect(reissue_selected)
+        self.open_document_button = open_button
+        self.reissue_button = reissue_button
+        return _with_buttons(table, [open_button, reissue_button], "" if docs else "尚未出具文书。")
+
+    # -- attachments ---------------------------------------------------------------------------------------
+
+    def _attachments(self, d: dict[str, Any]) -> QWidget:
+        files: list[dict[str, Any]] = d["attachments"]
+        rows = [
+            [str(f["name"]), f"{int(f['size']) / 1024:,.1f} KB", str(f["type"] or ""), str(f["added_at"])]
+            for f in files
+        ]
+        table = _table(["文件名", "大小", "类型", "添加时间"], rows, stretch=0)
+        self.attachments_table = table
+        add_button = QPushButton("添加附件…")
+        add_button.setToolTip("扫描件、照片、录音等，按 SHA-256 存入数据目录")
+        add_button.clicked.connect(self._choose_attachment)
+        table.doubleClicked.connect(lambda i: _open_file(str(files[i.row()]["path"])))
+        self.add_attachment_button = add_button
+        return _with_buttons(table, [add_button], "" if files else "没有附件。")
+
+    def _choose_attachment(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "添加附件", "", "扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"
+        )
+        if path:
+            self.add_attachment(Path(path))
+
+    def add_attachment(self, path: Path) -> None:
+        number = self.number
+
+        def job(db: Any) -> dict[str, Any]:
+            from xinfang_desktop.persistence.attachments import add_attachment
+
+            return add_attachment(db, number, path)
+
+        def done(info: dict[str, Any]) -> None:
+            self.show_notice(f"已添加附件：{info.get('name', path.name)}")
+            self.changed.emit(self.number)
+            self.reload()
+
+        self._ctx.tasks.run_db(job, done, lambda exc: self.show_notice(_message(exc), error=True))
 
     def _overview(self, d: dict[str, Any]) -> QWidget:
         page = QWidget()
@@ -184,7 +415,7 @@ class CaseDetailDialog(QDialog):
         rows = [
             [
                 e["date"],
-                _ACTIONS.get(e["action"], e["action"]),
+                action_label(e["action"]),
                 " → ".join(x for x in (e["from_status"], e["to_status"]) if x),
                 e["actor"],
                 e["reason"] or "",

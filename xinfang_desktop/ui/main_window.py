@@ -16,10 +16,14 @@ from xinfang_desktop import APP_LABEL
 from xinfang_desktop.core.queues import queue
 from xinfang_desktop.ui.case_detail_dialog import CaseDetailDialog
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.documents_panel import DocumentsPanel
 from xinfang_desktop.ui.intake_panel import IntakePanel
 from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
+from xinfang_desktop.ui.packages_panel import PackagesPanel
 from xinfang_desktop.ui.placeholder_panel import PlaceholderPanel
+from xinfang_desktop.ui.settings_panel import SettingsPanel
 from xinfang_desktop.ui.status_bar import AppStatusBar, environment_job
+from xinfang_desktop.ui.warnings_panel import WarningsPanel
 from xinfang_desktop.ui.workbench_panel import WorkbenchPanel, queue_filter_job
 
 
@@ -41,30 +45,10 @@ SECTIONS = (
 )
 
 PLANS: dict[str, list[str]] = {
-    "leader_cases": [
-        "按领导登记包案：包案领导、责任单位、化解时限",
-        "包案进展与化解情况的记录和督办",
-        "按领导、单位查看包案清单并导出",
-    ],
-    "warnings": [
-        "临期、超期信访事项的预警单，按规则配置自动生成",
-        "积案的认定、台账和销号",
-        "问责线索的登记和跟踪",
-    ],
-    "documents": [
-        "告知书、转送交办单、处理意见书等文书的预览",
-        "通过系统打印对话框打印，另存为 PDF 或 Word",
-        "已出具文书的查阅、重新打印和补发",
-    ],
     "statistics": [
         "按时间、属地、单位、分类、形式统计信访量",
         "及时受理率、按期办结率、满意率等考核指标",
         "报表导出为 Excel",
-    ],
-    "settings": [
-        "单位名称和发文机关标志（文书版头）",
-        "文书编号前缀、期限规则配置的选择",
-        "节假日安排的导入和编辑，各类文书使用的字体",
     ],
 }
 
@@ -84,10 +68,18 @@ class MainWindow(QMainWindow):
         self.workbench = WorkbenchPanel(ctx)
         self.ledger = LedgerPanel(ctx)
         self.intake = IntakePanel(ctx)
+        self.documents = DocumentsPanel(ctx)
+        self.settings_panel = SettingsPanel(ctx)
+        self.packages = PackagesPanel(ctx)
+        self.warnings = WarningsPanel(ctx)
         self.panels: dict[str, QWidget] = {
+            "leader_cases": self.packages,
+            "warnings": self.warnings,
             "workbench": self.workbench,
             "ledger": self.ledger,
             "intake": self.intake,
+            "documents": self.documents,
+            "settings": self.settings_panel,
         }
         for section in SECTIONS:
             if section.key not in self.panels:
@@ -125,7 +117,11 @@ class MainWindow(QMainWindow):
 
         self.workbench.queue_activated.connect(self.open_queue)
         self.ledger.case_activated.connect(self.open_case)
+        self.warnings.case_activated.connect(self.open_case)
         self.intake.case_saved.connect(self._case_saved)
+        self.settings_panel.saved.connect(lambda _keys: self.start())
+        self.settings_panel.years_loaded.connect(lambda _years: self.start())
+        self.documents.issued.connect(lambda _doc: self.ledger.refresh())
         if settings is not None:
             geometry = settings.value("main_window/geometry")
             if isinstance(geometry, QByteArray) and not geometry.isEmpty():
@@ -190,6 +186,7 @@ class MainWindow(QMainWindow):
         dialog = CaseDetailDialog(self._ctx, number, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
+        dialog.changed.connect(self._case_saved)
         self.dialogs.append(dialog)
         dialog.show()
         return dialog

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import threading
+import time
+from dataclasses import fields, replace
+from datetime import date
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QProgressDialog,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,8 +35,38 @@ from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.ledger_queries import ledger_count
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.ledger.case_table_model import SORT_KEYS, CaseNumberRole, CaseTableModel, Column
+from xinfang_desktop.ui.workbench_panel import CARDS, queue_filter_job
 
 SEARCH_DEBOUNCE_MS = 300
+EXPORT_SHOW_AFTER_MS = 600
+EXPORT_POLL_MS = 100
+
+#: The exporter's column of each table column (reports/ledger_export.COLUMNS).
+EXPORT_KEYS = {
+    Column.NUMBER: "number",
+    Column.RECEIVED: "received",
+    Column.CHANNEL: "channel",
+    Column.PETITIONER: "petitioner",
+    Column.SUMMARY: "summary",
+    Column.LOCALITY: "locality",
+    Column.UNIT: "unit",
+    Column.STATUS: "status",
+    Column.DUE: "due",
+}
+#: Deadline states offered in the filter bar: the work queues of core/queues.py (without 我的在办事项).
+DEADLINE_CHOICES = [(card.key, card.title) for card in CARDS if card.key != "mine"]
+
+
+def merge_filters(base: LedgerFilter, extra: LedgerFilter) -> LedgerFilter:
+    """`base` with every field that `extra` sets (differs from the default) taken from `extra`."""
+    default = LedgerFilter()
+    changes = {f.name: getattr(extra, f.name) for f in fields(LedgerFilter)}
+    return replace(base, **{k: v for k, v in changes.items() if v != getattr(default, k)})
+
+
+def _to_date(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
+
 
 _COLUMN_WIDTHS = {
     Column.NUMBER: 120,
@@ -61,6 +100,7 @@ class LedgerPanel(QWidget):
 
     case_activated = Signal(str)  # case number
     count_changed = Signal(int)
+    export_finished = Signal(str, bool)  # message, is an error
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +125,39 @@ class LedgerPanel(QWidget):
         self.channel_combo.addItem("全部形式", None)
         for channel in Channel:
             self.channel_combo.addItem(channel.label, channel)
+        today = ctx.today()
+        self.date_check = QCheckBox("收到日期")
+        self.date_from = QDateEdit(QDate(today.year, 1, 1))
+        self.date_to = QDateEdit(QDate(today.year, today.month, today.day))
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+            edit.dateChanged.connect(self._apply_filters)
+        self.date_check.toggled.connect(self._date_toggled)
+        self.collective_check = QCheckBox("集体访")
+        self.repeat_check = QCheckBox("重复信访")
+        self.skipping_check = QCheckBox("越级")
+        for check in (self.collective_check, self.repeat_check, self.skipping_check):
+            check.toggled.connect(self._apply_filters)
+        self.deadline_combo = QComboBox()
+        self.deadline_combo.addItem("全部期限状态", None)
+        for key, title in DEADLINE_CHOICES:
+            self.deadline_combo.addItem(title, key)
+        self.deadline_combo.currentIndexChanged.connect(self._deadline_changed)
+        self._deadline_filter = LedgerFilter()
+        self.columns_button = QPushButton("列…")
+        self.columns_button.setToolTip("选择显示哪些列（也可在表头上点右键）")
+        self.columns_button.clicked.connect(
+            lambda: self.column_menu().exec(self.columns_button.mapToGlobal(QPoint(0, self.columns_button.height())))
+        )
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.setToolTip("把当前查询结果（当前的筛选、排序和显示的列）导出为 .xlsx")
+        self.export_button.clicked.connect(self._choose_export_path)
+        self.reset_button = QPushButton("清除筛选")
+        self.reset_button.clicked.connect(self.clear_filters)
+        self.export_dialog: QProgressDialog | None = None
+        self.last_export: Any = None
         self.count_label = QLabel("")
         self.count_label.setMinimumWidth(140)
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -117,6 +190,8 @@ class LedgerPanel(QWidget):
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.SUMMARY, QHeaderView.ResizeMode.Stretch)
         header.sortIndicatorChanged.connect(self._sort_changed)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda pos: self.column_menu().exec(header.mapToGlobal(pos)))
         self.table.doubleClicked.connect(self._open_index)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current)
         QShortcut(QKeySequence("Ctrl+F"), self, self._focus_search)
@@ -130,9 +205,25 @@ class LedgerPanel(QWidget):
         bar.addWidget(QLabel("形式"))
         bar.addWidget(self.channel_combo)
         bar.addWidget(self.count_label)
+        second = QHBoxLayout()
+        second.addWidget(self.date_check)
+        second.addWidget(self.date_from)
+        second.addWidget(QLabel("至"))
+        second.addWidget(self.date_to)
+        second.addSpacing(12)
+        second.addWidget(self.collective_check)
+        second.addWidget(self.repeat_check)
+        second.addWidget(self.skipping_check)
+        second.addSpacing(12)
+        second.addWidget(self.deadline_combo)
+        second.addWidget(self.reset_button)
+        second.addStretch(1)
+        second.addWidget(self.columns_button)
+        second.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addLayout(bar)
+        layout.addLayout(second)
         layout.addWidget(self.table, 1)
 
     # -- loading -----------------------------------------------------------------------------------------------
@@ -153,20 +244,168 @@ class LedgerPanel(QWidget):
         text = self.search_box.text().strip()
         statuses = self.status_combo.currentData() or ()
         channel = self.channel_combo.currentData()
-        return replace(self._queue_filter, search=text or None, statuses=tuple(statuses), channel=channel)
+        dated = self.date_check.isChecked()
+        flt = replace(
+            self._queue_filter,
+            search=text or None,
+            statuses=tuple(statuses),
+            channel=channel,
+            received_from=_to_date(self.date_from.date()) if dated else None,
+            received_to=_to_date(self.date_to.date()) if dated else None,
+            collective=True if self.collective_check.isChecked() else None,
+            repeat=True if self.repeat_check.isChecked() else None,
+            level_skipping=True if self.skipping_check.isChecked() else None,
+        )
+        return merge_filters(flt, self._deadline_filter)
+
+    # -- more filters ------------------------------------------------------------------------------------------
+
+    def _date_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self._apply_filters()
+
+    def _deadline_changed(self) -> None:
+        """A deadline state is a work queue's filter, computed on the database thread (calendar, thresholds)."""
+        key = self.deadline_combo.currentData()
+        if key is None:
+            self._deadline_filter = LedgerFilter()
+            self._apply_filters()
+            return
+
+        def done(flt: LedgerFilter) -> None:
+            if self.deadline_combo.currentData() == key:
+                self._deadline_filter = flt
+                self._apply_filters()
+
+        self._ctx.tasks.run_db(
+            queue_filter_job(key, self._ctx.today(), self._ctx.user), done, lambda exc: self._show_error(str(exc))
+        )
+
+    def clear_filters(self) -> None:
+        """Every filter back to 全部 (one query afterwards)."""
+        self._reset_filter_widgets()
+        self._queue_filter = LedgerFilter()
+        self.queue_button.setVisible(False)
+        self._apply_filters()
+
+    def _reset_filter_widgets(self) -> None:
+        widgets = (
+            self.search_box,
+            self.status_combo,
+            self.channel_combo,
+            self.date_check,
+            self.collective_check,
+            self.repeat_check,
+            self.skipping_check,
+            self.deadline_combo,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search_box.clear()
+        for combo in (self.status_combo, self.channel_combo, self.deadline_combo):
+            combo.setCurrentIndex(0)
+        for check in (self.date_check, self.collective_check, self.repeat_check, self.skipping_check):
+            check.setChecked(False)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.date_from.setEnabled(False)
+        self.date_to.setEnabled(False)
+        self._deadline_filter = LedgerFilter()
+
+    # -- columns -----------------------------------------------------------------------------------------------
+
+    def column_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.setTitle("显示的列")
+        for column in Column:
+            action = QAction(column.title, menu)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.setEnabled(column is not Column.NUMBER)  # the number identifies the case: always shown
+            action.toggled.connect(lambda on, c=column: self.set_column_visible(c, on))
+            menu.addAction(action)
+        return menu
+
+    def set_column_visible(self, column: Column, visible: bool) -> None:
+        self.table.setColumnHidden(column, not visible)
+
+    def visible_columns(self) -> list[Column]:
+        return [c for c in Column if not self.table.isColumnHidden(c)]
+
+    # -- export ------------------------------------------------------------------------------------------------
+
+    def _choose_export_path(self) -> None:
+        today = self._ctx.today().isoformat()
+        target, _f = QFileDialog.getSaveFileName(self, "导出台账", f"信访台账-{today}.xlsx", "Excel 工作簿 (*.xlsx)")
+        if target:
+            self.export(Path(target if target.endswith(".xlsx") else target + ".xlsx"))
+
+    def export(self, target: Path) -> None:
+        """Export the current view on the database thread; a progress dialog after 600 ms that can cancel."""
+        from xinfang_desktop.reports.ledger_export import export_ledger
+
+        flt, sort, descending = self.model.query
+        columns = [EXPORT_KEYS[c] for c in self.visible_columns()]
+        cancel = threading.Event()
+        state = {"done": 0, "total": 0}
+
+        def progress(done: int, total: int) -> None:  # the worker thread: plain Python only
+            state["done"], state["total"] = done, total
+
+        dialog = QProgressDialog("正在导出台账…", "取消", 0, 0, self)
+        dialog.setWindowTitle("导出 Excel")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(EXPORT_SHOW_AFTER_MS)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(cancel.set)
+        self.export_dialog = dialog
+        self.export_button.setEnabled(False)
+        poll = QTimer(self)
+        poll.setInterval(EXPORT_POLL_MS)
+        started = time.monotonic()
+
+        def update() -> None:
+            if state["total"]:
+                dialog.setMaximum(state["total"])
+                dialog.setValue(min(state["done"], state["total"]))
+                dialog.setLabelText(f"正在导出台账：{state['done']:,} / {state['total']:,} 件")
+
+        poll.timeout.connect(update)
+        poll.start()
+
+        def finish(text: str, error: bool = False) -> None:
+            poll.stop()
+            poll.deleteLater()
+            self.export_button.setEnabled(True)
+            self.export_dialog = None
+            shown_for = time.monotonic() - started - EXPORT_SHOW_AFTER_MS / 1000
+            if dialog.isVisible() and shown_for < 0.5:
+                QTimer.singleShot(int((0.5 - shown_for) * 1000), dialog.deleteLater)
+            else:
+                dialog.deleteLater()
+            dialog.hide()
+            self.count_label.setToolTip(text)
+            self.export_finished.emit(text, error)
+
+        def done(result: Any) -> None:
+            self.last_export = result
+            if result.cancelled:
+                finish("已取消导出，未生成文件")
+            else:
+                finish(f"已导出 {result.rows:,} 件到 {result.path}")
+
+        def job(db: Database) -> Any:
+            return export_ledger(db, target, flt, sort, descending, columns, progress=progress, cancel=cancel)
+
+        self._ctx.tasks.run_db(job, done, lambda exc: finish("导出失败：" + str(getattr(exc, "message", exc)), True))
 
     def show_queue(self, flt: LedgerFilter, sort: SortKey, descending: bool, label: str) -> None:
         """Show a work queue (what the workbench opens): its filter, in its order, the other filters cleared."""
         column = next(c for c, k in SORT_KEYS.items() if k is sort)
         self._set_sort_indicator(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
-        for widget, action in (
-            (self.search_box, self.search_box.clear),
-            (self.channel_combo, lambda: self.channel_combo.setCurrentIndex(0)),
-            (self.status_combo, lambda: self.status_combo.setCurrentIndex(0)),
-        ):
-            widget.blockSignals(True)
-            action()
-            widget.blockSignals(False)
+        self._reset_filter_widgets()
         self._queue_filter = flt
         self.queue_button.setText(f"队列：{label}  ✕")
         self.queue_button.setVisible(True)

@@ -1,0 +1,86 @@
+"""The 预警与积案 section (pytest-qt, offscreen): candidates, slips with owed/overdue explanations, backlog, reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import sample_case
+from tests.ui.conftest import make_ctx
+from xinfang_desktop.documents.document_store import issue_document
+from xinfang_desktop.persistence.case_intake import add_case, submit
+from xinfang_desktop.persistence.units import add_unit
+from xinfang_desktop.persistence.warnings_store import issue_slip
+from xinfang_desktop.ui.warnings_panel import RED, WarningsPanel
+
+D = date.fromisoformat
+
+
+@pytest.fixture
+def warned_db(tmp_path: Path) -> Iterator[Any]:
+    from xinfang_desktop.persistence.database import open_database
+
+    db = open_database(tmp_path / "w.sqlite3")
+    add_unit(db, "县自然资源局")
+    later = D("2024-12-31")
+
+    def new(name: str) -> str:
+        data = sample_case(received_on="2024-09-02", level="乡镇", responsible_unit="县自然资源局")
+        data["petitioner"] = {"name": name, "phone": "13800138000"}
+        return add_case(db, data, today=later).registered.number
+
+    def visit(number: str, on: str, level: str, **extra: Any) -> None:
+        submit(db, number, {"channel": "来访", "received_on": on, "level": level, **extra}, today=later)
+
+    warned, candidate = new("王五"), new("赵六")
+    for number in (warned, candidate):
+        visit(number, "2024-09-10", "县")
+        visit(number, "2024-09-20", "市")
+
+    def issue(type_id: str, data: Mapping[str, Any], case_number: str) -> Any:
+        return issue_document(db, type_id, data, case_number=case_number)
+
+    issue_slip(db, warned, today=D("2024-09-25"), issue=issue)
+    visit(warned, "2024-09-30", "县")
+    visit(warned, "2024-10-10", "省", headcount=50)
+    yield db
+    db.dispose()
+
+
+def test_panel_shows_candidates_overdue_explanations_in_red_and_reviews(qtbot: Any, warned_db: Any) -> None:
+    ctx = make_ctx(warned_db)
+    ctx.today = lambda: D("2024-10-14")
+    panel = WarningsPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.start()
+    assert panel.candidates_table.rowCount() == 1 and panel.slips_table.rowCount() == 1  # nothing recorded yet
+    with qtbot.waitSignal(panel.loaded):
+        panel.scan()
+    assert panel.candidates_table.rowCount() == 1
+    assert panel.candidates_table.item(0, 1).text() == "赵六"
+    rows = panel.slips_table.rowCount()
+    assert rows == 2
+    first_status = panel.slips_table.item(0, 7).text()
+    assert first_status == "已逾期" and panel.slips_table.item(0, 5).text() == "上级信访工作领导小组组长"
+    assert panel.slips_table.item(0, 7).foreground().color() == RED
+    assert panel.slips_table.item(1, 5).text() == "上级党政主要领导"
+    assert panel.slips_table.item(1, 6).text() == "2024-10-14"  # 11 Oct, the 调休 Saturday 12 Oct, 14 Oct
+    assert panel.slips_table.item(1, 7).foreground().color() != RED
+    assert panel.reviews_table.rowCount() == 1
+    assert panel.reviews_table.item(0, 2).text() == "50人以上赴省集体上访"
+    assert "逾期 1 项" in panel.summary_label.text()
+    with qtbot.waitSignal(panel.case_activated) as signal:
+        panel.candidates_table.cellDoubleClicked.emit(0, 2)
+    assert signal.args == [panel.candidates_table.item(0, 0).text()]
+
+
+def test_panel_on_an_empty_database(qtbot: Any, empty_ctx: Any) -> None:
+    panel = WarningsPanel(empty_ctx)
+    qtbot.addWidget(panel)
+    panel.start()
+    assert panel.slips_table.rowCount() == 0 and panel.backlog_table.rowCount() == 0
+    assert panel.summary_label.text().startswith("预警对象 0 件")
