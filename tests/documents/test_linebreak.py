@@ -83,3 +83,15 @@ def test_no_forbidden_starts_or_ends_and_text_preserved(text: str, cells: int) -
     assert check_lines(text, lines) == []
     for line in lines:
         assert line.indent + line.width <= cells + 1e-9
+
+
+def test_titles_break_between_words_in_balanced_lines() -> None:
+    from xinfang_desktop.documents.linebreak import title_lines
+
+    def split(title: str) -> list[str]:
+        return [title[ln.start : ln.end] for ln in title_lines(title, [1.0] * len(title), 18)]
+
+    assert split("信访事项受理告知书") == ["信访事项受理告知书"]
+    lines = split("关于对城关街道办事处有关人员追究信访工作责任的建议")
+    assert len(lines) == 2 and not lines[0].endswith("人") and abs(len(lines[0]) - len(lines[1])) <= 3
+    assert split("示范县信访局关于进一步做好初信初访化解工作的通知")[0][-1] != "做"

@@ -174,3 +174,121 @@ def check_lines(text: str, lines: Sequence[Line]) -> list[str]:
         if n < len(lines) - 1 and text[ln.end - 1] in NO_LINE_END:
             problems.append(f"line {n + 1} ends with {text[ln.end - 1]!r}")
     return problems
+
+
+# Words a title must not be split inside (GB/T 9704 7.3.3: 回行时要做到词意完整). Not a dictionary: the words that
+# recur in the titles of this office's documents.
+TITLE_WORDS: Final = frozenset(
+    {
+        "做好",
+        "进一步",
+        "加强",
+        "推进",
+        "开展",
+        "初信",
+        "初访",
+        "重复",
+        "越级",
+        "集体",
+        "专项",
+        "整治",
+        "排查",
+        "人员",
+        "工作",
+        "信访",
+        "责任",
+        "事项",
+        "问题",
+        "情况",
+        "单位",
+        "办事",
+        "事处",
+        "街道",
+        "乡镇",
+        "领导",
+        "追究",
+        "建议",
+        "意见",
+        "通知",
+        "告知",
+        "决定",
+        "处理",
+        "复查",
+        "复核",
+        "受理",
+        "延期",
+        "转送",
+        "交办",
+        "督办",
+        "催办",
+        "预警",
+        "说明",
+        "包案",
+        "化解",
+        "积案",
+        "有关",
+        "年度",
+        "考核",
+        "通报",
+        "目标",
+        "政府",
+        "人民",
+        "县委",
+        "市委",
+        "书面",
+        "办结",
+        "会审",
+        "双查",
+        "回执",
+        "送达",
+        "回证",
+        "落实",
+        "实施",
+        "条例",
+        "规定",
+        "部门",
+        "机关",
+        "党委",
+        "主要",
+        "分管",
+        "同志",
+    }
+)
+_GOOD_AFTER: Final = frozenset("的、和与及对")
+
+
+def title_lines(text: str, widths: Sequence[float], line_width: float) -> list[Line]:
+    """A title in balanced lines (梯形) that never splits a word of TITLE_WORDS when another split fits.
+
+    One line when it fits; two lines split at the best place (both halves fit, halves close in width, a split after
+    的/、/和… or after 关于 preferred); longer titles fall back to greedy breaking at the balanced width.
+    """
+    total = sum(widths)
+    if total <= line_width + 1e-6 or not text:
+        return [Line(0, len(text), 0.0, total, False)]
+    best: tuple[float, int] | None = None
+    unit = max(widths) if widths else 1.0
+    for k in range(1, len(text)):
+        left, right = sum(widths[:k]), total - sum(widths[:k])
+        if left > line_width + 1e-6 or right > line_width + 1e-6:
+            continue
+        if text[k] in NO_LINE_START or text[k - 1] in NO_LINE_END:
+            continue
+        if _is_alnum(text[k - 1]) and _is_alnum(text[k]):
+            continue
+        score = abs(left - right) / unit
+        if text[k - 1 : k + 1] in TITLE_WORDS or text[max(0, k - 2) : k + 1] in TITLE_WORDS:
+            score += 6
+        if k + 2 <= len(text) and text[k - 1 : k + 2] in TITLE_WORDS:
+            score += 6
+        if text[k - 1] in _GOOD_AFTER or text[max(0, k - 2) : k] == "关于":
+            score -= 2
+        if best is None or score < best[0]:
+            best = (score, k)
+    if best is None:
+        n = max(2, -(-int(total) // max(1, int(line_width))))
+        return [
+            Line(ln.start, ln.end, ln.indent, ln.width, False) for ln in break_lines(text, widths, total / n + unit)
+        ]
+    k = best[1]
+    return [Line(0, k, 0.0, sum(widths[:k]), False), Line(k, len(text), 0.0, sum(widths[k:]), False)]

@@ -16,7 +16,6 @@ unnumbered page is inserted before it when needed, and the 版记 page is then u
 from __future__ import annotations
 
 import io
-import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from xinfang_desktop.documents import geometry as g
 from xinfang_desktop.documents.fonts import FallbackReport, FontFace, FontSet, get_fonts
-from xinfang_desktop.documents.linebreak import Line, break_lines, char_offsets
+from xinfang_desktop.documents.linebreak import Line, break_lines, char_offsets, title_lines
 from xinfang_desktop.documents.model import (
     FontRole,
     FooterBlock,
@@ -548,10 +547,7 @@ def layout_document(doc: OfficialDocument, fonts: FontSet | None = None) -> Docu
     # Title: 2号小标宋, centred, balanced lines (梯形), never more than the text width.
     if doc.title:
         sh = b.shape([(doc.title, FontRole.XIAOBIAOSONG, False)], g.TITLE_SIZE)
-        total = sum(sh.widths)
-        nlines = max(1, math.ceil(total / (g.TEXT_WIDTH - 2 * g.TITLE_SIZE)))
-        target = min(g.TEXT_WIDTH, total / nlines + g.TITLE_SIZE * 0.99)
-        lines = break_lines(sh.text, sh.widths, target)
+        lines = title_lines(sh.text, sh.widths, g.TEXT_WIDTH - 2 * g.TITLE_SIZE)
         for line in lines:
             op = line_op(sh, replace(line, justify=False), 0.0, _em_top(g.TITLE_SIZE), g.TEXT_WIDTH, "center")
             items.append(Item(1, [op], keep_with_next=True, text=[op.text]))
