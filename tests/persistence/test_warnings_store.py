@@ -63,8 +63,11 @@ def new_case(db: Any, **changes: Any) -> str:
     return add_case(db, data, today=LATER).registered.number
 
 
-def visit(db: Any, number: str, on: str, level: str = "县", channel: str = "来访", **extra: Any) -> None:
-    submit(db, number, {"channel": channel, "received_on": on, "level": level, **extra}, today=LATER)
+def visit(db: Any, number: str, on: str, level: str = "县", channel: str = "来访", **extra: Any) -> dict[str, Any]:
+    """Register a later submission; the intake checks it at once (scan_case) and returns what that found."""
+    outcome = submit(db, number, {"channel": channel, "received_on": on, "level": level, **extra}, today=LATER)
+    assert outcome.scan is not None
+    return outcome.scan
 
 
 @pytest.fixture
@@ -99,16 +102,16 @@ def test_detection_slip_receipt_and_explanations(wdb: Any) -> None:
         receipt_slip(wdb, slip["number"], on=D("2024-09-27"), today=D("2024-09-27"))
 
     # R-WS-03: a visit on 2024-09-30 → explanation due 2024-10-10 across the National Day holiday.
-    visit(wdb, number, "2024-09-30", "县")
-    created = scan_case(wdb, number, today=D("2024-09-30"))["explanations"]
+    created = visit(wdb, number, "2024-09-30", "县")["explanations"]
     assert [(e["rule"], e["due_on"], e["owed_to"]) for e in created] == [
         ("R-WS-03", "2024-10-10", "上级信访工作领导小组组长")
     ]
     assert scan_case(wdb, number, today=D("2024-09-30"))["explanations"] == []  # idempotent
     # R-WS-04: the next visit escalates.
-    visit(wdb, number, "2024-10-14", "市")
+    escalated = visit(wdb, number, "2024-10-14", "市")["explanations"]
+    assert [(e["rule"], e["owed_to"]) for e in escalated] == [("R-WS-04", "上级党政主要领导")]
     summary = tick_warnings(wdb, today=D("2024-10-14"))
-    assert [(e["rule"], e["owed_to"]) for e in summary["explanations"]] == [("R-WS-04", "上级党政主要领导")]
+    assert summary["explanations"] == []  # already owed since the visit was registered
     assert [o["due_on"] for o in summary["overdue"]] == ["2024-10-10"]
     assert tick_warnings(wdb, today=D("2024-10-14"))["overdue"] == []  # idempotent
 
@@ -166,8 +169,7 @@ def test_backlog_detection_dual_inquiry_and_ledger(wdb: Any) -> None:
         create_inquiry(wdb, number, today=D("2024-11-10"))
     with wdb.read_session() as s:
         version = s.scalar(select(CaseRecord.version).where(CaseRecord.number == number))
-    visit(wdb, number, "2024-11-20", channel="来信")
-    found = scan_case(wdb, number, today=D("2024-11-21"))["backlog"]
+    found = visit(wdb, number, "2024-11-20", channel="来信")["backlog"]
     assert found["missed_rule"] == "R-DL-06" and found["repeat"]["date"] == "2024-11-20"
     with wdb.read_session() as s:
         case = s.scalar(select(CaseRecord).where(CaseRecord.number == number))
@@ -176,7 +178,7 @@ def test_backlog_detection_dual_inquiry_and_ledger(wdb: Any) -> None:
         audit = s.scalars(select(AuditEntryRecord.entity).where(AuditEntryRecord.entity == "backlog_case")).all()
         assert audit == ["backlog_case"]
     inquiry = show_inquiry(wdb, number, today=D("2024-11-21"))
-    assert inquiry["handling"]["due_on"] == "2024-12-12" and inquiry["accountability"]["done_on"] is None
+    assert inquiry["handling"]["due_on"] == "2024-12-11" and inquiry["accountability"]["done_on"] is None
     with pytest.raises(ConflictError):
         create_inquiry(wdb, number, today=D("2024-11-22"))
     with DbUnchanged(wdb), pytest.raises(ValidationError):
@@ -208,19 +210,18 @@ def test_backlog_detection_dual_inquiry_and_ledger(wdb: Any) -> None:
 
 def test_tripartite_review_from_a_visit_of_50_and_its_record(wdb: Any, tmp_path: Path) -> None:
     number = new_case(wdb)
-    visit(wdb, number, "2024-09-30", "省", headcount=49)
-    assert scan_case(wdb, number, today=D("2024-09-30"))["reviews"] == []
+    assert visit(wdb, number, "2024-09-30", "省", headcount=49)["reviews"] == []
     with DbUnchanged(wdb), pytest.raises(DomainError, match="R-BK-02"):
         create_review(wdb, number, seq=None, today=D("2024-09-30"))
-    visit(wdb, number, "2024-10-08", "省", headcount=50)
-    [created] = scan_case(wdb, number, today=D("2024-10-08"))["reviews"]
+    [created] = visit(wdb, number, "2024-10-08", "省", headcount=50)["reviews"]
     assert created["triggers"] == ["50人以上赴省集体上访"]
     review_id = created["id"]
     with pytest.raises(ConflictError):
         create_review(wdb, number, seq=3, today=D("2024-10-08"))
-    visit(wdb, number, "2024-10-09", "国家", abnormal=True)
-    tick = tick_warnings(wdb, today=D("2024-10-09"))
-    assert [r["triggers"] for r in tick["reviews"]] == [["进京非正常上访"]]
+    assert [r["triggers"] for r in visit(wdb, number, "2024-10-09", "国家", abnormal=True)["reviews"]] == [
+        ["进京非正常上访"]
+    ]
+    assert tick_warnings(wdb, today=D("2024-10-09"))["reviews"] == []  # idempotent: created with the visit
     assert [r["status"] for r in list_reviews(wdb, today=D("2024-10-09"))] == ["due", "due"]
 
     audio = tmp_path / "会审录音.mp3"

@@ -123,8 +123,11 @@ def _queue(ctx: Context) -> Result:
 
 def _tick(ctx: Context) -> Result:
     from xinfang_desktop.persistence.lifecycle_store import tick_all
+    from xinfang_desktop.persistence.warnings_store import tick_warnings
 
-    summary = tick_all(ctx.database(), today=_today(ctx))
+    db = ctx.database()
+    summary = tick_all(db, today=_today(ctx))
+    summary["warnings"] = tick_warnings(db, today=_today(ctx))
     lines = [f"{summary['today']}：检查 {summary['examined']} 件，变化 {summary['changed']} 件"]
     for c in summary["cases"][:50]:
         lines.append(f"  {c['number']} → {c['status']}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from xinfang_desktop.core.cases import DeadlineData, IntakeRequest
 from xinfang_desktop.core.deadlines import compute_deadline
@@ -42,18 +43,31 @@ def clocks_for(db: Database) -> Clocks:
 class IntakeOutcome:
     registered: Registered
     warnings: tuple[str, ...]
+    scan: dict[str, Any] | None = None  # what the visit set off (issue 8): warning trigger, explanations, 三方会审
 
     def to_json(self) -> dict[str, object]:
-        return {**self.registered.to_json(), "warnings": list(self.warnings)}
+        return {**self.registered.to_json(), "warnings": list(self.warnings), "scan": self.scan}
 
 
 @dataclass(frozen=True)
 class SubmitOutcome:
     submitted: Submitted
     warnings: tuple[str, ...]
+    scan: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {**self.submitted.to_json(), "warnings": list(self.warnings)}
+        return {**self.submitted.to_json(), "warnings": list(self.warnings), "scan": self.scan}
+
+
+def _scan(db: Database, number: str, today: date, user: str | None) -> dict[str, Any]:
+    """Every registered visit is checked at once for a warning slip, owed explanations and 三方会审 (R-WS, R-BK-02),
+    as of the day it was received (the clocks it starts run from that day).
+
+    Its own transaction after the intake's: the intake stands even if the check fails, and `xinfang tick` repeats it.
+    """
+    from xinfang_desktop.persistence.warnings_store import scan_case
+
+    return scan_case(db, number, today=today, user=user)
 
 
 def add_case(
@@ -64,7 +78,8 @@ def add_case(
     clocks = clocks_for(db)
     with unit_of_work(db, user=user, now=now) as uow:
         registered = register_case(uow, request, today=today, now=uow.now, clocks=clocks)
-    return IntakeOutcome(registered, tuple(warnings))
+    received = request.submission.received_on
+    return IntakeOutcome(registered, tuple(warnings), _scan(db, registered.number, received, user))
 
 
 def submit(db: Database, number: str, data: object, *, today: date, user: str | None = None) -> SubmitOutcome:
@@ -72,7 +87,7 @@ def submit(db: Database, number: str, data: object, *, today: date, user: str | 
     submission, warnings = parse_submission(data, today=today)
     with unit_of_work(db, user=user) as uow:
         submitted = register_submission(uow, number, submission, today=today)
-    return SubmitOutcome(submitted, tuple(warnings))
+    return SubmitOutcome(submitted, tuple(warnings), _scan(db, number, submission.received_on, user))
 
 
 def duplicate_suggestions(db: Database, data: object, *, today: date) -> list[DuplicateCandidate]:

@@ -46,6 +46,7 @@ from xinfang_desktop.persistence.backlog_store import (
     policy_for,
     principal_name,
     sync_backlog,
+    visit_of,
 )
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
@@ -192,6 +193,37 @@ def _candidate_json(case: CaseRecord, petitioner: str | None, evidence: TriggerE
     }
 
 
+def _bulk_candidates(session: Session, case_ids: Sequence[int], *, today: date, policy: WarningPolicy) -> list[Any]:
+    """R-WS-01 on many cases at once, read-only: a few queries per chunk of cases instead of several per case."""
+    out: list[dict[str, Any]] = []
+    chunk = 900  # below SQLite's bound-parameter limit
+    for start in range(0, len(case_ids), chunk):
+        ids = case_ids[start : start + chunk]
+        visits: dict[int, list[Visit]] = {}
+        rows = session.scalars(
+            select(SubmissionRecord)
+            .where(SubmissionRecord.case_id.in_(ids), SubmissionRecord.received_on <= today)
+            .order_by(SubmissionRecord.case_id, SubmissionRecord.seq)
+        )
+        for r in rows:
+            visits.setdefault(r.case_id, []).append(visit_of(r))
+        met = {cid: ev for cid, vs in visits.items() if (ev := warning_trigger(vs, policy=policy)) is not None}
+        if not met:
+            continue
+        names: dict[int, str] = {}
+        for cid, name in session.execute(
+            select(CasePetitionerRecord.case_id, PetitionerRecord.name)
+            .join(PetitionerRecord, PetitionerRecord.id == CasePetitionerRecord.petitioner_id)
+            .where(CasePetitionerRecord.case_id.in_(list(met)))
+            .order_by(CasePetitionerRecord.case_id, CasePetitionerRecord.position)
+        ):
+            names.setdefault(cid, name)
+        for case in session.scalars(select(CaseRecord).where(CaseRecord.id.in_(list(met)))):
+            out.append(_candidate_json(case, names.get(case.id), met[case.id]))
+    out.sort(key=lambda c: (c["met_on"], c["number"]))
+    return out
+
+
 def _scan_in(
     uow: SqlUnitOfWork, case: CaseRecord, *, today: date, calendar: WorkdayCalendar, policy: WarningPolicy
 ) -> dict[str, Any]:
@@ -232,17 +264,16 @@ def _trigger_candidate_ids(session: Session, policy: WarningPolicy) -> list[int]
 
 
 def tick_warnings(db: Database, *, today: date, user: str | None = None) -> dict[str, Any]:
-    """Time-driven changes of issue 8 (for `xinfang tick`); idempotent, in batches of one transaction each."""
+    """Time-driven changes of issue 8 (for `xinfang tick`); idempotent, in batches of one transaction each.
+
+    Writes only where something may follow (cases with a slip, backlog and review candidates); the R-WS-01
+    candidates (every case meeting the trigger with no slip yet, with the evidence) are computed read-only in bulk.
+    """
     calendar = load_calendar(db)
     with db.read_session() as s:
         policy = policy_for(s)
         with_slips = set(s.scalars(select(WarningSlipRecord.case_id).distinct()))
-        ids = sorted(
-            with_slips
-            | set(backlog_candidate_ids(s, today))
-            | set(review_candidate_ids(s, policy))
-            | set(_trigger_candidate_ids(s, policy))
-        )
+        ids = sorted(with_slips | set(backlog_candidate_ids(s, today)) | set(review_candidate_ids(s, policy)))
     summary: dict[str, Any] = {
         "today": today.isoformat(),
         "examined": len(ids),
@@ -258,8 +289,6 @@ def tick_warnings(db: Database, *, today: date, user: str | None = None) -> dict
             cases = uow.session.scalars(select(CaseRecord).where(CaseRecord.id.in_(ids[start : start + BATCH])))
             for case in cases:
                 found = _scan_in(uow, case, today=today, calendar=calendar, policy=policy)
-                if found["candidate"]:
-                    summary["candidates"].append(found["candidate"])
                 summary["explanations"] += found["explanations"]
                 if found["backlog"]:
                     summary["backlog"].append(found["backlog"])
@@ -269,7 +298,7 @@ def tick_warnings(db: Database, *, today: date, user: str | None = None) -> dict
         summary["overdue"] = mark_overdue(uow, today)
         summary["resolved_backlog"] = close_resolved(uow, today)
         uow.commit()
-    summary["candidates"].sort(key=lambda c: (c["met_on"], c["number"]))
+    summary["candidates"] = candidates(db, today=today)
     return summary
 
 
@@ -540,19 +569,9 @@ def list_slips(db: Database, *, today: date) -> list[dict[str, Any]]:
 
 
 def candidates(db: Database, *, today: date) -> list[dict[str, Any]]:
-    """Read-only: every case that meets R-WS-01 and has no slip yet, with the evidence."""
-    out = []
+    """Read-only: every case that meets R-WS-01 and has no slip yet, with the evidence, in the order met."""
     with db.read_session() as s:
         policy = policy_for(s)
         with_slip = set(s.scalars(select(WarningSlipRecord.case_id)))
-        for case_id in _trigger_candidate_ids(s, policy):
-            if case_id in with_slip:
-                continue
-            case = s.get(CaseRecord, case_id)
-            assert case is not None
-            visits = [v for v in case_visits(s, case_id) if v.received_on <= today]
-            evidence = warning_trigger(visits, policy=policy)
-            if evidence is not None:
-                out.append(_candidate_json(case, principal_name(s, case_id), evidence))
-    out.sort(key=lambda c: (c["met_on"], c["number"]))
-    return out
+        ids = [i for i in _trigger_candidate_ids(s, policy) if i not in with_slip]
+        return _bulk_candidates(s, ids, today=today, policy=policy)
