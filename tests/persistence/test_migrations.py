@@ -89,6 +89,7 @@ def test_upgrade_copies_the_file_first(tmp_path: Path, monkeypatch: pytest.Monke
     shutil.copytree(migrate.migrations_dir(), newer, ignore=shutil.ignore_patterns("__pycache__"))
     (newer / "versions" / "9999_later.py").write_text(EXTRA_REVISION.format(head=head), encoding="utf-8")
     monkeypatch.setattr(migrate, "migrations_dir", lambda: newer)
+    monkeypatch.setattr("xinfang_desktop.persistence.schema_version.SCHEMA_HEAD", "9999")
 
     upgraded = open_database(path)
     assert schema_state(upgraded).current == "9999"
@@ -111,3 +112,11 @@ def test_backup_of_a_wal_database_holds_committed_rows(sqlite_db: Any) -> None:
     with sqlite3.connect(copy) as conn:
         assert ("甲",) in conn.execute("SELECT name FROM units").fetchall()
     conn.close()
+
+
+def test_schema_head_constant_matches_the_migration_scripts() -> None:
+    from alembic.script import ScriptDirectory
+
+    from xinfang_desktop.persistence.schema_version import SCHEMA_HEAD
+
+    assert ScriptDirectory.from_config(migrate.alembic_config()).get_current_head() == SCHEMA_HEAD

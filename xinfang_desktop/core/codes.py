@@ -110,7 +110,10 @@ class OfficeLevel(LabelledEnum):
 
     @property
     def rank(self) -> int:
-        return list(OfficeLevel).index(self)
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {level: i for i, level in enumerate(OfficeLevel)}
 
 
 class Destination(LabelledEnum):

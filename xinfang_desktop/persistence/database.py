@@ -75,7 +75,7 @@ def open_database(target: str | Path | None, *, create: bool = True) -> Database
 
     A database written by a newer version of the application is refused and left untouched.
     """
-    from xinfang_desktop.persistence.migrate import ensure_current
+    from xinfang_desktop.persistence.schema_version import SCHEMA_HEAD, stored_revision
 
     url = database_url(target)
     path = sqlite_path(url)
@@ -87,7 +87,10 @@ def open_database(target: str | Path | None, *, create: bool = True) -> Database
         path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(url)
     try:
-        ensure_current(db)
+        if stored_revision(db.engine) != SCHEMA_HEAD:  # up to date: no Alembic import at start-up
+            from xinfang_desktop.persistence.migrate import ensure_current
+
+            ensure_current(db)
     except BaseException:
         db.dispose()
         raise
