@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tests.ui.conftest import make_ctx, register_cases
+from PySide6.QtCore import QDate
+
+from tests.ui.conftest import TODAY, make_ctx, register_cases
 from xinfang_desktop.persistence.packages_store import PackageInput, add_leader, create_package
 from xinfang_desktop.persistence.reception_store import plan_reception, record_reception
 from xinfang_desktop.ui.packages_panel import PackagesPanel
@@ -38,3 +40,105 @@ def test_panel_lists_packages_leaders_and_compliance(qtbot: Any, empty_db: Any) 
     assert "读取失败" in panel.status.text()
     panel.status_filter.setCurrentText("已办结")
     assert panel.packages.rowCount() == 0
+
+
+def _row_of(panel: PackagesPanel, package_id: int) -> int:
+    return next(i for i in range(panel.packages.rowCount()) if panel.packages.item(i, 0).text() == str(package_id))
+
+
+def test_dialogs_create_update_meet_and_close(qtbot: Any, empty_db: Any) -> None:
+    from xinfang_desktop.persistence.packages_store import list_packages, package_detail
+    from xinfang_desktop.ui.packages_panel import ClosePackageDialog, CreatePackageDialog, DutyDialog, MeetingDialog
+
+    db = empty_db
+    first, second = register_cases(db, 2)
+    add_leader(db, "李明", organ="政府", rank="副职", level="县", post="副县长")
+    add_leader(db, "王强", organ="党委", rank="正职", level="县", post="县委书记")
+    create_package(db, PackageInput(cases=[first], leader="王强"), today=TODAY)
+    panel = PackagesPanel(make_ctx(db))
+    qtbot.addWidget(panel)
+    panel.start()
+
+    # no package selected: the package dialogs are not opened
+    assert panel.make_dialog("duty") is None and "请先" in panel.status.text()
+
+    dialog = panel.make_dialog("create")
+    assert isinstance(dialog, CreatePackageDialog)
+    qtbot.addWidget(dialog)
+    combo = dialog.leader_combo
+    assert [combo.itemText(i).split("（")[0] for i in range(combo.count())] == ["王强", "李明"]  # R-PK-03
+    assert combo.itemText(0).endswith("在办包案 1 件") and combo.itemText(1).endswith("在办包案 0 件")
+
+    # refusals are shown in the dialog and nothing is written
+    dialog.case_edit.setText(first)
+    with qtbot.waitSignal(dialog.failed) as blocker:
+        dialog.ok_button.click()
+    assert "已由包案 1 包案" in blocker.args[0] and dialog.error_label.text() == blocker.args[0]
+    dialog.case_edit.setText(second)
+    dialog.milestones_edit.setText("没有日期")
+    with qtbot.waitSignal(dialog.failed):
+        dialog.ok_button.click()
+    assert dialog.error_label.text() and not dialog.error_label.isHidden()
+    assert len(list_packages(db, today=TODAY)) == 1
+
+    dialog.milestones_edit.setText("见面=+5")
+    dialog.members_edit.setText("张三:组长:信访局长；赵六")
+    combo.setCurrentIndex(1)
+    with qtbot.waitSignal(dialog.saved) as blocker:
+        dialog.ok_button.click()
+    created = blocker.args[0]
+    assert created["leader"]["name"] == "李明" and [m["name"] for m in created["team"]] == ["张三", "赵六"]
+    assert panel.packages.rowCount() == 2 and "已保存包案 2" in panel.status.text()
+    pid = created["id"]
+
+    panel.packages.selectRow(_row_of(panel, pid))
+    duty = panel.make_dialog("duty")
+    assert isinstance(duty, DutyDialog) and duty.package_id == pid
+    qtbot.addWidget(duty)
+    duty.duty_combo.setCurrentText("包息访息诉")
+    duty.status_combo.setCurrentText("已落实")
+    duty.evidence_edit.setPlainText("已签订息诉罢访协议")
+    with qtbot.waitSignal(duty.saved):
+        duty.ok_button.click()
+    done = {d["duty"]: d for d in package_detail(db, pid, today=TODAY)["duties"]}["包息访息诉"]
+    assert done["status"] == "已落实" and done["evidence"] == f"{TODAY.isoformat()} 已签订息诉罢访协议"
+    assert panel.packages.item(_row_of(panel, pid), 4).text() == "1/5"
+
+    panel.packages.selectRow(_row_of(panel, pid))
+    meeting = panel.make_dialog("meeting")
+    assert isinstance(meeting, MeetingDialog)
+    qtbot.addWidget(meeting)
+    meeting.date_edit.setDate(QDate(2026, 1, 5))  # before the package started
+    with qtbot.waitSignal(meeting.failed) as blocker:
+        meeting.ok_button.click()
+    assert "应在包案开始" in blocker.args[0]
+    meeting.date_edit.setDate(QDate(TODAY.year, TODAY.month, TODAY.day))
+    meeting.notes_edit.setPlainText("面谈，说明政策")
+    with qtbot.waitSignal(meeting.saved):
+        meeting.ok_button.click()
+    assert [m["notes"] for m in package_detail(db, pid, today=TODAY)["meetings"]] == ["面谈，说明政策"]
+
+    # 息访息诉 on the first package is refused (包息访息诉 not done); the second closes
+    panel.packages.selectRow(_row_of(panel, 1))
+    close = panel.make_dialog("close")
+    assert isinstance(close, ClosePackageDialog)
+    qtbot.addWidget(close)
+    close.outcome_combo.setCurrentText("息访息诉")
+    with qtbot.waitSignal(close.failed) as blocker:
+        close.ok_button.click()
+    assert "包息访息诉" in blocker.args[0] and package_detail(db, 1, today=TODAY)["status"] == "在办"
+    panel.packages.selectRow(_row_of(panel, pid))
+    close = panel.make_dialog("close")
+    assert isinstance(close, ClosePackageDialog) and close.package_id == pid
+    qtbot.addWidget(close)
+    close.outcome_combo.setCurrentText("息访息诉")
+    close.note_edit.setPlainText("签订协议")
+    with qtbot.waitSignal(close.saved):
+        close.ok_button.click()
+    closed = package_detail(db, pid, today=TODAY)
+    assert (closed["outcome"], closed["closed_on"], closed["outcome_note"]) == (
+        "息访息诉",
+        TODAY.isoformat(),
+        "签订协议",
+    )
+    assert panel.packages.item(_row_of(panel, pid), 5).text() == "息访息诉"

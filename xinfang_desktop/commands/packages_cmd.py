@@ -1,7 +1,9 @@
 """`xinfang leader|package|oversight|reception|instruction`: leader case packages and reception duty (R-PK, R-RC).
 
 - `leader add|list` — the register (phones masked in lists), listed in R-PK-03 order with the current load;
+- `leader record NAME --period P --pdf FILE` — the 信访工作实绩档案 of a leader for a year, quarter or month;
 - `package create|show|update|close|list` — 领导包案 with team, plan, 五包, 约见, target date and outcome;
+- `package notice ID -o FILE` — the 领导包案通知 from the stored package, issued (numbered, stored, linked);
 - `oversight import FILE.xlsx --year Y`, `oversight report --year Y (--json | --xlsx FILE | --pdf FILE)`;
 - `reception plan|record|list|compliance|roster`, `instruction add|meter`.
 """
@@ -79,6 +81,110 @@ def _leader_list(ctx: Context) -> Result:
         rate = "—" if r["rate"] is None else f"{r['rate']:.0%}"
         lines.append(f"化解率 {r['leader']}：{r['resolved']}/{r['packages']}（{rate}）")
     return Result(data, "\n".join(lines) or "尚未登记领导")
+
+
+def _leader_record_data(ctx: Context, ref: str, period: Any) -> dict[str, Any]:
+    """What the 信访工作实绩档案 prints, gathered from the stores (packages, reception, 阅批) for one leader."""
+    from xinfang_desktop.core.reception import DEFAULT_RECEPTION_RULES, LIGHT_LABELS, quarter_period
+    from xinfang_desktop.persistence.packages_store import leader_resolution_rates, list_leaders, list_packages
+    from xinfang_desktop.persistence.packages_store import resolve_leader as _resolve
+    from xinfang_desktop.persistence.reception_store import instruction_meters, list_receptions, reception_compliance
+
+    db = ctx.database()
+    today = _today(ctx)
+    with db.read_session() as session:
+        lid = _resolve(session, ref).id
+    leader = next(x for x in list_leaders(db) if x["id"] == lid)
+    start, end = period.start.isoformat(), period.end.isoformat()
+    packages = [
+        {
+            k: p[k]
+            for k in ("id", "cases", "started_on", "target_on", "status", "duties_progress", "outcome", "closed_on")
+        }
+        for p in list_packages(db, today=today, leader=str(lid))
+        if p["started_on"] <= end and (p["closed_on"] is None or p["closed_on"] >= start)
+    ]
+    packages.sort(key=lambda p: (p["started_on"], p["id"]))
+    rate = next((r for r in leader_resolution_rates(db, period.start, period.end) if r["leader_id"] == lid), None)
+    resolution = {k: (rate or {}).get(k, 0) for k in ("packages", "resolved", "open")}
+    resolution["rate"] = rate["rate"] if rate else None
+    comp = next(r for r in reception_compliance(db, period, today=today) if r["leader_id"] == lid)
+    windows = comp["windows"]
+    reception = {
+        "required": DEFAULT_RECEPTION_RULES.days_required * len(windows),
+        "held": sum(len(w["held_days"]) for w in windows),
+        "missing": comp["missing"],
+        "missed_days": [d for w in windows for d in w["missed_days"]],
+        "light": comp["light"],
+        "light_label": comp["light_label"],
+        "compliant": comp["light"] != "red",
+        "windows": windows,
+    }
+    quarters = sorted({quarter_period(m.year, (m.month - 1) // 3 + 1) for m in (period.start, period.end)})
+    if period.kind == "year":
+        quarters = [quarter_period(period.start.year, q) for q in range(1, 5)]
+    meters = [m for q in quarters for m in instruction_meters(db, q) if m["leader_id"] == lid]
+    letters = sum(int(m["first_letters"]) for m in meters)
+    instructed = sum(int(m["instructed"]) for m in meters)
+    applies = leader["rank"] == "正职"
+    threshold = DEFAULT_RECEPTION_RULES.instruction_share
+    share = round(instructed / letters, 4) if letters else None
+    light = ("green" if share is not None and share >= threshold else "red") if applies else None
+    instructions = {
+        "quarters": [q.label for q in quarters],
+        "first_letters": letters,
+        "instructed": instructed,
+        "share": share,
+        "threshold": threshold,
+        "applies": applies,
+        "met": light == "green" if applies else None,
+        "light_label": LIGHT_LABELS[light] if light else None,
+    }
+    days = [d for d in list_receptions(db, period, leader=str(lid)) if d["held"]]
+    in_person = {
+        "days": len(days),
+        "petitioners": sum(int(d["petitioners_received"] or 0) for d in days),
+        "cases": list(dict.fromkeys(c for d in days for c in d["cases"])),
+    }
+    return {
+        "leader": leader,
+        "period": period.to_json(),
+        "packages": packages,
+        "resolution": resolution,
+        "reception": reception,
+        "instructions": instructions,
+        "received_in_person": in_person,
+    }
+
+
+def _leader_record(ctx: Context) -> Result:
+    from xinfang_desktop.core.reception import parse_period
+
+    a = ctx.args
+    period = parse_period(a.period)
+    if period.kind == "week":
+        raise UsageError(f"实绩档案按年、季度或月统计：“{a.period}”", field="period")
+    output = Path(a.pdf)
+    if output.is_dir():
+        raise UsageError(f"--pdf 应为文件路径，而“{output}”是一个文件夹", field="pdf")
+    data = _leader_record_data(ctx, a.name, period)
+    from xinfang_desktop.documents.leader_documents import leader_record_document
+    from xinfang_desktop.documents.pdf_renderer import render_pdf
+
+    info = render_pdf(leader_record_document(data), output)
+    data["pdf"] = {"path": str(output), "pages": info.pages}
+    res, rec, ins, inp = data["resolution"], data["reception"], data["instructions"], data["received_in_person"]
+    rate = "—" if res["rate"] is None else f"{res['rate']:.0%}"
+    share = "—" if ins["share"] is None else f"{ins['share']:.0%}"
+    lines = [
+        f"{data['leader']['post']}{data['leader']['name']} {period.label} 信访工作实绩档案",
+        f"包案 {len(data['packages'])} 件，化解率 {res['resolved']}/{res['packages']}（{rate}）",
+        f"接访 {rec['held']}/{rec['required']} 天（{rec['light_label']}）",
+        f"阅批初次来信 {ins['instructed']}/{ins['first_letters']}（{share}）",
+        f"接待群众 {inp['petitioners']} 人次，登记信访事项 {len(inp['cases'])} 件",
+        f"已保存：{output}（{info.pages} 页）",
+    ]
+    return Result(data, "\n".join(lines))
 
 
 # ------------------------------------------------------------------------------------------------ package
@@ -191,6 +297,73 @@ def _package_list(ctx: Context) -> Result:
         for r in rows
     ]
     return Result({"total": len(rows), "packages": rows}, "\n".join(lines) or "没有包案")
+
+
+def _package_notice(ctx: Context) -> Result:
+    """领导包案通知 from a stored package, numbered, stored and linked to the case (`issue_document`)."""
+    from xinfang_desktop.commands.doc_cmd import _copy_out
+    from xinfang_desktop.documents.case_documents import input_from_case
+    from xinfang_desktop.documents.document_store import issue_document, office_info
+    from xinfang_desktop.documents.leader_documents import package_notice_input
+    from xinfang_desktop.persistence.calendar_store import load_calendar
+    from xinfang_desktop.persistence.packages_store import case_card_data, list_leaders
+    from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds
+
+    a = ctx.args
+    output = Path(a.output)
+    if output.is_dir():
+        raise UsageError(f"-o 应为文件路径，而“{output}”是一个文件夹", field="output")
+    duties: dict[str, str] = {}
+    for item in a.duty or []:
+        name, sep, text = item.replace("＝", "=").partition("=")
+        if not sep or not name.strip() or not text.strip():
+            raise UsageError(f"五包要求格式错误：“{item}”，应为 包矛盾化解=具体要求", field="duty")
+        duties[name.strip()] = text.strip()
+    today = _today(ctx)
+    issued_on = parse_date_arg(a.issued, "成文日期") if a.issued else today
+    pid = _package_id(a.id)
+    db = ctx.database()
+    card = case_card_data(db, pid, today=today)
+    pkg = card["package"]
+    if pkg["status"] != "在办":
+        raise UsageError(f"包案 {pid} 已办结，不再出具包案通知", field="package")
+    if not pkg["cases"]:
+        raise UsageError(f"包案 {pid} 没有信访事项", field="package")
+    if not pkg["team"]:
+        raise UsageError(
+            f"包案 {pid} 尚未组建工作专班，请先用 package update {pid} --member 姓名:角色:职务 添加", field="team"
+        )
+    if not any(not m["done_on"] for m in pkg["plan"]):
+        raise UsageError(
+            f"包案 {pid} 没有待完成的方案节点，请先用 package update {pid} --milestone 标题=日期 添加", field="plan"
+        )
+    number = pkg["cases"][0]["number"]
+    office = office_info(db)
+    calendar, thresholds = load_calendar(db), deadline_thresholds(db)
+    with db.read_session() as session:
+        header, _ = input_from_case(
+            session, "package_notice", number, today=today, calendar=calendar, thresholds=thresholds, office=office
+        )
+    leader_unit = next((x["unit"] for x in list_leaders(db) if x["id"] == pkg["leader"]["id"]), None)
+    data = package_notice_input(
+        card,
+        header,
+        issued_on=issued_on,
+        to_units=a.to or (),
+        leader_unit=leader_unit,
+        duties=duties,
+        report_every=a.report_every,
+    )
+    if not data["to_units"]:
+        raise UsageError(f"包案 {pid} 没有责任单位，请用 --to 指定主送单位", field="to")
+    issued = issue_document(db, "package_notice", data, fmt=a.format, office=office, case_number=number)
+    _copy_out(issued.path, output)
+    result = {"package": pid, "path": str(output), **issued.to_json()}
+    return Result(
+        result,
+        f"已出具{issued.label} {issued.number}：{output}（{issued.pages}页）\n存档：{issued.path}\n"
+        f"关联信访事项：{number}",
+    )
 
 
 # ------------------------------------------------------------------------------------------------ oversight
@@ -364,6 +537,12 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("--level", help="只列此层级：市、县、乡镇")
     p.add_argument("--period", help="同时计算此期间的包案化解率，如 2026 或 2026Q3")
     p.set_defaults(handler=_leader_list)
+    p = ls.add_parser("record", parents=[common], help="领导信访工作实绩档案（包案、化解率、接访、阅批）PDF")
+    p.add_argument("name", metavar="ID|NAME")
+    p.add_argument("--period", required=True, help="2026、2026Q3 或 2026-07")
+    p.add_argument("--pdf", required=True, metavar="FILE.pdf", help="导出 PDF")
+    p.add_argument("--today", metavar="DATE", help="以此日期为今天")
+    p.set_defaults(handler=_leader_record)
 
     package = sub.add_parser("package", help="领导包案（R-PK）")
     ps = package.add_subparsers(dest="package_command", metavar="ACTION")
@@ -409,6 +588,16 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("--status", help="在办 或 已办结")
     p.add_argument("--today", metavar="DATE")
     p.set_defaults(handler=_package_list)
+    p = ps.add_parser("notice", parents=[common], help="出具领导包案通知（编号、存档、关联信访事项）")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="保存到此文件")
+    p.add_argument("--format", choices=("pdf", "docx"), default="pdf")
+    p.add_argument("--to", action="append", metavar="UNIT", help="主送单位，可重复（默认责任单位）")
+    p.add_argument("--duty", action="append", metavar="五包=要求", help="某项五包在本案的具体要求，可重复")
+    p.add_argument("--report-every", metavar="频次", help="报送进展的频次，如 每半月")
+    p.add_argument("--issued", metavar="DATE", help="成文日期（默认今天）")
+    p.add_argument("--today", metavar="DATE")
+    p.set_defaults(handler=_package_notice)
 
     oversight = sub.add_parser("oversight", help="市领导包片督案（R-PK-05）")
     os_ = oversight.add_subparsers(dest="oversight_command", metavar="ACTION")

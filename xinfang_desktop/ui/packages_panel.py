@@ -1,19 +1,28 @@
 """The 领导包案 section: packages (leader, case, target date, 五包 progress, outcome, reminders), the leader register
 in R-PK-03 order, and reception compliance (R-RC-01) in green and red. Every database call runs through
-`ctx.tasks.run_db`; the screens only read — writes go through the CLI or later dialogs on the same stores."""
+`ctx.tasks.run_db`. The dialogs write through the same stores as the CLI (`packages_store`): create a package for a
+case (the leader picked from the R-PK-03-ordered candidates with their load), record a duty's status and evidence
+(五包), record a meeting (约见), close with an outcome; a refusal (DomainError) is shown in the dialog."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -22,9 +31,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xinfang_desktop.core.errors import DomainError
+from xinfang_desktop.core.packages import Duty, DutyStatus, PackageOutcome, parse_milestone
 from xinfang_desktop.core.reception import parse_period, quarter_period
 from xinfang_desktop.persistence.database import Database
-from xinfang_desktop.persistence.packages_store import list_leaders, list_packages
+from xinfang_desktop.persistence.packages_store import (
+    PackageInput,
+    PackageUpdate,
+    close_package,
+    create_package,
+    list_leaders,
+    list_packages,
+    update_package,
+)
 from xinfang_desktop.persistence.reception_store import reception_compliance
 from xinfang_desktop.ui.context import AppContext
 
@@ -57,6 +76,227 @@ def _fill(table: QTableWidget, rows: list[list[str]], colours: list[QColor | Non
             table.setItem(r, c, item)
 
 
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def _date_edit(today: date) -> QDateEdit:
+    edit = QDateEdit(_qdate(today))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMaximumDate(_qdate(today))
+    return edit
+
+
+def _items(text: str) -> list[str]:
+    """Entries separated by ；/; or new lines."""
+    return [x.strip() for x in text.replace("；", ";").replace("\n", ";").split(";") if x.strip()]
+
+
+def _parse_date(text: str, label: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DomainError(f"{label}格式错误：“{text}”，应为 YYYY-MM-DD", field="date") from None
+
+
+def _member(text: str) -> tuple[str, str, str | None]:
+    """`姓名:角色:职务` (角色 and 职务 optional), as on the command line."""
+    parts = [p.strip() for p in text.replace("：", ":").split(":")]
+    if not parts[0]:
+        raise DomainError(f"专班成员格式错误：“{text}”，应为 姓名:角色:职务", field="member")
+    role = parts[1] if len(parts) > 1 and parts[1] else "成员"
+    return parts[0], role, ":".join(parts[2:]) or None
+
+
+class _PackageDialog(QDialog):
+    """A form that writes through one store call on the database thread: `saved(result)` when it was accepted,
+    the refusal (DomainError.message) in `error_label` otherwise (the dialog stays open, nothing is written)."""
+
+    saved = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(title)
+        self.setMinimumWidth(480)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def job(self) -> Callable[[Database], Any]:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        self.error_label.hide()
+        try:
+            job = self.job()  # input the dialog itself refuses (a bad plan step …) never reaches the database
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self.ok_button.setEnabled(False)
+        self.ctx.tasks.run_db(job, self._done, self._failed)
+
+    def _done(self, result: Any) -> None:
+        self.ok_button.setEnabled(True)
+        self.saved.emit(result)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        message = getattr(exc, "message", None) or str(exc)
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.failed.emit(message)
+
+
+class CreatePackageDialog(_PackageDialog):
+    """领导包案 for a case: the leader is chosen from the candidates in R-PK-03 order, each with the current load."""
+
+    def __init__(self, ctx: AppContext, case_number: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "新建领导包案", parent)
+        self.case_edit = QLineEdit(case_number)
+        self.case_edit.setPlaceholderText("信访事项编号，多件关联案件以；分隔")
+        self.leader_combo = QComboBox()
+        self.target_edit = QLineEdit()
+        self.target_edit.setPlaceholderText("YYYY-MM-DD，留空为开始后 60 个工作日")
+        self.unit_edit = QLineEdit()
+        self.unit_edit.setPlaceholderText("已登记的单位名称（可空）")
+        self.members_edit = QLineEdit()
+        self.members_edit.setPlaceholderText("姓名:角色:职务，以；分隔，如 张三:组长:信访局长")
+        self.milestones_edit = QLineEdit()
+        self.milestones_edit.setPlaceholderText("标题=日期 或 标题=+工作日数，以；分隔")
+        self.form.addRow("信访事项：", self.case_edit)
+        self.form.addRow("包案领导：", self.leader_combo)
+        self.form.addRow("化解时限：", self.target_edit)
+        self.form.addRow("责任单位：", self.unit_edit)
+        self.form.addRow("工作专班：", self.members_edit)
+        self.form.addRow("化解方案：", self.milestones_edit)
+        self.ok_button.setText("建立包案")
+        self.ok_button.setEnabled(False)
+        self.leaders: list[dict[str, Any]] = []
+
+    def load(self) -> None:
+        """Fill the candidates (R-PK-03 order, with their open packages)."""
+        self.ctx.tasks.run_db(list_leaders, self._show_leaders, self._failed)
+
+    def _show_leaders(self, rows: list[dict[str, Any]]) -> None:
+        self.leaders = rows
+        self.leader_combo.clear()
+        for r in rows:
+            self.leader_combo.addItem(
+                f"{r['name']}（{r['organ']}{r['rank']}·{r['level']}·{r['post']}）在办包案 {r['load']} 件", r["id"]
+            )
+        self.ok_button.setEnabled(bool(rows))
+        if not rows:
+            self.error_label.setText("尚未登记领导，请先登记（xinfang leader add）")
+            self.error_label.show()
+
+    def job(self) -> Callable[[Database], Any]:
+        leader = self.leader_combo.currentData()
+        target = self.target_edit.text().strip()
+        inp = PackageInput(
+            cases=_items(self.case_edit.text()),
+            leader=str(leader) if leader is not None else "",
+            target_on=_parse_date(target, "化解时限") if target else None,
+            lead_unit=self.unit_edit.text().strip() or None,
+            members=[_member(m) for m in _items(self.members_edit.text())],
+            milestones=[parse_milestone(m) for m in _items(self.milestones_edit.text())],
+        )
+        today = self.ctx.today()
+        return lambda db: create_package(db, inp, today=today)
+
+
+class DutyDialog(_PackageDialog):
+    """五包 (R-PK-02): one duty's status and an evidence note (appended with the date)."""
+
+    def __init__(self, ctx: AppContext, package_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, f"五包落实 — 包案 {package_id}", parent)
+        self.package_id = package_id
+        self.duty_combo = QComboBox()
+        self.duty_combo.addItems(Duty.labels())
+        self.status_combo = QComboBox()
+        self.status_combo.addItems(DutyStatus.labels())
+        self.evidence_edit = QPlainTextEdit()
+        self.evidence_edit.setPlaceholderText("落实情况说明（追加，记日期）")
+        self.form.addRow("五包责任：", self.duty_combo)
+        self.form.addRow("落实情况：", self.status_combo)
+        self.form.addRow("情况说明：", self.evidence_edit)
+        self.ok_button.setText("保存")
+
+    def job(self) -> Callable[[Database], Any]:
+        evidence = self.evidence_edit.toPlainText().strip() or None
+        upd = PackageUpdate(duties=[(self.duty_combo.currentText(), self.status_combo.currentText(), evidence)])
+        pid, today = self.package_id, self.ctx.today()
+        return lambda db: update_package(db, pid, upd, today=today)
+
+
+class MeetingDialog(_PackageDialog):
+    """约见: the leader met the petitioner (date, place, notes)."""
+
+    def __init__(self, ctx: AppContext, package_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, f"记录约见 — 包案 {package_id}", parent)
+        self.package_id = package_id
+        self.date_edit = _date_edit(ctx.today())
+        self.place_edit = QLineEdit()
+        self.notes_edit = QPlainTextEdit()
+        self.form.addRow("约见日期：", self.date_edit)
+        self.form.addRow("地点：", self.place_edit)
+        self.form.addRow("约见情况：", self.notes_edit)
+        self.ok_button.setText("保存")
+
+    def job(self) -> Callable[[Database], Any]:
+        meeting = (
+            _pydate(self.date_edit.date()),
+            self.place_edit.text().strip() or None,
+            self.notes_edit.toPlainText().strip() or None,
+        )
+        upd = PackageUpdate(meetings=[meeting])
+        pid, today = self.package_id, self.ctx.today()
+        return lambda db: update_package(db, pid, upd, today=today)
+
+
+class ClosePackageDialog(_PackageDialog):
+    """办结: 息访息诉 (needs 包息访息诉 已落实), 化解 or 未化解, on a date, with a note."""
+
+    def __init__(self, ctx: AppContext, package_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, f"办结包案 — 包案 {package_id}", parent)
+        self.package_id = package_id
+        self.outcome_combo = QComboBox()
+        self.outcome_combo.addItems(PackageOutcome.labels())
+        self.date_edit = _date_edit(ctx.today())
+        self.note_edit = QPlainTextEdit()
+        self.form.addRow("化解结果：", self.outcome_combo)
+        self.form.addRow("办结日期：", self.date_edit)
+        self.form.addRow("办结说明：", self.note_edit)
+        self.ok_button.setText("办结")
+
+    def job(self) -> Callable[[Database], Any]:
+        outcome, on = self.outcome_combo.currentText(), _pydate(self.date_edit.date())
+        note = self.note_edit.toPlainText().strip() or None
+        pid, today = self.package_id, self.ctx.today()
+        return lambda db: close_package(db, pid, outcome, on=on, note=note, today=today)
+
+
 class PackagesPanel(QWidget):
     """领导包案: three tabs — 包案 (packages), 领导 (register), 接访落实 (compliance)."""
 
@@ -64,6 +304,7 @@ class PackagesPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._started = False
+        self._notice = ""
         self.status = QLabel("")
         self.status.setObjectName("packagesStatus")
 
@@ -79,6 +320,16 @@ class PackagesPanel(QWidget):
         bar.addWidget(QLabel("状态："))
         bar.addWidget(self.status_filter)
         bar.addStretch(1)
+        self.new_button = QPushButton("新建包案…")
+        self.new_button.clicked.connect(lambda: self.open_dialog("create"))
+        self.duty_button = QPushButton("五包落实…")
+        self.duty_button.clicked.connect(lambda: self.open_dialog("duty"))
+        self.meeting_button = QPushButton("记录约见…")
+        self.meeting_button.clicked.connect(lambda: self.open_dialog("meeting"))
+        self.close_button = QPushButton("办结…")
+        self.close_button.clicked.connect(lambda: self.open_dialog("close"))
+        for button in (self.new_button, self.duty_button, self.meeting_button, self.close_button):
+            bar.addWidget(button)
         refresh = QPushButton("刷新")
         refresh.clicked.connect(self.refresh)
         bar.addWidget(refresh)
@@ -163,7 +414,41 @@ class PackagesPanel(QWidget):
             item = self.packages.item(i, 6)
             if colour is not None and item is not None:
                 item.setForeground(QBrush(colour))
-        self.status.setText(f"共 {len(rows)} 件包案")
+        notice, self._notice = self._notice, ""
+        self.status.setText(f"{notice}；共 {len(rows)} 件包案" if notice else f"共 {len(rows)} 件包案")
+
+    def selected_package(self) -> int | None:
+        row = self.packages.currentRow()
+        item = self.packages.item(row, 0) if row >= 0 else None
+        return int(item.text()) if item is not None else None
+
+    def make_dialog(self, kind: str) -> _PackageDialog | None:
+        """The dialog for `kind` (create, duty, meeting, close) — the last three on the selected package."""
+        if kind == "create":
+            create = CreatePackageDialog(self.ctx, parent=self)
+            create.load()
+            dialog: _PackageDialog = create
+        else:
+            pid = self.selected_package()
+            if pid is None:
+                self.status.setText("请先在列表中选择一件包案")
+                return None
+            dialog = {"duty": DutyDialog, "meeting": MeetingDialog, "close": ClosePackageDialog}[kind](
+                self.ctx, pid, parent=self
+            )
+        dialog.saved.connect(self._saved)
+        return dialog
+
+    def open_dialog(self, kind: str) -> None:
+        dialog = self.make_dialog(kind)
+        if dialog is not None:
+            dialog.open()
+
+    def _saved(self, detail: dict[str, Any]) -> None:
+        state = detail["outcome"] or detail["status"]
+        self._notice = f"已保存包案 {detail['id']}（{state}，五包 {detail['duties_progress']}）"
+        self.refresh_packages()
+        self.refresh_leaders()
 
     # ---------------------------------------------------------------------------------------------- 领导
 
