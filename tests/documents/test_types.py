@@ -29,6 +29,9 @@ LABELS = {
     "final_review_opinion": "复核意见书",
     "warning_slip": "信访预警单",
     "explanation_request": "书面说明通知",
+    "dual_inquiry_report": "一事双查报告",
+    "tripartite_review_record": "三方会审记录",
+    "tripartite_review_cover": "三方会审卷宗封面",
     "package_notice": "领导包案通知",
     "responsibility_statement": "信访工作责任书",
     "accountability_recommendation": "责任追究建议书",
@@ -44,7 +47,7 @@ LETTERS = {
     "review_opinion",
     "final_review_opinion",
 }
-FORMS = {"assignment_form", "supervision_form", "delivery_receipt", "petitioner_receipt"}
+FORMS = {"assignment_form", "supervision_form", "delivery_receipt", "petitioner_receipt", "tripartite_review_cover"}
 TO_UNITS = {
     "transfer_letter",
     "assignment_form",

@@ -1,4 +1,5 @@
-"""The 预警与积案 section (pytest-qt, offscreen): candidates, slips with owed/overdue explanations, backlog, reviews."""
+"""The 预警与积案 section (pytest-qt, offscreen): candidates, slips with owed/overdue explanations, backlog, reviews;
+the dialogs that issue a slip, record its 签收 and an explanation (refusals shown in the dialog, nothing written)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,20 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import content_hash
 from tests.helpers import sample_case
 from tests.ui.conftest import make_ctx
 from xinfang_desktop.documents.document_store import issue_document
 from xinfang_desktop.persistence.case_intake import add_case, submit
 from xinfang_desktop.persistence.units import add_unit
 from xinfang_desktop.persistence.warnings_store import issue_slip
-from xinfang_desktop.ui.warnings_panel import RED, WarningsPanel
+from xinfang_desktop.ui.warnings_panel import (
+    RED,
+    ExplanationDialog,
+    IssueSlipDialog,
+    ReceiptDialog,
+    WarningsPanel,
+)
 
 D = date.fromisoformat
 
@@ -85,3 +93,83 @@ def test_panel_on_an_empty_database(qtbot: Any, empty_ctx: Any) -> None:
     panel.start()
     assert panel.slips_table.rowCount() == 0 and panel.backlog_table.rowCount() == 0
     assert panel.summary_label.text().startswith("预警对象 0 件")
+
+
+def _panel(qtbot: Any, db: Any) -> WarningsPanel:
+    ctx = make_ctx(db)
+    ctx.today = lambda: D("2024-10-14")
+    panel = WarningsPanel(ctx)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.loaded):
+        panel.start()
+    return panel
+
+
+def test_issue_a_slip_for_the_selected_candidate(qtbot: Any, warned_db: Any) -> None:
+    panel = _panel(qtbot, warned_db)
+    candidate = panel.candidates_table.item(0, 0).text()
+    panel.candidates_table.setCurrentCell(0, 0)
+    dialog = panel.make_dialog("issue")
+    assert isinstance(dialog, IssueSlipDialog) and dialog.number_edit.text() == candidate
+    qtbot.addWidget(dialog)
+    dialog.reason_edit.setPlainText("扬言进京上访")
+    with qtbot.waitSignal(dialog.saved) as saved, qtbot.waitSignal(panel.loaded):
+        dialog.submit()
+    slip = saved.args[0]
+    assert slip["case_number"] == candidate and slip["trigger"] == "repeat_visits" and "扬言进京上访" in slip["reason"]
+    assert panel.candidates_table.rowCount() == 0 and slip["number"] in panel.notice_label.text()
+    assert slip["number"] in {panel.slips_table.item(r, 0).text() for r in range(panel.slips_table.rowCount())}
+
+
+def test_issue_refusals_are_shown_in_the_dialog_and_change_nothing(qtbot: Any, warned_db: Any) -> None:
+    panel = _panel(qtbot, warned_db)
+    warned = panel.slips_table.item(0, 1).text()
+    dialog = panel.make_dialog("issue")
+    assert isinstance(dialog, IssueSlipDialog) and dialog.number_edit.text() == ""  # nothing selected: by hand
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.failed) as failed:
+        dialog.submit()  # no case number: refused by the dialog itself
+    assert "信访事项编号" in failed.args[0]
+    before = content_hash(warned_db)
+    dialog.number_edit.setText(warned)
+    with qtbot.waitSignal(dialog.failed) as failed:
+        dialog.submit()
+    assert "已发出预警单" in failed.args[0] and dialog.error_label.text() == failed.args[0]
+    assert dialog.result() != IssueSlipDialog.DialogCode.Accepted and dialog.ok_button.isEnabled()
+    assert content_hash(warned_db) == before
+
+
+def test_record_receipt_and_explanation_on_the_selected_slip(qtbot: Any, warned_db: Any) -> None:
+    panel = _panel(qtbot, warned_db)
+    assert panel.make_dialog("receipt") is None and "选择一份预警单" in panel.error_label.text()
+    panel.slips_table.setCurrentCell(0, 0)
+    slip_no = panel.slips_table.item(0, 0).text()
+    receipt = panel.make_dialog("receipt")
+    assert isinstance(receipt, ReceiptDialog) and receipt.slip_no == slip_no
+    qtbot.addWidget(receipt)
+    before = content_hash(warned_db)
+    receipt.date_edit.setText("2024-09-20")  # before the slip was issued
+    with qtbot.waitSignal(receipt.failed) as failed:
+        receipt.submit()
+    assert "签收日期" in failed.args[0] and content_hash(warned_db) == before
+    receipt.date_edit.setText("2024-9-x")
+    with qtbot.waitSignal(receipt.failed) as failed:
+        receipt.submit()
+    assert "YYYY-MM-DD" in failed.args[0]
+    receipt.date_edit.setText("2024-09-26")
+    with qtbot.waitSignal(receipt.saved), qtbot.waitSignal(panel.loaded):
+        receipt.submit()
+    assert panel.slips_table.item(0, 3).text() == "2024-09-26"
+
+    panel.slips_table.setCurrentCell(0, 0)
+    explain = panel.make_dialog("explain")
+    assert isinstance(explain, ExplanationDialog)
+    qtbot.addWidget(explain)
+    explain.date_edit.setText("2099-01-01")  # in the future
+    with qtbot.waitSignal(explain.failed):
+        explain.submit()
+    explain.date_edit.setText("2024-10-11")
+    with qtbot.waitSignal(explain.saved) as saved, qtbot.waitSignal(panel.loaded):
+        explain.submit()
+    assert saved.args[0]["explanations"][0]["status"] == "received_late"
+    assert panel.slips_table.item(0, 7).text() == "逾期后说明"

@@ -21,6 +21,27 @@ def _date(text: str, label: str) -> date:
     return parse_date_arg(text, label)
 
 
+def _print_target(text: str | None, option: str) -> Path | None:
+    """The file a printed document is copied to: checked before anything is numbered or stored."""
+    if text is None:
+        return None
+    path = Path(text).expanduser()
+    if path.is_dir() or not path.parent.is_dir():
+        raise UsageError(f"{option} 应为一个文件路径，且其所在文件夹须已存在：{text}", field=option.lstrip("-"))
+    return path
+
+
+def _print_document(ctx: Context, type_id: str, data: Mapping[str, Any], number: str, target: Path) -> dict[str, Any]:
+    """Number, render and store the document (`issue_document`), then copy the stored file to `target`."""
+    import shutil
+
+    from xinfang_desktop.documents.document_store import issue_document
+
+    issued = issue_document(ctx.database(), type_id, data, fmt="pdf", case_number=number)
+    shutil.copyfile(issued.path, target)
+    return {**issued.to_json(), "copied_to": str(target)}
+
+
 # --- warn ---------------------------------------------------------------------------------------------------------
 
 
@@ -69,6 +90,7 @@ def _slip_lines(slip: dict[str, Any]) -> list[str]:
         lines.append(
             f"    {e['seq']}. {e['visit_on']} 到{e['visit_level']}级上访 → 向{e['owed_to']}书面说明，"
             f"期限 {e['due_on']}（{e['rule']}）：{e['status_label']}"
+            + (f"，已发通知 {e['notice']['number']}" if e.get("notice") else "")
         )
     return lines
 
@@ -81,6 +103,25 @@ def _list(ctx: Context) -> Result:
     for slip in slips:
         lines += _slip_lines(slip)
     return Result({"slips": slips, "total": len(slips)}, "\n".join(lines))
+
+
+def _notify(ctx: Context) -> Result:
+    from xinfang_desktop.documents.document_store import issue_document
+    from xinfang_desktop.persistence.warnings_store import notify_explanations
+
+    db = ctx.database()
+
+    def issue(type_id: str, data: Mapping[str, Any], case_number: str) -> Any:
+        return issue_document(db, type_id, data, fmt="pdf", case_number=case_number)
+
+    slip = notify_explanations(db, ctx.args.slip, today=_today(ctx), issue=issue)
+    head = (
+        f"已发出书面说明通知 {len(slip['notified'])} 份："
+        + "、".join(f"{n['number']}（第{n['seq']}次再次上访）" for n in slip["notified"])
+        if slip["notified"]
+        else f"预警单 {slip['number']} 没有尚未发出通知的待说明事项"
+    )
+    return Result(slip, "\n".join([head, *_slip_lines(slip)]))
 
 
 def _explain(ctx: Context) -> Result:
@@ -177,11 +218,40 @@ def _inquiry_record(ctx: Context) -> Result:
     return Result(data, _inquiry_text(data))
 
 
+def inquiry_document(header: Mapping[str, Any], data: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """The `dual_inquiry_report` input from `show_inquiry` and the case header."""
+    h, a = data["handling"], data["accountability"]
+    doc: dict[str, Any] = {
+        **header,
+        "detected_on": data["backlog"]["detected_on"],
+        "backlog_reason": data["backlog"]["reason"],
+        "handling_due_on": h["due_on"],
+        "first_unit": h["first_unit"],
+        "handler": h["handler"],
+        "findings": h["findings"],
+        "handling_done_on": h["done_on"],
+        "accountability_due_on": a["due_on"],
+        "pursued": {True: "是", False: "否"}.get(a["pursued"]),
+        "outcome": a["outcome"],
+        "accountability_done_on": a["done_on"],
+        "issued_on": today.isoformat(),
+    }
+    return {k: v for k, v in doc.items() if v is not None}
+
+
 def _inquiry_show(ctx: Context) -> Result:
     from xinfang_desktop.persistence.backlog_store import show_inquiry
+    from xinfang_desktop.persistence.warnings_store import case_header
 
-    data = show_inquiry(ctx.database(), ctx.args.number, today=_today(ctx))
-    return Result(data, _inquiry_text(data))
+    target = _print_target(ctx.args.pdf, "--pdf")
+    today = _today(ctx)
+    data = show_inquiry(ctx.database(), ctx.args.number, today=today)
+    text = _inquiry_text(data)
+    if target is not None:
+        doc = inquiry_document(case_header(ctx.database(), data["number"]), data, today)
+        data["document"] = _print_document(ctx, "dual_inquiry_report", doc, data["number"], target)
+        text += f"\n已出具一事双查报告 {data['document']['number']}，PDF：{target}"
+    return Result(data, text)
 
 
 # --- review -------------------------------------------------------------------------------------------------------
@@ -237,14 +307,56 @@ def _review_record(ctx: Context) -> Result:
     return Result(data, review_cover(data))
 
 
+def review_document(header: Mapping[str, Any], data: Mapping[str, Any], today: date, *, cover: bool) -> dict[str, Any]:
+    """The `tripartite_review_record` (or, with `cover`, `tripartite_review_cover`) input from `show_review`."""
+    doc: dict[str, Any] = {
+        **header,
+        "triggers": list(data["triggers"]),
+        "visit_on": data["visit_on"],
+        "due_on": data["due_on"],
+        "held_on": data["held_on"],
+        "participants": [{"role": p["role_label"], "name": p["name"]} for p in data["participants"]],
+        "petitioner_met": bool(data["petitioner_met"]),
+        "city_copy_sent_on": data["city_copy_sent_on"],
+        "files": [{"kind": f["kind_label"], "name": f["name"], "sha256": f["sha256"]} for f in data["manifest"]],
+        "issued_on": today.isoformat(),
+    }
+    if not cover:
+        doc["notes"] = data["notes"]
+    return {k: v for k, v in doc.items() if v is not None}
+
+
 def _review_show(ctx: Context) -> Result:
     from xinfang_desktop.persistence.reviews_store import review_cover, show_review, verify_manifest
+    from xinfang_desktop.persistence.warnings_store import case_header
 
-    data = show_review(ctx.database(), _review_id(ctx.args.id), today=_today(ctx))
+    pdf = _print_target(ctx.args.pdf, "--pdf")
+    cover = _print_target(ctx.args.cover, "--cover")
+    if pdf is not None and cover is not None and pdf.resolve() == cover.resolve():
+        raise UsageError("--pdf 与 --cover 不能是同一个文件", field="cover")
+    today = _today(ctx)
+    data = show_review(ctx.database(), _review_id(ctx.args.id), today=today)
     data["damaged_files"] = verify_manifest(data)
     text = review_cover(data)
     if data["damaged_files"]:
         text += "\n校验不符的文件：" + "、".join(data["damaged_files"])
+    if pdf is not None or cover is not None:
+        from xinfang_desktop.documents.types import spec
+
+        header = case_header(ctx.database(), data["number"])
+        wanted = [
+            (key, target, type_id, review_document(header, data, today, cover=key == "cover_document"))
+            for key, target, type_id in (
+                ("document", pdf, "tripartite_review_record"),
+                ("cover_document", cover, "tripartite_review_cover"),
+            )
+            if target is not None
+        ]
+        for _, _, type_id, doc in wanted:  # both checked before either is numbered
+            spec(type_id).from_json(doc)
+        for key, target, type_id, doc in wanted:
+            data[key] = _print_document(ctx, type_id, doc, data["number"], target)
+            text += f"\n已出具{spec(type_id).label} {data[key]['number']}，PDF：{target}"
     return Result(data, text)
 
 
@@ -281,6 +393,11 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("slip", metavar="SLIP_NO", help="预警单编号")
     p.add_argument("--date", metavar="D", required=True, help="收到书面说明的日期")
     p.set_defaults(handler=_explain)
+    p = _with_today(
+        warn.add_parser("notify", parents=[common], help="对尚未通知的待说明事项发出书面说明通知（R-WS-03/04）")
+    )
+    p.add_argument("slip", metavar="SLIP_NO", help="预警单编号")
+    p.set_defaults(handler=_notify)
     p = _with_today(warn.add_parser("receipt", parents=[common], help="登记预警单签收"))
     p.add_argument("slip", metavar="SLIP_NO", help="预警单编号")
     p.add_argument("--date", metavar="D", required=True, help="签收日期")
@@ -316,6 +433,7 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.set_defaults(handler=_inquiry_record)
     p = _with_today(inquiry.add_parser("show", parents=[common], help="查看（打印）一事双查记录"))
     p.add_argument("number", metavar="NUMBER")
+    p.add_argument("--pdf", metavar="FILE", help="出具编号的一事双查报告（PDF，存档）并复制到此文件")
     p.set_defaults(handler=_inquiry_show)
 
     review = _group(sub, common, "review", "三方会审（R-BK-02）")
@@ -344,4 +462,6 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.set_defaults(handler=_review_record)
     p = _with_today(review.add_parser("show", parents=[common], help="查看（打印）三方会审记录和卷宗封面"))
     p.add_argument("id", metavar="ID")
+    p.add_argument("--pdf", metavar="FILE", help="出具编号的三方会审记录（PDF，存档）并复制到此文件")
+    p.add_argument("--cover", metavar="FILE", help="出具编号的三方会审卷宗封面（PDF，存档）并复制到此文件")
     p.set_defaults(handler=_review_show)

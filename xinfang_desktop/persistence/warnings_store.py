@@ -345,6 +345,12 @@ def _slip_header(session: Session, case: CaseRecord) -> dict[str, Any]:
     }
 
 
+def case_header(db: Database, number: str) -> dict[str, Any]:
+    """The case header every issue-8 document starts from (case number, principal petitioner, first submission)."""
+    with db.read_session() as s:
+        return _slip_header(s, case_by_number(s, number))
+
+
 def prepare_slip(
     db: Database,
     number: str,
@@ -499,6 +505,86 @@ def record_explanation(db: Database, slip_no: str, *, on: date, today: date) -> 
     return slip_detail(db, slip_no, today=today)
 
 
+# --- 书面说明通知 ----------------------------------------------------------------------------------------------------
+
+#: The 书面说明通知 issued under a slip live in the slip's evidence JSON under this key: explanation seq → notice
+#: ({number, document_id, issued_on}); no schema change, and `_slip_json` shows them per explanation, not as evidence.
+NOTICES_KEY = "explanation_notices"
+
+
+def _cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _notices(slip: WarningSlipRecord) -> dict[str, Any]:
+    evidence = json.loads(slip.evidence)
+    found = evidence.get(NOTICES_KEY) if isinstance(evidence, dict) else None
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def _notice_input(
+    s: Session, slip: WarningSlipRecord, e: WarningExplanationRecord, calendar: WorkdayCalendar, today: date
+) -> dict[str, Any]:
+    case = s.get(CaseRecord, slip.case_id)
+    assert case is not None
+    return {
+        **_slip_header(s, case),
+        "to_unit": slip.to_unit,
+        "warning_number": slip.number,
+        "warning_on": slip.issued_on.isoformat(),
+        "visit_on": e.visit_on.isoformat(),
+        "visit_level": DOC_LEVEL[OfficeLevel(e.visit_level)],
+        "escalated": e.owed_to != Addressee.LEADING_GROUP.value,
+        "deadline": {
+            "rule": e.rule_id,
+            "start": e.visit_on.isoformat(),
+            "due": e.due_on.isoformat(),
+            "explanation": f"自{_cn(e.visit_on)}再次上访之次日起计算3个工作日，至{_cn(e.due_on)}届满（{e.rule_id}）。",
+            "provisional": calendar.is_provisional_span(e.visit_on, e.due_on),
+        },
+        "issued_on": today.isoformat(),
+    }
+
+
+def notify_explanations(
+    db: Database, slip_no: str, *, today: date, issue: Issuer, user: str | None = None
+) -> dict[str, Any]:
+    """Issue the 书面说明通知 (R-WS-03/04) for every explanation of the slip still owed that has no notice yet.
+
+    Each notice is numbered, rendered and stored by `issue`, then recorded on the slip (which explanation, which
+    number) with an audit entry, one at a time: running it again issues only what is still missing."""
+    calendar = load_calendar(db)
+    with db.read_session() as s:
+        slip = _slip(s, slip_no)
+        have = _notices(slip)
+        pending = [
+            (e.seq, _notice_input(s, slip, e, calendar, today))
+            for e in s.scalars(
+                select(WarningExplanationRecord)
+                .where(WarningExplanationRecord.slip_id == slip.id, WarningExplanationRecord.received_on.is_(None))
+                .order_by(WarningExplanationRecord.seq)
+            )
+            if str(e.seq) not in have
+        ]
+        slip_number = slip.number
+    for _, data in pending:
+        if today < date.fromisoformat(data["visit_on"]):
+            raise DomainError(f"通知日期 {today.isoformat()} 早于再次上访日期 {data['visit_on']}", field="today")
+    issued: list[dict[str, Any]] = []
+    for seq, data in pending:
+        document = issue("explanation_request", data, data["case_number"])
+        notice = {"number": document.number, "document_id": document.id, "issued_on": today.isoformat()}
+        with unit_of_work(db, user=user) as uow:
+            slip = _slip(uow.session, slip_number)
+            evidence = json.loads(slip.evidence)
+            evidence.setdefault(NOTICES_KEY, {})[str(seq)] = notice
+            slip.evidence = json.dumps(evidence, ensure_ascii=False)
+            uow.audit.record("notify", "warning_explanation", f"{slip_number}/{seq}", {"document": document.number})
+            uow.commit()
+        issued.append({"seq": seq, **notice})
+    return {**slip_detail(db, slip_number, today=today), "notified": issued}
+
+
 # --- reading ------------------------------------------------------------------------------------------------------
 
 
@@ -534,7 +620,9 @@ def _slip_json(s: Session, slip: WarningSlipRecord, today: date) -> dict[str, An
         .where(WarningExplanationRecord.slip_id == slip.id)
         .order_by(WarningExplanationRecord.seq)
     ).all()
-    items = [_explanation_json(e, today) for e in explanations]
+    evidence = json.loads(slip.evidence)
+    notices = evidence.pop(NOTICES_KEY, {}) if isinstance(evidence, dict) else {}
+    items = [_explanation_json(e, today) | {"notice": notices.get(str(e.seq))} for e in explanations]
     return {
         "number": slip.number,
         "case_number": case.number,
@@ -544,7 +632,7 @@ def _slip_json(s: Session, slip: WarningSlipRecord, today: date) -> dict[str, An
         "trigger": slip.trigger,
         "trigger_label": WarningTrigger(slip.trigger).label,
         "reason": slip.reason,
-        "evidence": json.loads(slip.evidence),
+        "evidence": evidence,
         "issued_on": slip.issued_on.isoformat(),
         "receipted_on": slip.receipted_on.isoformat() if slip.receipted_on else None,
         "document_id": slip.document_id,

@@ -1,9 +1,12 @@
 """The 预警与积案 section: warning-slip candidates (R-WS-01), slips with the explanations owed (R-WS-03/04, overdue in
-red), the backlog ledger (R-CL-05, R-BK-01, R-BK-03) and the 三方会审 due (R-BK-02). Every database call runs on the
-database thread through `ctx.tasks.run_db`."""
+red), the backlog ledger (R-CL-05, R-BK-01, R-BK-03) and the 三方会审 due (R-BK-02); dialogs issue a slip for the
+selected candidate (or by hand, with a reason), record its 签收 and an explanation received — a refusal
+(DomainError.message) is shown in the dialog. Every database call runs on the database thread through
+`ctx.tasks.run_db`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -11,9 +14,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,7 +33,14 @@ from PySide6.QtWidgets import (
 from xinfang_desktop.persistence.backlog_store import list_backlog
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.reviews_store import list_reviews
-from xinfang_desktop.persistence.warnings_store import candidates, list_slips, tick_warnings
+from xinfang_desktop.persistence.warnings_store import (
+    candidates,
+    issue_slip,
+    list_slips,
+    receipt_slip,
+    record_explanation,
+    tick_warnings,
+)
 from xinfang_desktop.ui.context import AppContext
 
 RED = QColor("#c62828")
@@ -54,6 +69,165 @@ def scan_job(today: date, user: str) -> Any:
         return {"summary": summary, **load_job(today)(db)}
 
     return job
+
+
+def issue_job(
+    number: str, *, today: date, user: str, reason: str | None, unit: str | None, leader: str | None
+) -> Callable[[Database], dict[str, Any]]:
+    """Issue the numbered 预警单 (as `xinfang warn issue` does), rendered and stored by the documents engine."""
+
+    def job(db: Database) -> dict[str, Any]:
+        from xinfang_desktop.documents.document_store import issue_document
+
+        def issue(type_id: str, data: Mapping[str, Any], case_number: str) -> Any:
+            return issue_document(db, type_id, data, case_number=case_number, user=user)
+
+        return issue_slip(
+            db, number, today=today, issue=issue, reason=reason, to_unit=unit, to_leader=leader, user=user
+        )
+
+    return job
+
+
+def _parse_day(text: str, label: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{label}格式应为 YYYY-MM-DD，而不是“{text.strip()}”") from None
+
+
+class _ActionDialog(QDialog):
+    """A form that writes through one store call on the database thread: `saved(result)` when it was accepted,
+    the refusal (DomainError.message) in `error_label` otherwise (the dialog stays open, nothing is written)."""
+
+    saved = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(title)
+        self.setMinimumWidth(440)
+        self.form = QFormLayout()
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def job(self) -> Callable[[Database], Any]:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        self.error_label.hide()
+        try:
+            job = self.job()  # input the dialog refuses itself (a malformed date) never reaches the database
+        except ValueError as exc:
+            self._failed(exc)
+            return
+        self.ok_button.setEnabled(False)
+        self.ctx.tasks.run_db(job, self._done, self._failed)
+
+    def _done(self, result: Any) -> None:
+        self.ok_button.setEnabled(True)
+        self.saved.emit(result)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        message = getattr(exc, "message", None) or str(exc)
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.failed.emit(message)
+
+
+def _opt(text: str) -> str | None:
+    return text.strip() or None
+
+
+class IssueSlipDialog(_ActionDialog):
+    """发出预警单 for a case (R-WS-01/02): the selected candidate, or any case by hand with the other risk as reason."""
+
+    def __init__(self, ctx: AppContext, case_number: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "发出信访预警单", parent)
+        self.number_edit = QLineEdit(case_number)
+        self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setPlaceholderText("未达到上访次数条件时必填：其他可能引发异常情况上访的风险（R-WS-01）")
+        self.reason_edit.setFixedHeight(72)
+        self.unit_edit = QLineEdit()
+        self.unit_edit.setPlaceholderText("默认：事项的责任单位")
+        self.leader_edit = QLineEdit()
+        self.leader_edit.setPlaceholderText("默认：登记的正职领导")
+        self.form.addRow("信访事项编号", self.number_edit)
+        self.form.addRow("预警原因", self.reason_edit)
+        self.form.addRow("被预警单位", self.unit_edit)
+        self.form.addRow("单位领导", self.leader_edit)
+
+    def job(self) -> Callable[[Database], Any]:
+        number = self.number_edit.text().strip()
+        if not number:
+            raise ValueError("请填写信访事项编号")
+        return issue_job(
+            number,
+            today=self.ctx.today(),
+            user=self.ctx.user,
+            reason=_opt(self.reason_edit.toPlainText()),
+            unit=_opt(self.unit_edit.text()),
+            leader=_opt(self.leader_edit.text()),
+        )
+
+
+class _SlipDateDialog(_ActionDialog):
+    """A date recorded on a slip (its 签收, or an explanation received)."""
+
+    LABEL = ""
+
+    def __init__(self, ctx: AppContext, slip_no: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, title, parent)
+        self.slip_no = slip_no
+        self.date_edit = QLineEdit(ctx.today().isoformat())
+        self.date_edit.setPlaceholderText("YYYY-MM-DD")
+        self.form.addRow("预警单", QLabel(slip_no))
+        self.form.addRow(self.LABEL, self.date_edit)
+
+    def day(self) -> date:
+        return _parse_day(self.date_edit.text(), self.LABEL)
+
+
+class ReceiptDialog(_SlipDateDialog):
+    """登记签收 of the selected slip (R-WS-02)."""
+
+    LABEL = "签收日期"
+
+    def __init__(self, ctx: AppContext, slip_no: str, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, slip_no, "登记预警单签收", parent)
+
+    def job(self) -> Callable[[Database], Any]:
+        slip_no, on, today = self.slip_no, self.day(), self.ctx.today()
+        return lambda db: receipt_slip(db, slip_no, on=on, today=today)
+
+
+class ExplanationDialog(_SlipDateDialog):
+    """登记书面说明: the oldest explanation still owed under the selected slip was received (R-WS-03/04)."""
+
+    LABEL = "收到书面说明日期"
+
+    def __init__(self, ctx: AppContext, slip_no: str, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, slip_no, "登记书面说明", parent)
+
+    def job(self) -> Callable[[Database], Any]:
+        slip_no, on, today = self.slip_no, self.day(), self.ctx.today()
+        return lambda db: record_explanation(db, slip_no, on=on, today=today)
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -100,6 +274,14 @@ class WarningsPanel(QWidget):
         self.scan_button = QPushButton("筛查并记录")
         self.scan_button.setToolTip("与 xinfang warn scan 相同：记录书面说明、积案、三方会审和逾期情况")
         self.scan_button.clicked.connect(self.scan)
+        self.issue_button = QPushButton("发出预警单…")
+        self.issue_button.setToolTip("对所选预警对象发出预警单；未达到条件的事项须写明其他风险")
+        self.issue_button.clicked.connect(lambda: self.open_dialog("issue"))
+        self.receipt_button = QPushButton("登记签收…")
+        self.receipt_button.clicked.connect(lambda: self.open_dialog("receipt"))
+        self.explain_button = QPushButton("登记书面说明…")
+        self.explain_button.clicked.connect(lambda: self.open_dialog("explain"))
+        self.notice_label = QLabel()
 
         self.candidates_table = _table(["信访事项", "信访人", "初次信访", "县级及以上上访", "依据"])
         self.slips_table = _table(["预警单", "信访事项", "被预警单位", "签收", "再次上访", "说明对象", "期限", "状态"])
@@ -118,6 +300,9 @@ class WarningsPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.scan_button)
+        buttons.addWidget(self.issue_button)
+        buttons.addWidget(self.receipt_button)
+        buttons.addWidget(self.explain_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
@@ -125,6 +310,7 @@ class WarningsPanel(QWidget):
         layout.addWidget(self.summary_label)
         layout.addLayout(buttons)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.notice_label)
         layout.addWidget(self.error_label)
 
     def start(self) -> None:
@@ -136,6 +322,40 @@ class WarningsPanel(QWidget):
     def scan(self) -> None:
         self.scan_button.setEnabled(False)
         self._ctx.tasks.run_db(scan_job(self._ctx.today(), self._ctx.user), self._show, self._show_error)
+
+    def _selected(self, table: QTableWidget, column: int) -> str | None:
+        row = table.currentRow()
+        item = table.item(row, column) if row >= 0 else None
+        return item.text() if item is not None and item.text() else None
+
+    def make_dialog(self, kind: str) -> _ActionDialog | None:
+        """The dialog for `kind`: issue (for the selected candidate, or empty to fill by hand), receipt and explain
+        (on the selected slip; None, with a hint, when no slip is selected)."""
+        self.error_label.clear()
+        dialog: _ActionDialog
+        if kind == "issue":
+            dialog = IssueSlipDialog(self._ctx, self._selected(self.candidates_table, 0) or "", parent=self)
+        else:
+            slip_no = self._selected(self.slips_table, 0)
+            if slip_no is None:
+                self.tabs.setCurrentWidget(self.slips_table)
+                self.error_label.setText("请先在“预警单与书面说明”中选择一份预警单")
+                return None
+            dialog = (ReceiptDialog if kind == "receipt" else ExplanationDialog)(self._ctx, slip_no, parent=self)
+        dialog.saved.connect(self._saved)
+        return dialog
+
+    def open_dialog(self, kind: str) -> None:
+        dialog = self.make_dialog(kind)
+        if dialog is not None:
+            dialog.open()
+
+    def _saved(self, slip: dict[str, Any]) -> None:
+        receipt = f"，已签收 {slip['receipted_on']}" if slip.get("receipted_on") else ""
+        self.notice_label.setText(
+            f"已保存预警单 {slip['number']}（{slip['case_number']} → {slip['to_unit']}{receipt}）"
+        )
+        self.refresh()
 
     def _activate(self, table: QTableWidget, row: int, column: int) -> None:
         item = table.item(row, column)
@@ -237,4 +457,12 @@ class WarningsPanel(QWidget):
         self.error_label.setText("无法读取预警与积案：" + str(getattr(exc, "message", exc)))
 
 
-__all__ = ["WarningsPanel", "load_job", "scan_job"]
+__all__ = [
+    "ExplanationDialog",
+    "IssueSlipDialog",
+    "ReceiptDialog",
+    "WarningsPanel",
+    "issue_job",
+    "load_job",
+    "scan_job",
+]
