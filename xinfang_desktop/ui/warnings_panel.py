@@ -44,6 +44,7 @@ from xinfang_desktop.persistence.warnings_store import (
 from xinfang_desktop.ui.context import AppContext
 
 RED = QColor("#c62828")
+MAX_CANDIDATE_ROWS = 500
 OVERDUE_BG = QColor("#fdecea")
 
 
@@ -379,7 +380,9 @@ class WarningsPanel(QWidget):
                     ],
                     False,
                 )
-                for c in data["candidates"]
+                # The newest candidates first, and no more than a screenful of work: filling tens of thousands of
+                # rows would freeze the window for seconds (`xinfang warn scan --json` lists them all).
+                for c in list(reversed(data["candidates"]))[:MAX_CANDIDATE_ROWS]
             ],
         )
         slip_rows: list[tuple[list[str], bool]] = []
@@ -440,7 +443,8 @@ class WarningsPanel(QWidget):
             if t["total"] and t["target"] is not None
         ]
         parts = [
-            f"预警对象 {len(data['candidates'])} 件",
+            f"预警对象 {len(data['candidates'])} 件"
+            + (f"（显示最近 {MAX_CANDIDATE_ROWS} 件）" if len(data["candidates"]) > MAX_CANDIDATE_ROWS else ""),
             f"待书面说明 {owed} 项（逾期 {overdue} 项）",
             f"积案 {data['backlog']['total']} 件（已化解 {data['backlog']['resolved']} 件）",
             f"待三方会审 {len(data['reviews'])} 件",
