@@ -10,14 +10,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -46,6 +43,7 @@ from xinfang_desktop.persistence.packages_store import (
 )
 from xinfang_desktop.persistence.reception_store import reception_compliance
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.store_dialog import StoreDialog
 
 PACKAGE_COLUMNS = ("编号", "包案领导", "信访事项", "化解时限", "五包", "状态/结果", "提醒")
 LEADER_COLUMNS = ("序", "姓名", "机关", "职级", "层级", "职务", "在办包案", "电话")
@@ -113,60 +111,9 @@ def _member(text: str) -> tuple[str, str, str | None]:
     return parts[0], role, ":".join(parts[2:]) or None
 
 
-class _PackageDialog(QDialog):
-    """A form that writes through one store call on the database thread: `saved(result)` when it was accepted,
-    the refusal (DomainError.message) in `error_label` otherwise (the dialog stays open, nothing is written)."""
-
-    saved = Signal(object)
-    failed = Signal(str)
-
+class _PackageDialog(StoreDialog):
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle(title)
-        self.setMinimumWidth(480)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-
-    def job(self) -> Callable[[Database], Any]:
-        raise NotImplementedError
-
-    def submit(self) -> None:
-        self.error_label.hide()
-        try:
-            job = self.job()  # input the dialog itself refuses (a bad plan step …) never reaches the database
-        except Exception as exc:
-            self._failed(exc)
-            return
-        self.ok_button.setEnabled(False)
-        self.ctx.tasks.run_db(job, self._done, self._failed)
-
-    def _done(self, result: Any) -> None:
-        self.ok_button.setEnabled(True)
-        self.saved.emit(result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        message = getattr(exc, "message", None) or str(exc)
-        self.error_label.setText(message)
-        self.error_label.show()
-        self.failed.emit(message)
+        super().__init__(ctx, title, parent, min_width=480)
 
 
 class CreatePackageDialog(_PackageDialog):

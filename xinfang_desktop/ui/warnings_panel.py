@@ -14,9 +14,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,6 +39,7 @@ from xinfang_desktop.persistence.warnings_store import (
     tick_warnings,
 )
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.store_dialog import StoreDialog
 
 RED = QColor("#c62828")
 MAX_CANDIDATE_ROWS = 500
@@ -97,59 +95,9 @@ def _parse_day(text: str, label: str) -> date:
         raise ValueError(f"{label}格式应为 YYYY-MM-DD，而不是“{text.strip()}”") from None
 
 
-class _ActionDialog(QDialog):
-    """A form that writes through one store call on the database thread: `saved(result)` when it was accepted,
-    the refusal (DomainError.message) in `error_label` otherwise (the dialog stays open, nothing is written)."""
-
-    saved = Signal(object)
-    failed = Signal(str)
-
+class _ActionDialog(StoreDialog):
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle(title)
-        self.setMinimumWidth(440)
-        self.form = QFormLayout()
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-
-    def job(self) -> Callable[[Database], Any]:
-        raise NotImplementedError
-
-    def submit(self) -> None:
-        self.error_label.hide()
-        try:
-            job = self.job()  # input the dialog refuses itself (a malformed date) never reaches the database
-        except ValueError as exc:
-            self._failed(exc)
-            return
-        self.ok_button.setEnabled(False)
-        self.ctx.tasks.run_db(job, self._done, self._failed)
-
-    def _done(self, result: Any) -> None:
-        self.ok_button.setEnabled(True)
-        self.saved.emit(result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        message = getattr(exc, "message", None) or str(exc)
-        self.error_label.setText(message)
-        self.error_label.show()
-        self.failed.emit(message)
+        super().__init__(ctx, title, parent, min_width=440)
 
 
 def _opt(text: str) -> str | None:
