@@ -252,3 +252,16 @@ def test_tripartite_review_from_a_visit_of_50_and_its_record(wdb: Any, tmp_path:
     assert f["kind"] == "audio" and f["size"] == len(b"ID3 fake audio") and len(f["sha256"]) == 64
     assert verify_manifest(show_review(wdb, review_id, today=D("2024-10-21"))) == []
     assert sorted(p.name for p in tmp_path.rglob("*")) == before_files  # the source is left where it was
+
+
+def test_owed_explanation_counts_for_the_workbench(wdb: Any) -> None:
+    from xinfang_desktop.persistence.warnings_store import owed_explanation_counts
+
+    number = new_case(wdb)
+    visit(wdb, number, "2024-09-10", "县")
+    visit(wdb, number, "2024-09-20", "市")
+    issue_slip(wdb, number, today=D("2024-09-25"), issue=issuer(wdb))
+    visit(wdb, number, "2024-09-30", "县")  # owed by 2024-10-10
+    with wdb.read_session() as s:
+        assert owed_explanation_counts(s, today=D("2024-10-10")) == (1, 0)
+        assert owed_explanation_counts(s, today=D("2024-10-11")) == (1, 1)

@@ -50,7 +50,8 @@ def test_workbench_counts_and_click_opens_the_ledger(qtbot: Any, window: MainWin
     from xinfang_desktop.persistence.uow import user_id_of
 
     counts = window.workbench.counts
-    assert set(counts) == set(QUEUE_NAMES)
+    assert set(counts) == {*QUEUE_NAMES, "explanations", "explanations_overdue"}
+    assert counts["explanations"] == counts["explanations_overdue"] == 0  # no warning slips in this ledger
     today = window._ctx.today()
     with ledger_db.read_session() as s:
         me = user_id_of(s, "tester")
@@ -89,3 +90,8 @@ def test_geometry_is_remembered(qtbot: Any, ctx: Any, tmp_path: Any):
     second = MainWindow(ctx, settings)
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (780, 560)
+
+
+def test_the_explanations_card_opens_the_warnings_section(qtbot: Any, window: MainWindow):
+    window.workbench.cards["explanations"].click()
+    assert window.current_section == "warnings"

@@ -663,3 +663,11 @@ def candidates(db: Database, *, today: date) -> list[dict[str, Any]]:
         with_slip = set(s.scalars(select(WarningSlipRecord.case_id)))
         ids = [i for i in _trigger_candidate_ids(s, policy) if i not in with_slip]
         return _bulk_candidates(s, ids, today=today, policy=policy)
+
+
+def owed_explanation_counts(session: Session, *, today: date) -> tuple[int, int]:
+    """(owed, overdue) written explanations of warned units (R-WS-03/04), for the workbench: index reads only."""
+    open_ = WarningExplanationRecord.received_on.is_(None)
+    owed = session.scalar(select(func.count()).where(open_)) or 0
+    overdue = session.scalar(select(func.count()).where(open_, WarningExplanationRecord.due_on < today)) or 0
+    return int(owed), int(overdue)

@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
 
     def open_queue(self, key: str) -> None:
         """Show a work queue in the ledger: its filter is computed on the database thread (calendar, user)."""
+        if key == "explanations":
+            self.show_section("warnings")
+            return
         q = queue(key)
         self._started.add("ledger")
         self.show_section("ledger")

@@ -16,6 +16,7 @@ from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.ledger_queries import ledger_count
 from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds
 from xinfang_desktop.persistence.uow import user_id_of
+from xinfang_desktop.persistence.warnings_store import owed_explanation_counts
 from xinfang_desktop.ui.context import AppContext
 
 
@@ -37,6 +38,10 @@ CARDS = (
     Card("awaiting_delivery", "待送达", "已作出处理（复查、复核）意见、尚未送达信访人的", "#00695c"),
     Card("awaiting_rating", "待评价", "已送达、信访人尚未评价的", "#2e7d32"),
     Card("supervision_open", "督办中", "有未办结督办单的事项", "#ad1457"),
+)
+# Not a ledger queue: the written explanations warned units owe (R-WS-03/04); a click opens 预警与积案.
+EXPLANATIONS = Card(
+    "explanations", "待书面说明", "被预警单位尚未提交的书面说明（括号内为已逾期）；点击进入预警与积案", "#4e342e"
 )
 QUEUES = CARDS  # the ledger and tests refer to the cards by this name
 
@@ -63,12 +68,14 @@ def counts_job(today: date, user: str) -> Any:
         soon = deadline_thresholds(db).due_soon_workdays
         with db.read_session() as session:
             me = user_id_of(session, user)
-            return {
+            counts = {
                 card.key: ledger_count(
                     session, queue_filter(card.key, today=today, calendar=calendar, user_id=me, due_soon_workdays=soon)
                 )
                 for card in CARDS
             }
+            counts["explanations"], counts["explanations_overdue"] = owed_explanation_counts(session, today=today)
+            return counts
 
     return job
 
@@ -127,7 +134,7 @@ class WorkbenchPanel(QWidget):
         grid = QGridLayout()
         grid.setSpacing(16)
         grid.setAlignment(Qt.AlignmentFlag.AlignLeft)
-        for i, queue in enumerate(CARDS):
+        for i, queue in enumerate((*CARDS, EXPLANATIONS)):
             card = QueueCard(queue)
             card.clicked.connect(lambda _checked=False, k=queue.key: self.queue_activated.emit(k))
             grid.addWidget(card, i // 4, i % 4)
@@ -165,6 +172,9 @@ class WorkbenchPanel(QWidget):
         self.error_label.clear()
         for key, card in self.cards.items():
             card.set_count(counts.get(key))
+        overdue = counts.get("explanations_overdue", 0)
+        if overdue:
+            self.cards["explanations"].count_label.setText(f"{counts['explanations']:,}（逾期{overdue}）")
         self.counts_loaded.emit(counts)
 
     def _show_error(self, exc: BaseException) -> None:
