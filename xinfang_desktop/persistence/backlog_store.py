@@ -56,7 +56,8 @@ def policy_for(session: Session) -> WarningPolicy:
     return DEFAULT_POLICY
 
 
-def visit_of(r: SubmissionRecord) -> Visit:
+def visit_of(r: Any) -> Visit:
+    """A Visit from a submission record or a row with the same column names (bulk reads skip the ORM)."""
     return Visit(
         seq=r.seq,
         received_on=r.received_on,
