@@ -266,8 +266,6 @@ def test_render_docx_reopens(tmp_path: Path, dbfile: str, capsys: pytest.Capture
         dbfile,
         "--json",
     )
-    if code == 2 and "DOCX" in data["error"]:
-        pytest.skip("DOCX renderer not available yet")
     assert code == 0, err
     assert data["format"] == "docx" and data["stored_path"].endswith(".docx")
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)

@@ -95,6 +95,12 @@ def _read_text(source: str) -> str:
         raise UsageError("输入不是 UTF-8 编码的文本") from None
 
 
+def today_arg(ctx: Context) -> date:
+    """`--today D` when given (to replay or test a day), else the workstation's date: the clock is read only here."""
+    given = getattr(ctx.args, "today", None)
+    return parse_date_arg(given, "今天日期") if given else date.today()
+
+
 def read_json_lines(source: str) -> list[Any]:
     """A JSON array, or JSON Lines (one object per line); errors name the line."""
     text = _read_text(source)

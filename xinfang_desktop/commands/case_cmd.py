@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import Any
 
 from xinfang_desktop.commands.base import Context, Result, UsageError, parse_date_arg, read_json_input
+from xinfang_desktop.commands.base import today_arg as _today
 from xinfang_desktop.core.codes import CaseStatus, Channel
 from xinfang_desktop.core.ledger import Cursor, LedgerFilter, LedgerPageRequest, SortKey
-
-
-def _today(ctx: Context) -> date:
-    given = getattr(ctx.args, "today", None)
-    return parse_date_arg(given, "今天日期") if given else date.today()
 
 
 def _add(ctx: Context) -> Result:

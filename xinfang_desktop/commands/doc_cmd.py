@@ -12,16 +12,11 @@ import contextlib
 import os
 import shutil
 import uuid
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xinfang_desktop.commands.base import Context, Result, UsageError, parse_date_arg, read_json_input
-
-
-def _today(ctx: Context) -> date:
-    given = getattr(ctx.args, "today", None)
-    return parse_date_arg(given, "今天日期") if given else date.today()
+from xinfang_desktop.commands.base import Context, Result, UsageError, read_json_input
+from xinfang_desktop.commands.base import today_arg as _today
 
 
 def _types(ctx: Context) -> Result:

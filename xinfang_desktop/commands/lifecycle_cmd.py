@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import Any
 
 from xinfang_desktop.commands.base import Context, Result, UsageError, parse_date_arg
+from xinfang_desktop.commands.base import today_arg as _today
 
 ACTIONS = (
     "accept",
@@ -33,11 +33,6 @@ ACTIONS = (
     "simplified-conclude",
     "close",
 )
-
-
-def _today(ctx: Context) -> date:
-    given = getattr(ctx.args, "today", None)
-    return parse_date_arg(given, "今天日期") if given else date.today()
 
 
 def _act(ctx: Context) -> Result:

@@ -10,11 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from xinfang_desktop.commands.base import Context, Result, UsageError, parse_date_arg
-
-
-def _today(ctx: Context) -> date:
-    given = getattr(ctx.args, "today", None)
-    return parse_date_arg(given, "今天日期") if given else date.today()
+from xinfang_desktop.commands.base import today_arg as _today
 
 
 def _date(text: str, label: str) -> date:
