@@ -135,3 +135,51 @@ def test_walking_the_sort_index_gives_the_same_pages(ledger: Any, sort: SortKey,
         walked = [r.id for r in _all_pages(ledger, req)]
         monkeypatch.undo()
         assert walked == sorted_pages and walked, (term, sort)
+
+
+def test_locality_and_category_prefixes_include_everything_below(ledger: Any) -> None:
+    """A township covers itself and its villages; a top-level category covers its subcategories."""
+    with ledger.write_session() as s:
+        ids = list(s.scalars(select(CaseRecord.id).order_by(CaseRecord.id)))
+        places = ["331221001", "331221001001", "331221002", None]
+        categories = ["03", "0301", "01", None]
+        for n, case_id in enumerate(ids):
+            s.execute(
+                update(CaseRecord)
+                .where(CaseRecord.id == case_id)
+                .values(locality_code=places[n % 4], category_code=categories[n % 4])
+            )
+    with ledger.read_session() as s:
+        assert ledger_count(s, LedgerFilter(locality_prefix="331221001")) == 30
+        assert ledger_count(s, LedgerFilter(locality_code="331221001")) == 15
+        assert ledger_count(s, LedgerFilter(category_prefix="03")) == 30
+        assert ledger_count(s, LedgerFilter(category_prefix="0301")) == 15
+        assert ledger_count(s, LedgerFilter(locality_prefix="331221001", category_prefix="03")) == 30
+        rows = _all_pages(ledger, LedgerPageRequest(LedgerFilter(locality_prefix="331221002"), limit=7))
+        assert len(rows) == 15
+
+
+def test_prefix_filter_searches_the_index_on_sqlite(ledger: Any) -> None:
+    """The prefix is a range, not LIKE (SQLite's case-insensitive LIKE scans the BINARY index)."""
+    if ledger.write_engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    from xinfang_desktop.persistence.ledger_queries import filter_conditions
+
+    with ledger.read_session() as s:
+        query = select(CaseRecord.id).where(*filter_conditions(s, LedgerFilter(locality_prefix="331221001")))
+        compiled = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+        plan = " ".join(str(row[-1]) for row in s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+    assert "SEARCH" in plan and "ix_cases_locality_received" in plan, plan
+
+
+def test_ledger_views_setting_must_be_a_dict_of_dicts(db: Any) -> None:
+    from xinfang_desktop.core.errors import DomainError
+    from xinfang_desktop.persistence.settings_store import SqlSettings, set_setting
+
+    views = {"本月东湖镇": {"locality": "331221001", "sort": "received"}}
+    set_setting(db, "ledger_views", views)
+    with db.read_session() as s:
+        assert SqlSettings(s).get("ledger_views") == views
+    for bad in (["x"], {"名称": "不是对象"}, {"": {}}, {"长" * 41: {}}):
+        with pytest.raises(DomainError):
+            set_setting(db, "ledger_views", bad)

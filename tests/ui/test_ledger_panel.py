@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from sqlalchemy import select, update
 
-from tests.ui.conftest import type_text
-from xinfang_desktop.core.ledger import SortKey
+from tests.ui.conftest import make_ctx, type_text
+from xinfang_desktop.core.codes import Channel
+from xinfang_desktop.core.ledger import LedgerFilter, SortKey
+from xinfang_desktop.persistence.ledger_queries import ledger_count
+from xinfang_desktop.persistence.records import CaseRecord, RegionRecord, UnitRecord
+from xinfang_desktop.persistence.settings_store import SqlSettings
 from xinfang_desktop.ui.ledger import ledger_panel
 from xinfang_desktop.ui.ledger.case_table_model import Column
 from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
@@ -84,3 +92,170 @@ def test_enter_opens_the_current_case(qtbot: Any, panel: LedgerPanel):
 
 def test_debounce_interval_is_300_ms():
     assert ledger_panel.SEARCH_DEBOUNCE_MS == 300
+
+
+# -- 属地 / 责任单位 / 内容分类, saved views ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def placed_db(ledger_db_path: Path, tmp_path: Path) -> Iterator[Any]:
+    """A copy of the 450-case ledger with the example county, cases spread over townships, villages, units and
+    categories (top-level and subcategories)."""
+    from xinfang_desktop.persistence.database import open_database
+    from xinfang_desktop.persistence.reference_data import seed_reference_data
+
+    path = tmp_path / "placed.sqlite3"
+    shutil.copy(ledger_db_path, path)
+    db = open_database(path)
+    seed_reference_data(db)
+    with db.write_session() as s:
+        places = list(s.scalars(select(RegionRecord.code).where(RegionRecord.level.in_(["township", "village"]))))
+        units = list(s.scalars(select(UnitRecord.id).order_by(UnitRecord.id)))[:7]
+        categories = ["01", "0101", "03", "0301", "0302", None]
+        for case_id in s.scalars(select(CaseRecord.id)).all():
+            s.execute(
+                update(CaseRecord)
+                .where(CaseRecord.id == case_id)
+                .values(
+                    locality_code=places[case_id % len(places)],
+                    responsible_unit_id=units[case_id % len(units)],
+                    category_code=categories[case_id % len(categories)],
+                )
+            )
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def placed_panel(qtbot: Any, placed_db: Any) -> LedgerPanel:
+    widget = LedgerPanel(make_ctx(placed_db))
+    qtbot.addWidget(widget)
+    widget.resize(1400, 600)
+    widget.show()
+    widget.start()
+    return widget
+
+
+def _count(db: Any, flt: LedgerFilter) -> int:
+    with db.read_session() as s:
+        return ledger_count(s, flt)
+
+
+def _choose(qtbot: Any, panel: LedgerPanel, combo: Any, index: int) -> int:
+    with qtbot.waitSignal(panel.count_changed) as blocker:
+        combo.setCurrentIndex(index)
+    count: int = blocker.args[0]
+    return count
+
+
+def test_new_combos_are_filled_once_with_all_first(placed_panel: LedgerPanel):
+    assert placed_panel.locality_combo.itemText(0) == "全部属地"
+    assert placed_panel.locality_combo.count() == 1 + 15  # the example county's townships
+    assert all(len(placed_panel.locality_combo.itemData(i)) == 9 for i in range(1, 16))
+    assert placed_panel.unit_combo.itemText(0) == "全部责任单位"
+    assert placed_panel.unit_combo.count() == 1 + 41
+    assert placed_panel.category_combo.itemText(0) == "全部分类"
+    assert placed_panel.category_combo.count() == 1 + 14
+    assert placed_panel.category_combo.itemText(3) == "劳动和社会保障"
+
+
+def test_locality_filter_takes_a_township_with_its_villages(qtbot: Any, placed_db: Any, placed_panel: LedgerPanel):
+    combo = placed_panel.locality_combo
+    index = next(i for i in range(1, combo.count()) if _count(placed_db, LedgerFilter(locality_code=combo.itemData(i))))
+    code = combo.itemData(index)
+    count = _choose(qtbot, placed_panel, combo, index)
+    assert placed_panel.current_filter().locality_prefix == code
+    assert count == _count(placed_db, LedgerFilter(locality_prefix=code))
+    assert count > _count(placed_db, LedgerFilter(locality_code=code)) > 0  # its villages' cases too
+    assert placed_panel.model.rowCount() == count
+    assert placed_panel.count_label.text() == f"共 {count} 件"
+
+
+def test_unit_filter(qtbot: Any, placed_db: Any, placed_panel: LedgerPanel):
+    combo = placed_panel.unit_combo
+    index = next(i for i in range(1, combo.count()) if _count(placed_db, LedgerFilter(unit_id=combo.itemData(i))))
+    count = _choose(qtbot, placed_panel, combo, index)
+    assert 0 < count < 450
+    assert count == _count(placed_db, LedgerFilter(unit_id=combo.itemData(index)))
+    assert placed_panel.model.rowCount() == count
+    name = combo.itemText(index)
+    assert all(placed_panel.model.data(placed_panel.model.index(r, Column.UNIT)) == name for r in range(count))
+
+
+def test_category_filter_takes_the_subcategories(qtbot: Any, placed_db: Any, placed_panel: LedgerPanel):
+    combo = placed_panel.category_combo
+    count = _choose(qtbot, placed_panel, combo, combo.findData("03"))
+    assert count == _count(placed_db, LedgerFilter(category_prefix="03")) == 225  # 03, 0301, 0302 of six
+    assert count > _count(placed_db, LedgerFilter(category_code="03"))
+    assert placed_panel.model.rowCount() == 200  # the first page
+    both = _choose(qtbot, placed_panel, placed_panel.locality_combo, 1)
+    assert both == _count(placed_db, placed_panel.current_filter())
+    assert placed_panel.current_filter().category_prefix == "03"
+
+
+def _set_up_a_view(qtbot: Any, panel: LedgerPanel) -> None:
+    panel.search_box.setText("补偿")
+    panel.channel_combo.setCurrentIndex(panel.channel_combo.findData(Channel.VISIT.value))
+    panel.repeat_check.setChecked(False)
+    panel.date_check.setChecked(True)
+    panel.locality_combo.setCurrentIndex(2)
+    panel.unit_combo.setCurrentIndex(3)
+    panel.category_combo.setCurrentIndex(panel.category_combo.findData("03"))
+    header = panel.table.horizontalHeader()
+    with qtbot.waitSignal(panel.count_changed):
+        header.setSortIndicator(Column.NUMBER, Qt.SortOrder.AscendingOrder)
+        panel.status_combo.setCurrentIndex(1)  # 在办（未办结）
+
+
+def test_saved_view_round_trips_and_is_applied(qtbot: Any, placed_db: Any, placed_panel: LedgerPanel):
+    _set_up_a_view(qtbot, placed_panel)
+    state = placed_panel.view_state()
+    flt, sort, descending = placed_panel.model.query
+    assert (sort, descending) == (SortKey.NUMBER, False)
+    placed_panel.save_view("东湖在办")
+    with placed_db.read_session() as s:
+        assert SqlSettings(s).get("ledger_views") == {"东湖在办": state}
+    assert placed_panel.view_combo.currentText() == "东湖在办"
+    assert placed_panel.delete_view_button.isEnabled()
+
+    # A new panel (the next start of the program) reads the view from the database; choosing it applies it.
+    other = LedgerPanel(make_ctx(placed_db))
+    qtbot.addWidget(other)
+    other.start()
+    assert other.view_names() == ["东湖在办"]
+    assert other.model.query[1] is SortKey.RECEIVED
+    with qtbot.waitSignal(other.count_changed) as blocker:
+        other.view_combo.setCurrentIndex(other.view_combo.findText("东湖在办"))
+    assert other.model.query == (flt, SortKey.NUMBER, False)
+    assert other.view_state() == state
+    assert blocker.args == [_count(placed_db, flt)]
+    assert other.search_box.text() == "补偿"
+    assert other.locality_combo.currentIndex() == 2 and other.unit_combo.currentIndex() == 3
+    assert other.table.horizontalHeader().sortIndicatorSection() == Column.NUMBER
+    assert other.view_combo.currentText() == "东湖在办"
+
+    other.delete_view("东湖在办")
+    assert other.view_names() == [] and other.view_combo.count() == 1
+    with placed_db.read_session() as s:
+        assert SqlSettings(s).get("ledger_views") == {}
+
+
+def test_clear_filters_resets_everything(qtbot: Any, placed_panel: LedgerPanel):
+    _set_up_a_view(qtbot, placed_panel)
+    placed_panel.save_view("临时")
+    with qtbot.waitSignal(placed_panel.count_changed) as blocker:
+        placed_panel.reset_button.click()
+    assert blocker.args == [450]
+    assert placed_panel.current_filter() == LedgerFilter()
+    for combo in (
+        placed_panel.status_combo,
+        placed_panel.channel_combo,
+        placed_panel.locality_combo,
+        placed_panel.unit_combo,
+        placed_panel.category_combo,
+        placed_panel.view_combo,
+    ):
+        assert combo.currentIndex() == 0
+    assert placed_panel.search_box.text() == "" and not placed_panel.date_check.isChecked()
+    assert not placed_panel.delete_view_button.isEnabled()
+    assert placed_panel.view_names() == ["临时"]  # clearing the filters keeps the saved views

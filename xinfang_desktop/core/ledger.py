@@ -39,6 +39,8 @@ class LedgerFilter:
     locality_code: str | None = None
     unit_id: int | None = None
     category_code: str | None = None
+    locality_prefix: str | None = None  # a region and everything under it (a township and its villages)
+    category_prefix: str | None = None  # a category and its subcategories (top level: 2-digit codes)
     received_from: date | None = None
     received_to: date | None = None
     collective: bool | None = None

@@ -15,6 +15,7 @@ from xinfang_desktop.core.search_text import normalize_query
 from xinfang_desktop.persistence.records import (
     CasePetitionerRecord,
     CaseRecord,
+    CategoryRecord,
     PetitionerRecord,
     RegionRecord,
     SupervisionOrderRecord,
@@ -28,6 +29,17 @@ _SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.DUE: CaseRecord.due_on,
     SortKey.NUMBER: None,  # the id itself
 }
+
+
+def _prefix_range(column: Any, prefix: str) -> list[ColumnElement[bool]]:
+    """Codes starting with `prefix` as a range (prefix <= code < prefix with its last character + 1).
+
+    Not `LIKE 'prefix%'`: SQLite's LIKE is case-insensitive, so it cannot use the BINARY-collated
+    ix_cases_locality_received / ix_cases_category_received and scans the whole index; the range is a SEARCH on
+    SQLite and PostgreSQL alike. Region and category codes are digits, so the upper bound is exact.
+    """
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return [column >= prefix, column < upper]
 
 
 def filter_conditions(session: Session, flt: LedgerFilter) -> list[ColumnElement[bool]]:
@@ -44,6 +56,10 @@ def filter_conditions(session: Session, flt: LedgerFilter) -> list[ColumnElement
         conds.append(CaseRecord.responsible_unit_id == flt.unit_id)
     if flt.category_code:
         conds.append(CaseRecord.category_code == flt.category_code)
+    if flt.locality_prefix:
+        conds.extend(_prefix_range(CaseRecord.locality_code, flt.locality_prefix))
+    if flt.category_prefix:
+        conds.extend(_prefix_range(CaseRecord.category_code, flt.category_prefix))
     if flt.received_from:
         conds.append(CaseRecord.received_on >= flt.received_from)
     if flt.received_to:
@@ -274,3 +290,19 @@ def ledger_count(session: Session, flt: LedgerFilter) -> int:
     if not conds:
         return int(session.scalar(select(func.count()).select_from(CaseRecord)) or 0)
     return int(session.scalar(select(func.count()).select_from(CaseRecord).where(and_(*conds))) or 0)
+
+
+def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """What the ledger's 属地 and 内容分类 filters offer: townships and top-level categories (code, name)."""
+    townships = session.execute(
+        select(RegionRecord.code, RegionRecord.name).where(RegionRecord.level == "township").order_by(RegionRecord.code)
+    ).all()
+    categories = session.execute(
+        select(CategoryRecord.code, CategoryRecord.name)
+        .where(func.length(CategoryRecord.code) == 2)
+        .order_by(CategoryRecord.code)
+    ).all()
+    return {
+        "townships": [(code, name) for code, name in townships],
+        "categories": [(code, name) for code, name in categories],
+    }

@@ -68,7 +68,8 @@ OPTIONAL_TEXT_KEYS = {
     "office_phone": "本单位电话",
     "query_hint": "信访人查询办理情况的方式（回执上）",
 }
-OPTIONAL_KEYS = (*OPTIONAL_TEXT_KEYS, "document_prefixes", "deadline_thresholds")
+OPTIONAL_KEYS = (*OPTIONAL_TEXT_KEYS, "document_prefixes", "deadline_thresholds", "ledger_views")
+LEDGER_VIEW_NAME_MAX = 40
 
 
 def _check(key: str, value: object) -> None:
@@ -93,6 +94,18 @@ def _check(key: str, value: object) -> None:
         )
     ):
         raise DomainError('期限阈值应为 {"due_soon_workdays": 3, "seriously_overdue_days": 30}', field=key)
+    if key == "ledger_views" and not (
+        isinstance(value, dict)
+        and all(
+            isinstance(k, str)
+            and k.strip()
+            and len(k) <= LEDGER_VIEW_NAME_MAX
+            and isinstance(v, dict)
+            and all(isinstance(field, str) for field in v)
+            for k, v in value.items()
+        )
+    ):
+        raise DomainError(f"台账视图应为 {{视图名称: {{筛选条件}}}}，名称不超过{LEDGER_VIEW_NAME_MAX}字", field=key)
     if key == "case_number_format":
         if not isinstance(value, str):
             raise DomainError("编号格式应为文本", field=key)

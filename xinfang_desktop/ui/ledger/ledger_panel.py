@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QTableView,
@@ -32,7 +34,9 @@ from PySide6.QtWidgets import (
 from xinfang_desktop.core.codes import OPEN_STATUSES, CaseStatus, Channel
 from xinfang_desktop.core.ledger import LedgerFilter, SortKey
 from xinfang_desktop.persistence.database import Database
-from xinfang_desktop.persistence.ledger_queries import ledger_count
+from xinfang_desktop.persistence.ledger_queries import filter_choices, ledger_count
+from xinfang_desktop.persistence.settings_store import LEDGER_VIEW_NAME_MAX, SqlSettings, set_setting
+from xinfang_desktop.persistence.units import list_units
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.ledger.case_table_model import SORT_KEYS, CaseNumberRole, CaseTableModel, Column
 from xinfang_desktop.ui.workbench_panel import CARDS, queue_filter_job
@@ -87,6 +91,34 @@ _STATUS_CHOICES: list[tuple[str, tuple[CaseStatus, ...]]] = [
 ]
 
 
+#: Where saved views are kept: the database settings table (they back up and move with the data).
+VIEWS_KEY = "ledger_views"
+
+
+def _choices_job(db: Database) -> dict[str, Any]:
+    """Townships, units, top-level categories and the saved views, read once when the section starts."""
+    with db.read_session() as session:
+        choices: dict[str, Any] = dict(filter_choices(session))
+        views = SqlSettings(session).get(VIEWS_KEY)
+    choices["units"] = [(unit["id"], unit["name"]) for unit in list_units(db)]
+    choices["views"] = views if isinstance(views, dict) else {}
+    return choices
+
+
+def _save_views_job(views: dict[str, dict[str, Any]]) -> Any:
+    def job(db: Database) -> dict[str, dict[str, Any]]:
+        set_setting(db, VIEWS_KEY, views)
+        return views
+
+    return job
+
+
+def _set_combo_data(combo: QComboBox, value: object) -> None:
+    """Select the item carrying `value` (the first item, 全部…, when there is none)."""
+    found = (i for i in range(1, combo.count()) if value is not None and combo.itemData(i) == value)
+    combo.setCurrentIndex(next(found, 0))
+
+
 def _count_job(flt: LedgerFilter) -> Any:
     def job(db: Database) -> int:
         with db.read_session() as session:
@@ -124,7 +156,8 @@ class LedgerPanel(QWidget):
         self.channel_combo = QComboBox()
         self.channel_combo.addItem("全部形式", None)
         for channel in Channel:
-            self.channel_combo.addItem(channel.label, channel)
+            # The value, not the enum: Qt hands a str subclass back as a plain str.
+            self.channel_combo.addItem(channel.label, channel.value)
         today = ctx.today()
         self.date_check = QCheckBox("收到日期")
         self.date_from = QDateEdit(QDate(today.year, 1, 1))
@@ -146,6 +179,30 @@ class LedgerPanel(QWidget):
             self.deadline_combo.addItem(title, key)
         self.deadline_combo.currentIndexChanged.connect(self._deadline_changed)
         self._deadline_filter = LedgerFilter()
+        self._pending_sort: tuple[SortKey, bool] | None = None
+        # 属地 (a township and its villages), 责任单位, 内容分类 (a top-level category and its subcategories):
+        # filled from the database when the section starts.
+        self.locality_combo = QComboBox()
+        self.locality_combo.addItem("全部属地", None)
+        self.unit_combo = QComboBox()
+        self.unit_combo.addItem("全部责任单位", None)
+        self.unit_combo.setMaximumWidth(220)
+        self.category_combo = QComboBox()
+        self.category_combo.addItem("全部分类", None)
+        for combo in (self.locality_combo, self.unit_combo, self.category_combo):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self._views: dict[str, dict[str, Any]] = {}
+        self.view_combo = QComboBox()
+        self.view_combo.addItem("（选择视图）", None)
+        self.view_combo.setToolTip("保存过的筛选与排序；选中即应用")
+        self.view_combo.setMinimumWidth(130)
+        self.view_combo.currentIndexChanged.connect(self._view_chosen)
+        self.save_view_button = QPushButton("保存视图…")
+        self.save_view_button.setToolTip("把当前的搜索、筛选和排序保存为一个视图")
+        self.save_view_button.clicked.connect(self._ask_view_name)
+        self.delete_view_button = QPushButton("删除视图")
+        self.delete_view_button.setEnabled(False)
+        self.delete_view_button.clicked.connect(self._confirm_delete_view)
         self.columns_button = QPushButton("列…")
         self.columns_button.setToolTip("选择显示哪些列（也可在表头上点右键）")
         self.columns_button.clicked.connect(
@@ -220,10 +277,23 @@ class LedgerPanel(QWidget):
         second.addStretch(1)
         second.addWidget(self.columns_button)
         second.addWidget(self.export_button)
+        third = QHBoxLayout()
+        third.addWidget(QLabel("属地"))
+        third.addWidget(self.locality_combo)
+        third.addWidget(QLabel("责任单位"))
+        third.addWidget(self.unit_combo)
+        third.addWidget(QLabel("内容分类"))
+        third.addWidget(self.category_combo)
+        third.addStretch(1)
+        third.addWidget(QLabel("视图"))
+        third.addWidget(self.view_combo)
+        third.addWidget(self.save_view_button)
+        third.addWidget(self.delete_view_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addLayout(bar)
         layout.addLayout(second)
+        layout.addLayout(third)
         layout.addWidget(self.table, 1)
 
     # -- loading -----------------------------------------------------------------------------------------------
@@ -232,7 +302,28 @@ class LedgerPanel(QWidget):
         """Load the first page (called when the section is first shown)."""
         if not self._started:
             self._started = True
+            self._load_choices()
             self._apply_filters()
+
+    def _load_choices(self) -> None:
+        self._ctx.tasks.run_db(_choices_job, self._fill_choices, lambda exc: self._show_error(str(exc)))
+
+    def _fill_choices(self, choices: dict[str, Any]) -> None:
+        """Fill the combos without a query; a selection made meanwhile (a view, a queue) is kept."""
+        for combo, key in (
+            (self.locality_combo, "townships"),
+            (self.unit_combo, "units"),
+            (self.category_combo, "categories"),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value, name in choices[key]:
+                combo.addItem(name, value)
+            _set_combo_data(combo, current)
+            combo.blockSignals(False)
+        self._set_views(choices["views"])
 
     def refresh(self) -> None:
         """Run the current query again (after a case was saved elsewhere)."""
@@ -249,12 +340,15 @@ class LedgerPanel(QWidget):
             self._queue_filter,
             search=text or None,
             statuses=tuple(statuses),
-            channel=channel,
+            channel=Channel(channel) if channel else None,
             received_from=_to_date(self.date_from.date()) if dated else None,
             received_to=_to_date(self.date_to.date()) if dated else None,
             collective=True if self.collective_check.isChecked() else None,
             repeat=True if self.repeat_check.isChecked() else None,
             level_skipping=True if self.skipping_check.isChecked() else None,
+            locality_prefix=self.locality_combo.currentData() or self._queue_filter.locality_prefix,
+            unit_id=self.unit_combo.currentData() or self._queue_filter.unit_id,
+            category_prefix=self.category_combo.currentData() or self._queue_filter.category_prefix,
         )
         return merge_filters(flt, self._deadline_filter)
 
@@ -299,11 +393,24 @@ class LedgerPanel(QWidget):
             self.repeat_check,
             self.skipping_check,
             self.deadline_combo,
+            self.locality_combo,
+            self.unit_combo,
+            self.category_combo,
+            self.view_combo,
         )
         for widget in widgets:
             widget.blockSignals(True)
         self.search_box.clear()
-        for combo in (self.status_combo, self.channel_combo, self.deadline_combo):
+        combos = (
+            self.status_combo,
+            self.channel_combo,
+            self.deadline_combo,
+            self.locality_combo,
+            self.unit_combo,
+            self.category_combo,
+            self.view_combo,
+        )
+        for combo in combos:
             combo.setCurrentIndex(0)
         for check in (self.date_check, self.collective_check, self.repeat_check, self.skipping_check):
             check.setChecked(False)
@@ -311,7 +418,141 @@ class LedgerPanel(QWidget):
             widget.blockSignals(False)
         self.date_from.setEnabled(False)
         self.date_to.setEnabled(False)
+        self.delete_view_button.setEnabled(False)
         self._deadline_filter = LedgerFilter()
+
+    # -- saved views -------------------------------------------------------------------------------------------
+
+    def view_state(self) -> dict[str, Any]:
+        """The search, every filter widget and the sort order as JSON (what a saved view stores)."""
+        _flt, sort, descending = self.model.query
+        dated = self.date_check.isChecked()
+        return {
+            "search": self.search_box.text().strip(),
+            "status": self.status_combo.currentText(),
+            "channel": self.channel_combo.currentData(),
+            "received_from": _to_date(self.date_from.date()).isoformat() if dated else None,
+            "received_to": _to_date(self.date_to.date()).isoformat() if dated else None,
+            "collective": self.collective_check.isChecked(),
+            "repeat": self.repeat_check.isChecked(),
+            "level_skipping": self.skipping_check.isChecked(),
+            "deadline": self.deadline_combo.currentData(),
+            "locality": self.locality_combo.currentData(),
+            "unit": self.unit_combo.currentData(),
+            "category": self.category_combo.currentData(),
+            "sort": sort.value,
+            "descending": descending,
+        }
+
+    def apply_view_state(self, state: dict[str, Any]) -> None:
+        """Set the widgets and the sort order from a saved view, then run one query."""
+        self._reset_filter_widgets()
+        self._queue_filter = LedgerFilter()
+        self.queue_button.setVisible(False)
+        widgets = (
+            self.search_box,
+            self.status_combo,
+            self.channel_combo,
+            self.date_from,
+            self.date_to,
+            self.date_check,
+            self.collective_check,
+            self.repeat_check,
+            self.skipping_check,
+            self.deadline_combo,
+            self.locality_combo,
+            self.unit_combo,
+            self.category_combo,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search_box.setText(str(state.get("search") or ""))
+        self.status_combo.setCurrentIndex(max(self.status_combo.findText(str(state.get("status") or "")), 0))
+        _set_combo_data(self.channel_combo, state.get("channel"))
+        received_from, received_to = state.get("received_from"), state.get("received_to")
+        dated = isinstance(received_from, str) and isinstance(received_to, str)
+        if dated:
+            self.date_from.setDate(QDate.fromString(str(received_from), "yyyy-MM-dd"))
+            self.date_to.setDate(QDate.fromString(str(received_to), "yyyy-MM-dd"))
+        self.date_check.setChecked(dated)
+        self.date_from.setEnabled(dated)
+        self.date_to.setEnabled(dated)
+        self.collective_check.setChecked(bool(state.get("collective")))
+        self.repeat_check.setChecked(bool(state.get("repeat")))
+        self.skipping_check.setChecked(bool(state.get("level_skipping")))
+        _set_combo_data(self.deadline_combo, state.get("deadline"))
+        _set_combo_data(self.locality_combo, state.get("locality"))
+        _set_combo_data(self.unit_combo, state.get("unit"))
+        _set_combo_data(self.category_combo, state.get("category"))
+        for widget in widgets:
+            widget.blockSignals(False)
+        sort = SortKey(state["sort"]) if state.get("sort") in {k.value for k in SortKey} else SortKey.RECEIVED
+        descending = bool(state.get("descending", True))
+        column = next(c for c, k in SORT_KEYS.items() if k is sort)
+        self._set_sort_indicator(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        self._pending_sort = (sort, descending)  # used by the query below
+        self._deadline_changed()  # applies the filters (after computing the deadline state's filter, if any)
+
+    def view_names(self) -> list[str]:
+        return list(self._views)
+
+    def _set_views(self, views: dict[str, dict[str, Any]], current: str | None = None) -> None:
+        self._views = dict(views)
+        self.view_combo.blockSignals(True)
+        while self.view_combo.count() > 1:
+            self.view_combo.removeItem(1)
+        for name in sorted(self._views):
+            self.view_combo.addItem(name, name)
+        _set_combo_data(self.view_combo, current)
+        self.view_combo.blockSignals(False)
+        self.delete_view_button.setEnabled(self.view_combo.currentIndex() > 0)
+
+    def _view_chosen(self) -> None:
+        name = self.view_combo.currentData()
+        self.delete_view_button.setEnabled(name is not None)
+        if name is not None and name in self._views:
+            self.apply_view_state(self._views[name])
+            self._set_views(self._views, name)  # _reset_filter_widgets cleared the combo
+
+    def save_view(self, name: str) -> None:
+        """Store the current state under `name` (replacing a view of that name) in the database settings."""
+        name = name.strip()
+        views = {**self._views, name: self.view_state()}
+        self._ctx.tasks.run_db(
+            _save_views_job(views),
+            lambda saved: self._set_views(saved, name),
+            lambda exc: self._show_error(str(getattr(exc, "message", exc))),
+        )
+
+    def delete_view(self, name: str) -> None:
+        views = {k: v for k, v in self._views.items() if k != name}
+        self._ctx.tasks.run_db(
+            _save_views_job(views),
+            self._set_views,
+            lambda exc: self._show_error(str(getattr(exc, "message", exc))),
+        )
+
+    def _ask_view_name(self) -> None:
+        current = self.view_combo.currentData() or ""
+        name, ok = QInputDialog.getText(self, "保存视图", f"视图名称（不超过{LEDGER_VIEW_NAME_MAX}字）：", text=current)
+        name = name.strip()
+        if not ok or not name:
+            return
+        if len(name) > LEDGER_VIEW_NAME_MAX:
+            QMessageBox.warning(self, "保存视图", f"视图名称不能超过{LEDGER_VIEW_NAME_MAX}字")
+            return
+        if name in self._views and name != current:
+            answer = QMessageBox.question(self, "保存视图", f"已有名为“{name}”的视图，要替换它吗？")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.save_view(name)
+
+    def _confirm_delete_view(self) -> None:
+        name = self.view_combo.currentData()
+        if name is None:
+            return
+        if QMessageBox.question(self, "删除视图", f"删除视图“{name}”？") == QMessageBox.StandardButton.Yes:
+            self.delete_view(name)
 
     # -- columns -----------------------------------------------------------------------------------------------
 
@@ -425,7 +666,9 @@ class LedgerPanel(QWidget):
         self._started = True
         flt = self.current_filter()
         self.count_label.setText("正在查询…")
-        self.model.set_query(flt)
+        sort, descending = self._pending_sort or (None, None)
+        self._pending_sort = None
+        self.model.set_query(flt, sort, descending)
         self._request_count(flt)
 
     def _request_count(self, flt: LedgerFilter) -> None:
