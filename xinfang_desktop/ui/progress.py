@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from PySide6.QtCore import Qt, QTimer
@@ -12,11 +13,26 @@ MIN_VISIBLE_S = 0.5
 
 
 class DelayedProgress:
-    """A busy indicator for one background task: `start()` when submitting, `finish()` in the callback."""
+    """A progress dialog for one background task: `start()` when submitting, `finish()` in the callback.
 
-    def __init__(self, parent: QWidget, label: str, show_after_ms: int = SHOW_AFTER_MS) -> None:
+    With `cancel`, the dialog has a 取消 button that sets the event (the worker polls it); `set_progress` (GUI thread)
+    turns the busy indicator into a bar.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget,
+        label: str,
+        show_after_ms: int = SHOW_AFTER_MS,
+        *,
+        title: str = "请稍候",
+        cancel: threading.Event | None = None,
+    ) -> None:
         self._parent = parent
         self._label = label
+        self._title = title
+        self._cancel = cancel
+        self._done_total = (0, 0)
         self._dialog: QProgressDialog | None = None
         self._shown_at = 0.0
         self._timer = QTimer(parent)
@@ -32,14 +48,28 @@ class DelayedProgress:
         self._timer.start()
 
     def _show(self) -> None:
-        dialog = QProgressDialog(self._label, "", 0, 0, self._parent)
-        dialog.setWindowTitle("请稍候")
-        dialog.setCancelButton(None)
+        dialog = QProgressDialog(self._label, "取消", 0, 0, self._parent)
+        dialog.setWindowTitle(self._title)
+        if self._cancel is None:
+            dialog.setCancelButton(None)
+        else:
+            dialog.canceled.connect(self._cancel.set)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
         dialog.show()
         self._dialog = dialog
         self._shown_at = time.monotonic()
+        self.set_progress(*self._done_total)
+
+    def set_progress(self, done: int, total: int, label: str | None = None) -> None:
+        self._done_total = (done, total)
+        if self._dialog is not None and total:
+            self._dialog.setMaximum(total)
+            self._dialog.setValue(min(done, total))
+            if label:
+                self._dialog.setLabelText(label)
 
     def finish(self) -> None:
         self._timer.stop()

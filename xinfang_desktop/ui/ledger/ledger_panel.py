@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -39,10 +37,10 @@ from xinfang_desktop.persistence.settings_store import LEDGER_VIEW_NAME_MAX, Sql
 from xinfang_desktop.persistence.units import list_units
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.ledger.case_table_model import SORT_KEYS, CaseNumberRole, CaseTableModel, Column
+from xinfang_desktop.ui.progress import DelayedProgress
 from xinfang_desktop.ui.workbench_panel import CARDS, queue_filter_job
 
 SEARCH_DEBOUNCE_MS = 300
-EXPORT_SHOW_AFTER_MS = 600
 EXPORT_POLL_MS = 100
 
 #: The exporter's column of each table column (reports/ledger_export.COLUMNS).
@@ -213,7 +211,7 @@ class LedgerPanel(QWidget):
         self.export_button.clicked.connect(self._choose_export_path)
         self.reset_button = QPushButton("清除筛选")
         self.reset_button.clicked.connect(self.clear_filters)
-        self.export_dialog: QProgressDialog | None = None
+        self.export_dialog: DelayedProgress | None = None
         self.last_export: Any = None
         self.count_label = QLabel("")
         self.count_label.setMinimumWidth(140)
@@ -594,39 +592,25 @@ class LedgerPanel(QWidget):
         def progress(done: int, total: int) -> None:  # the worker thread: plain Python only
             state["done"], state["total"] = done, total
 
-        dialog = QProgressDialog("正在导出台账…", "取消", 0, 0, self)
-        dialog.setWindowTitle("导出 Excel")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(EXPORT_SHOW_AFTER_MS)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(cancel.set)
-        self.export_dialog = dialog
+        progress_dialog = DelayedProgress(self, "正在导出台账…", title="导出 Excel", cancel=cancel)
+        self.export_dialog = progress_dialog
         self.export_button.setEnabled(False)
-        poll = QTimer(self)
+        poll = QTimer(self)  # the worker only writes `state`; the GUI thread reads it
         poll.setInterval(EXPORT_POLL_MS)
-        started = time.monotonic()
-
-        def update() -> None:
-            if state["total"]:
-                dialog.setMaximum(state["total"])
-                dialog.setValue(min(state["done"], state["total"]))
-                dialog.setLabelText(f"正在导出台账：{state['done']:,} / {state['total']:,} 件")
-
-        poll.timeout.connect(update)
+        poll.timeout.connect(
+            lambda: progress_dialog.set_progress(
+                state["done"], state["total"], f"正在导出台账：{state['done']:,} / {state['total']:,} 件"
+            )
+        )
         poll.start()
+        progress_dialog.start()
 
         def finish(text: str, error: bool = False) -> None:
             poll.stop()
             poll.deleteLater()
+            progress_dialog.finish()
             self.export_button.setEnabled(True)
             self.export_dialog = None
-            shown_for = time.monotonic() - started - EXPORT_SHOW_AFTER_MS / 1000
-            if dialog.isVisible() and shown_for < 0.5:
-                QTimer.singleShot(int((0.5 - shown_for) * 1000), dialog.deleteLater)
-            else:
-                dialog.deleteLater()
-            dialog.hide()
             self.count_label.setToolTip(text)
             self.export_finished.emit(text, error)
 
