@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, text
 
+from xinfang_desktop.persistence import warning_index
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.demo_rows import BatchRows, DemoSetup, generate_batches, produce_batches
@@ -261,6 +262,8 @@ def generate_demo(
                 conn.exec_driver_sql("PRAGMA cache_size=-65536")
                 _fts_hashsize(conn, FTS_DEFAULT_HASHSIZE)
                 conn.commit()
+    # The rows above bypass the intake's per-case hooks: bring the warning-trigger index up to date in one pass.
+    warning_index.ensure(db, force=True)
     return {
         **counts,
         "reference": reference,

@@ -152,6 +152,9 @@ class CaseRecord(Base):
     # Who works on the case while it is open (None once it is final). No foreign key: adding one would make
     # SQLite copy the whole table on upgrade; users are never deleted.
     handler_id: Mapped[int | None] = mapped_column(Integer)
+    # The day the case met the warning trigger (R-WS-01) on its recorded submissions, None if it has not: kept by
+    # persistence/warning_index.py so that listing the candidates for a slip is an index read.
+    warning_met_on: Mapped[date | None] = mapped_column(Date)
     search_people: Mapped[str] = mapped_column(Text)
     search_address: Mapped[str] = mapped_column(Text)
     search_bigrams: Mapped[str] = mapped_column(Text)
@@ -191,6 +194,13 @@ class CaseRecord(Base):
             "locality_code",
             sqlite_where=text("is_backlog = 1"),
             postgresql_where=text("is_backlog"),
+        ),
+        Index(
+            "ix_cases_warning_met_on",
+            "warning_met_on",
+            "id",
+            sqlite_where=text("warning_met_on IS NOT NULL"),
+            postgresql_where=text("warning_met_on IS NOT NULL"),
         ),
         Index(
             "ix_cases_handler",
@@ -298,6 +308,15 @@ class AttachmentRecord(Base):
     size: Mapped[int] = mapped_column(Integer)
     added_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DerivedIndexRecord(Base):
+    """Which derived data (a column computed by a rule) is built, and for which version of the rule's numbers."""
+
+    __tablename__ = "derived_indexes"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(128))
+    built_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class NumberSequenceRecord(Base):

@@ -36,6 +36,7 @@ from xinfang_desktop.core.warnings_rules import (
     warning_trigger,
 )
 from xinfang_desktop.core.workdays import WorkdayCalendar
+from xinfang_desktop.persistence import warning_index
 from xinfang_desktop.persistence.backlog_store import (
     backlog_candidate_ids,
     case_by_number,
@@ -46,7 +47,6 @@ from xinfang_desktop.persistence.backlog_store import (
     policy_for,
     principal_name,
     sync_backlog,
-    visit_of,
 )
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
@@ -55,13 +55,13 @@ from xinfang_desktop.persistence.records import (
     CaseRecord,
     LeaderRecord,
     PetitionerRecord,
-    SubmissionRecord,
     UnitRecord,
 )
 from xinfang_desktop.persistence.records_warnings import WarningExplanationRecord, WarningSlipRecord
 from xinfang_desktop.persistence.reviews_store import review_candidate_ids, sync_reviews
 from xinfang_desktop.persistence.settings_store import SqlSettings
 from xinfang_desktop.persistence.uow import SqlUnitOfWork, unit_of_work
+from xinfang_desktop.persistence.warning_index import visits_by_case
 
 #: The warning_slip document type's level names (OfficeLevel → 县 / 市 / 省 / 进京).
 DOC_LEVEL = {
@@ -194,23 +194,9 @@ def _candidate_json(case: CaseRecord, petitioner: str | None, evidence: TriggerE
 
 
 def _bulk_candidates(session: Session, case_ids: Sequence[int], *, today: date, policy: WarningPolicy) -> list[Any]:
-    """R-WS-01 on many cases at once, read-only: a few queries per chunk of cases instead of several per case."""
+    """R-WS-01 with its evidence on many cases at once, read-only: a few queries per chunk, in the order met."""
     out: list[dict[str, Any]] = []
-    chunk = 900  # below SQLite's bound-parameter limit
-    for start in range(0, len(case_ids), chunk):
-        ids = case_ids[start : start + chunk]
-        visits: dict[int, list[Visit]] = {}
-        sub = SubmissionRecord
-        rows = session.execute(  # columns, not ORM objects: tens of thousands of cases on a large ledger
-            select(
-                sub.id, sub.case_id, sub.seq, sub.received_on, sub.channel, sub.level, sub.headcount,
-                sub.is_abnormal, sub.destination,
-            )
-            .where(sub.case_id.in_(ids), sub.received_on <= today)
-            .order_by(sub.case_id, sub.seq)
-        )  # fmt: skip
-        for r in rows:
-            visits.setdefault(r.case_id, []).append(visit_of(r))
+    for visits in visits_by_case(session, case_ids, until=today):
         met = {cid: ev for cid, vs in visits.items() if (ev := warning_trigger(vs, policy=policy)) is not None}
         if not met:
             continue
@@ -231,7 +217,9 @@ def _bulk_candidates(session: Session, case_ids: Sequence[int], *, today: date, 
 def _scan_in(
     uow: SqlUnitOfWork, case: CaseRecord, *, today: date, calendar: WorkdayCalendar, policy: WarningPolicy
 ) -> dict[str, Any]:
-    visits = [v for v in case_visits(uow.session, case.id) if v.received_on <= today]
+    recorded = case_visits(uow.session, case.id)
+    warning_index.note_case(uow.session, case, recorded, policy)
+    visits = [v for v in recorded if v.received_on <= today]
     evidence = warning_trigger(visits, policy=policy)
     slip_count = uow.session.scalar(select(func.count()).where(WarningSlipRecord.case_id == case.id)) or 0
     return {
@@ -255,18 +243,6 @@ def scan_case(db: Database, number: str, *, today: date, user: str | None = None
     return result
 
 
-def _trigger_candidate_ids(session: Session, policy: WarningPolicy) -> list[int]:
-    """Cases with at least `trigger_visits` + 1 submissions of which `trigger_visits` are county-or-above visits."""
-    levels = [lvl.value for lvl in OfficeLevel if lvl.rank >= policy.min_level.rank]
-    stmt = (
-        select(SubmissionRecord.case_id)
-        .where(SubmissionRecord.channel == "visit", SubmissionRecord.level.in_(levels), SubmissionRecord.seq > 1)
-        .group_by(SubmissionRecord.case_id)
-        .having(func.count() >= policy.trigger_visits)
-    )
-    return sorted(session.scalars(stmt))
-
-
 def tick_warnings(db: Database, *, today: date, user: str | None = None) -> dict[str, Any]:
     """Time-driven changes of issue 8 (for `xinfang tick`); idempotent, in batches of one transaction each.
 
@@ -274,6 +250,7 @@ def tick_warnings(db: Database, *, today: date, user: str | None = None) -> dict
     candidates (every case meeting the trigger with no slip yet, with the evidence) are computed read-only in bulk.
     """
     calendar = load_calendar(db)
+    warning_index.ensure(db, force=True)  # a repair: a visit whose scan failed after its intake is caught here
     with db.read_session() as s:
         policy = policy_for(s)
         with_slips = set(s.scalars(select(WarningSlipRecord.case_id).distinct()))
@@ -662,11 +639,20 @@ def list_slips(db: Database, *, today: date) -> list[dict[str, Any]]:
 
 def candidates(db: Database, *, today: date) -> list[dict[str, Any]]:
     """Read-only: every case that meets R-WS-01 and has no slip yet, with the evidence, in the order met."""
+    warning_index.ensure(db)
     with db.read_session() as s:
-        policy = policy_for(s)
-        with_slip = set(s.scalars(select(WarningSlipRecord.case_id)))
-        ids = [i for i in _trigger_candidate_ids(s, policy) if i not in with_slip]
-        return _bulk_candidates(s, ids, today=today, policy=policy)
+        _, ids = warning_index.candidate_ids(s, today=today)
+        return _bulk_candidates(s, ids, today=today, policy=policy_for(s))
+
+
+def candidate_page(db: Database, *, today: date, newest: int) -> dict[str, Any]:
+    """How many cases meet R-WS-01 with no slip yet, and the `newest` of them with their evidence, newest first
+    (for the 预警与积案 section: an index read however large the ledger)."""
+    warning_index.ensure(db)
+    with db.read_session() as s:
+        total, ids = warning_index.candidate_ids(s, today=today, newest=newest)
+        items = _bulk_candidates(s, ids, today=today, policy=policy_for(s))
+    return {"total": total, "items": list(reversed(items))}
 
 
 def owed_explanation_counts(session: Session, *, today: date) -> tuple[int, int]:

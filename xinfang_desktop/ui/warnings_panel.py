@@ -31,7 +31,7 @@ from xinfang_desktop.persistence.backlog_store import list_backlog
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.reviews_store import list_reviews
 from xinfang_desktop.persistence.warnings_store import (
-    candidates,
+    candidate_page,
     issue_slip,
     list_slips,
     receipt_slip,
@@ -51,7 +51,7 @@ def load_job(today: date) -> Any:
 
     def job(db: Database) -> dict[str, Any]:
         return {
-            "candidates": candidates(db, today=today),
+            "candidates": candidate_page(db, today=today, newest=MAX_CANDIDATE_ROWS),
             "slips": list_slips(db, today=today),
             "backlog": list_backlog(db, today=today),
             "reviews": list_reviews(db, today=today, open_only=True),
@@ -330,7 +330,7 @@ class WarningsPanel(QWidget):
                 )
                 # The newest candidates first, and no more than a screenful of work: filling tens of thousands of
                 # rows would freeze the window for seconds (`xinfang warn scan --json` lists them all).
-                for c in list(reversed(data["candidates"]))[:MAX_CANDIDATE_ROWS]
+                for c in data["candidates"]["items"]
             ],
         )
         slip_rows: list[tuple[list[str], bool]] = []
@@ -391,8 +391,8 @@ class WarningsPanel(QWidget):
             if t["total"] and t["target"] is not None
         ]
         parts = [
-            f"预警对象 {len(data['candidates'])} 件"
-            + (f"（显示最近 {MAX_CANDIDATE_ROWS} 件）" if len(data["candidates"]) > MAX_CANDIDATE_ROWS else ""),
+            f"预警对象 {data['candidates']['total']} 件"
+            + (f"（显示最近 {MAX_CANDIDATE_ROWS} 件）" if data["candidates"]["total"] > MAX_CANDIDATE_ROWS else ""),
             f"待书面说明 {owed} 项（逾期 {overdue} 项）",
             f"积案 {data['backlog']['total']} 件（已化解 {data['backlog']['resolved']} 件）",
             f"待三方会审 {len(data['reviews'])} 件",
