@@ -2,20 +2,23 @@
 
 Like Anki's task manager: a single-thread executor serialises database work (SQLite has one writer anyway),
 and the outcomes are handed to the callbacks on the GUI thread. The worker never touches Qt: it puts each
-outcome in a queue that a GUI-thread timer drains every 2 ms while tasks are in flight. (Emitting a PySide6 6.12
-signal from a plain Python thread corrupted reference counts and aborted the interpreter at exit.)
+outcome in a queue and writes a byte to a socket pair whose reading end a QSocketNotifier watches, so the GUI
+thread wakes once per outcome instead of polling (a 2 ms poll timer made both threads fight for the GIL; emitting a
+PySide6 6.12 signal from a plain Python thread corrupted reference counts and aborted the interpreter at exit).
 `SyncTaskRunner` runs everything at once on the calling thread, for tests that want determinism.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
+import socket
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QSocketNotifier
 
 from xinfang_desktop.persistence.database import Database
 
@@ -24,9 +27,6 @@ log = logging.getLogger(__name__)
 DbCall = Callable[[Database], Any]
 Success = Callable[[Any], None]
 Failure = Callable[[BaseException], None]
-
-
-POLL_MS = 2
 
 
 class DatabaseNotOpen(RuntimeError):
@@ -67,11 +67,13 @@ class ThreadedTaskRunner(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xinfang-db")
         self._db: Database | None = None
         self._closed = False
-        self._in_flight = 0
         self._outcomes: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._deliver)
+        # socketpair, not a pipe: QSocketNotifier watches sockets on Windows too.
+        self._wake_in, self._wake_out = socket.socketpair()
+        self._wake_in.setblocking(False)
+        self._wake_out.setblocking(False)
+        self._notifier = QSocketNotifier(self._wake_in.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._deliver)
 
     @property
     def database(self) -> Database | None:
@@ -110,23 +112,27 @@ class ThreadedTaskRunner(QObject):
                 raise DatabaseNotOpen("数据库尚未打开")
             return fn(db)
 
-        self._in_flight += 1
-        if not self._poll.isActive():
-            self._poll.start()
         future = self._executor.submit(call)
         # Runs on the worker thread: plain Python only, no Qt.
-        future.add_done_callback(lambda f: self._outcomes.put(_outcome(f, on_done, on_error)))
+        future.add_done_callback(lambda f: self._finished(_outcome(f, on_done, on_error)))
+
+    def _finished(self, outcome: _Outcome) -> None:
+        """Worker thread: queue the outcome and wake the GUI thread."""
+        self._outcomes.put(outcome)
+        # OSError: the buffer is full (the GUI thread has wake-ups pending anyway) or the runner was shut down.
+        with contextlib.suppress(OSError):
+            self._wake_out.send(b"\0")
 
     def _deliver(self) -> None:
         """GUI thread: run the callbacks of every finished task, in order."""
+        with contextlib.suppress(OSError):  # raised once drained (the socket would block)
+            while self._wake_in.recv(4096):
+                pass
         while not self._closed:
             try:
                 outcome = self._outcomes.get_nowait()
             except queue.Empty:
                 break
-            self._in_flight -= 1
-            if self._in_flight <= 0:
-                self._poll.stop()
             _call_back(outcome.value, outcome.error, outcome.on_done, outcome.on_error)
 
     def shutdown(self) -> None:
@@ -134,7 +140,7 @@ class ThreadedTaskRunner(QObject):
         if self._closed:
             return
         self._closed = True
-        self._poll.stop()
+        self._notifier.setEnabled(False)
 
         def close() -> None:
             if self._db is not None:
@@ -142,6 +148,8 @@ class ThreadedTaskRunner(QObject):
 
         self._executor.submit(close)
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._wake_in.close()
+        self._wake_out.close()
 
 
 def _outcome(future: Future[Any], on_done: Success | None, on_error: Failure | None) -> _Outcome:

@@ -7,7 +7,9 @@ Snapshots of pages far from the visible rows are dropped and fetched again by id
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 from typing import Any
@@ -30,6 +32,14 @@ LOADING = "…"
 
 CaseIdRole = Qt.ItemDataRole.UserRole + 1
 CaseNumberRole = Qt.ItemDataRole.UserRole + 2
+# data() is called for every role of every visible cell on each paint: roles compared as plain ints, and the
+# display strings of a row computed once when its page arrives, keep a repaint of the table cheap.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_CASE_ID = int(CaseIdRole)
+_CASE_NUMBER = int(CaseNumberRole)
+_HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _CASE_ID, _CASE_NUMBER})
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -70,6 +80,20 @@ SORT_KEYS: dict[Column, SortKey] = {
 """Columns the database can sort on (each has an index ending in the case id)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A row as the view shows it: the snapshot, its cell texts and the brush of the 期限 cell."""
+
+    row: LedgerRow
+    cells: tuple[str, ...]
+    due_brush: QBrush | None
+
+
+def _entry(row: LedgerRow, today: date) -> _Entry:
+    colour = _due_colour(row, today)
+    return _Entry(row, tuple(_display(row, column) for column in Column), QBrush(colour) if colour else None)
+
+
 def _page_job(request: LedgerPageRequest) -> Any:
     def job(db: Database) -> Any:
         with db.read_session() as session:
@@ -98,8 +122,8 @@ class CaseTableModel(QAbstractTableModel):
         self._filter = LedgerFilter()
         self._sort = SortKey.RECEIVED
         self._descending = True
-        self._ids: list[int] = []
-        self._pages: OrderedDict[int, dict[int, LedgerRow]] = OrderedDict()  # page number → rows, LRU order
+        self._ids = array("q")  # 8 bytes a row: a million rows scrolled through hold 8 MB of ids, not 36 MB of ints
+        self._pages: OrderedDict[int, dict[int, _Entry]] = OrderedDict()  # page number → rows, LRU order
         self._pending_pages: set[int] = set()
         self._cursor: Cursor | None = None
         self._exhausted = True
@@ -130,7 +154,7 @@ class CaseTableModel(QAbstractTableModel):
         self._generation += 1
         self._today = self._ctx.today()
         self.beginResetModel()
-        self._ids = []
+        self._ids = array("q")
         self._pages.clear()
         self._pending_pages.clear()
         self._cursor = None
@@ -175,12 +199,12 @@ class CaseTableModel(QAbstractTableModel):
         self.load_failed.emit(str(message))
 
     def _store_page(self, page_no: int, rows: tuple[LedgerRow, ...] | list[LedgerRow]) -> None:
-        self._pages[page_no] = {r.id: r for r in rows}
+        self._pages[page_no] = {r.id: _entry(r, self._today) for r in rows}
         self._pages.move_to_end(page_no)
         while len(self._pages) > MAX_CACHED_PAGES:
             self._pages.popitem(last=False)
 
-    def _row(self, row: int) -> LedgerRow | None:
+    def _entry(self, row: int) -> _Entry | None:
         page_no = row // PAGE_SIZE
         page = self._pages.get(page_no)
         if page is None:
@@ -195,7 +219,7 @@ class CaseTableModel(QAbstractTableModel):
             return
         self._pending_pages.add(page_no)
         generation = self._generation
-        ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
+        ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE].tolist()
 
         def arrived(rows: list[LedgerRow]) -> None:
             if generation != self._generation:
@@ -211,7 +235,8 @@ class CaseTableModel(QAbstractTableModel):
         return self._ids[row]
 
     def row_snapshot(self, row: int) -> LedgerRow | None:
-        return self._row(row) if 0 <= row < len(self._ids) else None
+        entry = self._entry(row) if 0 <= row < len(self._ids) else None
+        return entry.row if entry is not None else None
 
     @property
     def cached_rows(self) -> int:
@@ -249,27 +274,26 @@ class CaseTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids) or index.column() >= len(Column):
+        if role not in _HANDLED_ROLES:
             return None
-        if role == CaseIdRole:
-            return self._ids[index.row()]
-        row = self._row(index.row())
-        column = Column(index.column())
-        if row is None:
-            return LOADING if role == Qt.ItemDataRole.DisplayRole else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _display(row, column)
-        if role == CaseNumberRole:
-            return row.number
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column is Column.SUMMARY:
-                return row.summary
-            if column is Column.DUE:
-                return _due_tip(row, self._today)
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole and column is Column.DUE:
-            colour = _due_colour(row, self._today)
-            return QBrush(colour) if colour is not None else None
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self._ids) or not 0 <= column < len(Column):
+            return None  # an invalid index has row -1
+        if role == _CASE_ID:
+            return self._ids[row]
+        entry = self._entry(row)
+        if entry is None:
+            return LOADING if role == _DISPLAY else None
+        if role == _DISPLAY:
+            return entry.cells[column]
+        if role == _FOREGROUND:
+            return entry.due_brush if column == Column.DUE else None
+        if role == _CASE_NUMBER:
+            return entry.row.number
+        if column == Column.SUMMARY:  # the tooltip
+            return entry.row.summary
+        if column == Column.DUE:
+            return _due_tip(entry.row, self._today)
         return None
 
 

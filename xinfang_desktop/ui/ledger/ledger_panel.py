@@ -40,7 +40,7 @@ from xinfang_desktop.ui.ledger.case_table_model import SORT_KEYS, CaseNumberRole
 from xinfang_desktop.ui.progress import DelayedProgress
 from xinfang_desktop.ui.workbench_panel import CARDS, queue_filter_job
 
-SEARCH_DEBOUNCE_MS = 300
+SEARCH_DEBOUNCE_MS = 200
 EXPORT_POLL_MS = 100
 
 #: The exporter's column of each table column (reports/ledger_export.COLUMNS).
