@@ -41,6 +41,27 @@ def test_rows_show_the_snapshot_columns(ctx: Any):
     assert model.headerData(Column.DUE, Qt.Orientation.Horizontal) == "期限"
 
 
+def test_multidata_answers_as_data_does(ctx: Any):
+    """The item delegate asks for all roles of a cell at once (multiData); the answers equal data()'s."""
+    from PySide6.QtCore import QModelRoleData
+
+    model = CaseTableModel(ctx)
+    model.set_query(LedgerFilter(), SortKey.DUE, False)
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole,
+             Qt.ItemDataRole.DecorationRole, case_table_model.CaseIdRole]  # fmt: skip
+    for row in (0, 5, model.rowCount() - 1):
+        for column in Column:
+            index = model.index(row, column)
+            asked = [QModelRoleData(int(role)) for role in roles]
+            model.multiData(index, asked)
+            for role, answer in zip(roles, asked, strict=True):
+                expected, got = model.data(index, role), answer.data()
+                if hasattr(expected, "color"):
+                    assert got.color() == expected.color()
+                else:
+                    assert got == expected, (row, column, role)
+
+
 def test_sorting_by_received_date_descending(ctx: Any):
     model = CaseTableModel(ctx)
     model.set_query(LedgerFilter(), SortKey.RECEIVED, True)

@@ -90,8 +90,19 @@ def test_enter_opens_the_current_case(qtbot: Any, panel: LedgerPanel):
     assert blocker.args == ["XF2026-000002"]
 
 
-def test_debounce_interval_is_300_ms():
-    assert ledger_panel.SEARCH_DEBOUNCE_MS == 300
+def test_typing_queries_once_after_the_debounce(qtbot: Any, panel: LedgerPanel, monkeypatch: pytest.MonkeyPatch):
+    """Each key restarts the wait; the query runs once, SEARCH_DEBOUNCE_MS after the last key — short enough that
+    the first page of a result can be painted within 300 ms of the last key (issue 6)."""
+    assert ledger_panel.SEARCH_DEBOUNCE_MS <= 200
+    queries: list[str | None] = []
+    real = panel.model.set_query
+    monkeypatch.setattr(panel.model, "set_query", lambda flt, *a: (queries.append(flt.search), real(flt, *a)))
+    for ch in "张三丰":
+        panel.search_box.insert(ch)
+    assert queries == []
+    qtbot.waitUntil(lambda: queries != [], timeout=2000)
+    qtbot.wait(ledger_panel.SEARCH_DEBOUNCE_MS + 50)
+    assert queries == ["张三丰"]
 
 
 # -- 属地 / 责任单位 / 内容分类, saved views ------------------------------------------------------------------------

@@ -279,9 +279,22 @@ class CaseTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if not 0 <= row < len(self._ids) or not 0 <= column < len(Column):
             return None  # an invalid index has row -1
+        return self._value(row, column, role, self._entry(row))
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 — Qt's name
+        """What the item delegate calls on every paint: one call for all the roles of a cell, not one per role."""
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self._ids) or not 0 <= column < len(Column):
+            return
+        entry = self._entry(row)
+        for role_data in roleDataSpan:
+            role = role_data.role()
+            if role in _HANDLED_ROLES:
+                role_data.setData(self._value(row, column, role, entry))
+
+    def _value(self, row: int, column: int, role: int, entry: _Entry | None) -> Any:
         if role == _CASE_ID:
             return self._ids[row]
-        entry = self._entry(row)
         if entry is None:
             return LOADING if role == _DISPLAY else None
         if role == _DISPLAY:
