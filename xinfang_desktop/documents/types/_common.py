@@ -1,5 +1,6 @@
 """What every document type shares: input validation with Chinese messages, petitioner and deadline inputs,
-masking of personal data, and the building blocks of the body (paragraphs, headings, signature)."""
+masking of personal data, and the building blocks of the body (paragraphs, headings, the contact note); the frame
+around the body (issuer, addressee, signature) is :mod:`_frame`'s."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from xinfang_desktop.documents.model import (
     OfficialDocument,
     Paragraph,
     ParagraphKind,
-    Signature,
 )
 from xinfang_desktop.documents.office import OfficeInfo
 
@@ -343,12 +343,15 @@ class UnitAddressing:
             text = text.replace(case.petitioner.name, ACCUSER)
         return text
 
-    def confidentiality(self) -> str | None:
+    def confidentiality(self) -> tuple[Paragraph, ...]:
+        """The paragraph that closes a document to a unit about an accusation; none for other matters."""
         if not self.accusation:
-            return None
+            return ()
         return (
-            f"本件属检举控告类信访事项。依照{REGULATION}第三十条第三款和第四十六条的规定，请严格保密，"
-            f"不得将检举控告材料转给或者透露给被检举控告的人员和单位，不得泄露{ACCUSER}的姓名、住址等信息（R-LC-07）。"
+            body(
+                f"本件属检举控告类信访事项。依照{REGULATION}第三十条第三款和第四十六条的规定，请严格保密，"
+                f"不得将检举控告材料转给或者透露给被检举控告的人员和单位，不得泄露{ACCUSER}的姓名、住址等信息（R-LC-07）。"
+            ),
         )
 
     def to_json(self) -> dict[str, object]:
@@ -490,10 +493,6 @@ def cn_index(i: int) -> str:
         return CN_NUMBERS[i - 1]
     tens, ones = divmod(i, 10)
     return (CN_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMBERS[ones - 1] if ones else "")
-
-
-def office_signature(office: OfficeInfo, signed_on: date) -> Signature:
-    return Signature(issuers=(office.name,), signed_on=signed_on)
 
 
 def contact_note(office: OfficeInfo) -> str | None:

@@ -14,15 +14,14 @@ from xinfang_desktop.documents.office import OfficeInfo
 from xinfang_desktop.documents.types._common import (
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
     h1,
     issued,
-    office_signature,
 )
+from xinfang_desktop.documents.types._frame import office_document
 
 TYPE_ID = "accountability_recommendation"
 LABEL = "责任追究建议书"
@@ -283,16 +282,16 @@ def build(inp: AccountabilityInput, office: OfficeInfo, number: str | None = Non
             "并将处理结果通报组织人事部门（R-AC-05）。"
         )
     )
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title=f"关于对{inp.subject_unit}有关人员追究信访工作责任的建议",
         layout=Layout.DOCUMENT,
-        issuer_mark=office.mark,
-        document_number=number,
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
         addressee=f"{inp.to_organ}：",
-        body=blocks(paragraphs),
         attachments=("相关调查材料",),
-        signature=office_signature(office, inp.issued_on),
         footer=FooterBlock(issuer=office.name, issued_on=inp.issued_on, copy_to=inp.copy_to),
         metadata=case_metadata(inp.case_number, to_organ=inp.to_organ),
     )

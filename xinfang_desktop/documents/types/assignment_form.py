@@ -17,16 +17,15 @@ from xinfang_desktop.documents.types._common import (
     DocumentTypeSpec,
     Reader,
     UnitAddressing,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
     issued,
-    office_signature,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 
 TYPE_ID = "assignment_form"
 LABEL = "交办单"
@@ -106,19 +105,16 @@ def build(inp: AssignmentInput, office: OfficeInfo, number: str | None = None) -
             f"报送期限为{cn_date(d.due)}。逾期未报的，本机关将予以督办。"
         )
     ]
-    confidential = a.confidentiality()
-    if confidential:
-        paragraphs.append(body(confidential))
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="信访事项交办单",
         layout=Layout.FORM,
-        issuer_mark=office.mark,
-        document_number=number,
+        number=number,
+        content=[Table(tuple(rows), header_rows=0, col_widths=(1, 3)), *paragraphs, *a.confidentiality()],
+        issued_on=inp.issued_on,
         addressee=f"{inp.to_unit}：",
-        body=blocks(Table(tuple(rows), header_rows=0, col_widths=(1, 3)), paragraphs),
-        signature=office_signature(office, inp.issued_on),
-        provisional=d.provisional,
+        deadlines=[d],
         metadata=case_metadata(c.case_number, to_unit=inp.to_unit, mode=inp.mode),
     )
 

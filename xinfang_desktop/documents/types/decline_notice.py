@@ -16,17 +16,14 @@ from xinfang_desktop.documents.types._common import (
     Deadline,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
-    case_metadata,
     check_order,
     cn_date,
-    contact_note,
     issued,
-    office_signature,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import letter_to_petitioner
 
 TYPE_ID = "decline_notice"
 LABEL = "不予受理告知书"
@@ -115,18 +112,15 @@ def build(inp: DeclineInput, office: OfficeInfo, number: str | None = None) -> O
     if inp.deadline:
         paragraphs.append(body(f"本告知应于{cn_date(inp.deadline.due)}前书面作出。期限说明：{inp.deadline.sentence()}"))
     paragraphs.append(body("特此告知。"))
-    return OfficialDocument(
+    return letter_to_petitioner(
+        office,
+        c,
         type_id=TYPE_ID,
         title="信访事项不予受理告知书",
-        layout=Layout.LETTER,
-        issuer_mark=office.mark,
-        document_number=number,
-        addressee=f"{c.petitioner.name}：",
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
-        note=contact_note(office),
-        provisional=bool(inp.deadline and inp.deadline.provisional),
-        metadata=case_metadata(c.case_number),
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
+        deadlines=[inp.deadline],
     )
 
 

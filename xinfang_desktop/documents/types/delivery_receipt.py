@@ -14,23 +14,20 @@ from xinfang_desktop.documents.types._common import (
     REGULATION,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     cn_date,
     issued,
-    office_signature,
     read_petitioner,
 )
+from xinfang_desktop.documents.types._frame import office_document
+from xinfang_desktop.documents.types._opinion import REMEDIES
 
 TYPE_ID = "delivery_receipt"
 LABEL = "送达回证"
 METHODS = ("直接送达", "邮寄送达", "委托送达", "留置送达", "电子送达")
 #: What the delivery of each document starts (the window, its length and article).
-WINDOWS = {
-    "处理意见书": ("请求复查", "第三十五条"),
-    "复查意见书": ("请求复核", "第三十六条"),
-}
+WINDOWS = {f"{opinion}书": (f"请求{kind}", article) for kind, (opinion, article) in REMEDIES.items()}
 
 
 @dataclass(frozen=True)
@@ -98,14 +95,14 @@ def build(inp: DeliveryInput, office: OfficeInfo, number: str | None = None) -> 
                 f"（{REGULATION}{window[1]}）。"
             )
         )
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="送达回证",
         layout=Layout.FORM,
-        issuer_mark=office.mark,
-        document_number=number,
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
         metadata=case_metadata(inp.case_number, delivered=inp.document_number),
     )
 

@@ -15,16 +15,15 @@ from xinfang_desktop.documents.types._common import (
     CaseHeader,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
     h1,
     issued,
-    office_signature,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 
 TYPE_ID = "dual_inquiry_report"
 LABEL = "一事双查报告"
@@ -152,14 +151,14 @@ def build(inp: DualInquiryInput, office: OfficeInfo, number: str | None = None) 
             col_widths=(1, 3),
         ),
     ]
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="新增信访积案“一事双查”报告",
         layout=Layout.DOCUMENT,
-        issuer_mark=office.mark,
-        document_number=number,
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
         metadata=case_metadata(c.case_number),
     )
 

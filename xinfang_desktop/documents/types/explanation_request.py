@@ -16,17 +16,16 @@ from xinfang_desktop.documents.types._common import (
     Deadline,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
     contact_note,
     issued,
-    office_signature,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 from xinfang_desktop.documents.types.warning_slip import LEVELS
 
 TYPE_ID = "explanation_request"
@@ -105,17 +104,17 @@ def build(inp: ExplanationInput, office: OfficeInfo, number: str | None = None) 
         body("3.信访人再次上访的原因。"),
         body(f"期限说明：{d.sentence()}"),
     ]
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="关于书面说明信访人再次上访情况的通知",
         layout=Layout.DOCUMENT,
-        issuer_mark=office.mark,
-        document_number=number,
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
         addressee=f"{inp.to_unit}：",
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
         note=contact_note(office),
-        provisional=d.provisional,
+        deadlines=[d],
         metadata=case_metadata(c.case_number, warning=inp.warning_number),
     )
 

@@ -17,17 +17,14 @@ from xinfang_desktop.documents.types._common import (
     Deadline,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
-    case_metadata,
     check_order,
     cn_date,
-    contact_note,
     issued,
-    office_signature,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import letter_to_petitioner
 
 TYPE_ID = "extension_notice"
 LABEL = "延期告知书"
@@ -98,18 +95,15 @@ def build(inp: ExtensionInput, office: OfficeInfo, number: str | None = None) ->
         body("办理期限只能延长一次。办理结束后，将向你出具书面处理意见。"),
         body("特此告知。"),
     ]
-    return OfficialDocument(
+    return letter_to_petitioner(
+        office,
+        c,
         type_id=TYPE_ID,
         title="信访事项延期办理告知书",
-        layout=Layout.LETTER,
-        issuer_mark=office.mark,
-        document_number=number,
-        addressee=f"{c.petitioner.name}：",
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
-        note=contact_note(office),
-        provisional=o.provisional or e.provisional,
-        metadata=case_metadata(c.case_number),
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
+        deadlines=[o, e],
     )
 
 

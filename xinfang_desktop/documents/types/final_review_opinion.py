@@ -8,29 +8,27 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from xinfang_desktop.documents.model import Layout, OfficialDocument, Signature
+from xinfang_desktop.documents.model import Layout, OfficialDocument
 from xinfang_desktop.documents.office import OfficeInfo
 from xinfang_desktop.documents.types._common import (
-    REGULATION,
     CaseHeader,
     Deadline,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     check_order,
-    cn_date,
-    contact_note,
     issued,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import letter_to_petitioner
 from xinfang_desktop.documents.types._opinion import (
     FINAL_NOTE,
     REVIEW_OUTCOMES,
     EarlierDecision,
     clock_text,
+    request_lead,
     sections,
 )
 
@@ -99,10 +97,7 @@ def sample() -> dict[str, Any]:
 def build(inp: FinalReviewInput, office: OfficeInfo, number: str | None = None) -> OfficialDocument:
     c = inp.case
     organ = inp.organ or office.final_review_organ
-    lead = (
-        f"你不服{inp.review.cite('复查意见')}，于{cn_date(inp.requested_on)}向{organ}请求复核"
-        f"（信访事项编号：{c.case_number}）。依照{REGULATION}第三十六条，现将复核意见告知如下："
-    )
+    lead = request_lead("复核", inp.review, inp.requested_on, organ, c.case_number)
     if inp.outcome == "责令重新作出":
         decision = f"经复核，责令{inp.review.organ}重新作出复查意见。"
         closing = f"{inp.review.organ}将重新作出复查意见，并另行告知你请求复核的权利和期限。"
@@ -115,17 +110,16 @@ def build(inp: FinalReviewInput, office: OfficeInfo, number: str | None = None) 
     if inp.hearing:
         clock += f"{inp.hearing.rstrip('。')}（听证时间不计入复核期限，R-TM-04）。"
     parts = sections(inp.findings, decision, inp.reasons, inp.basis, clock, closing, title)
-    return OfficialDocument(
+    return letter_to_petitioner(
+        office,
+        c,
         type_id=TYPE_ID,
         title="信访事项复核意见书",
-        layout=Layout.LETTER,
-        issuer_mark=organ if organ != office.name else office.mark,
-        document_number=number,
-        addressee=f"{c.petitioner.name}：",
-        body=blocks(body(lead), parts),
-        signature=Signature(issuers=(organ,), signed_on=inp.issued_on),
-        note=contact_note(office),
-        provisional=bool(inp.deadline and inp.deadline.provisional),
+        number=number,
+        content=[body(lead), *parts],
+        issued_on=inp.issued_on,
+        organ=organ,
+        deadlines=[inp.deadline],
         metadata=case_metadata(c.case_number, outcome=inp.outcome),
     )
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from xinfang_desktop.documents.model import Layout, OfficialDocument, Signature
+from xinfang_desktop.documents.model import Layout, OfficialDocument
 from xinfang_desktop.documents.office import OfficeInfo
 from xinfang_desktop.documents.types._common import (
     SAMPLE_DL06,
@@ -16,16 +16,15 @@ from xinfang_desktop.documents.types._common import (
     Deadline,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
-    contact_note,
     issued,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import letter_to_petitioner
 from xinfang_desktop.documents.types._opinion import OUTCOMES, clock_text, remedy_text, sections
 
 TYPE_ID = "handling_opinion"
@@ -113,17 +112,16 @@ def build(inp: HandlingInput, office: OfficeInfo, number: str | None = None) -> 
         remedy_text("复查", review_organ, inp.remedy_days),
         "权利告知",
     )
-    return OfficialDocument(
+    return letter_to_petitioner(
+        office,
+        c,
         type_id=TYPE_ID,
         title="信访事项处理意见书",
-        layout=Layout.LETTER,
-        issuer_mark=organ if organ != office.name else office.mark,
-        document_number=number,
-        addressee=f"{c.petitioner.name}：",
-        body=blocks(body(lead), parts),
-        signature=Signature(issuers=(organ,), signed_on=inp.issued_on),
-        note=contact_note(office),
-        provisional=bool(inp.deadline and inp.deadline.provisional),
+        number=number,
+        content=[body(lead), *parts],
+        issued_on=inp.issued_on,
+        organ=organ,
+        deadlines=[inp.deadline],
         metadata=case_metadata(c.case_number, outcome=inp.outcome, review_organ=review_organ),
     )
 

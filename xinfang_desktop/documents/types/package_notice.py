@@ -14,16 +14,15 @@ from xinfang_desktop.documents.types._common import (
     CaseHeader,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
     h1,
     issued,
-    office_signature,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 
 TYPE_ID = "package_notice"
 LABEL = "领导包案通知"
@@ -125,15 +124,15 @@ def build(inp: PackageInput, office: OfficeInfo, number: str | None = None) -> O
             "未按期化解的，本机关将予以督办，并按照有关规定提出责任追究建议。"
         )
     )
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="关于领导包案化解信访事项的通知",
         layout=Layout.DOCUMENT,
-        issuer_mark=office.mark,
-        document_number=number,
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
         addressee="、".join(inp.to_units) + "：",
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
         metadata=case_metadata(c.case_number, leader=inp.leader),
     )
 

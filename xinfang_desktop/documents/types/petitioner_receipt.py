@@ -16,15 +16,14 @@ from xinfang_desktop.documents.types._common import (
     Deadline,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     cn_date,
     issued,
-    office_signature,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 
 TYPE_ID = "petitioner_receipt"
 LABEL = "信访事项回执"
@@ -98,15 +97,15 @@ def build(inp: ReceiptInput, office: OfficeInfo, number: str | None = None) -> O
         ),
         body("请妥善保管本回执，查询码请勿告知他人。"),
     ]
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="信访事项回执",
         layout=Layout.FORM,
-        issuer_mark=office.mark,
-        document_number=number,
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
-        provisional=bool(inp.deadline and inp.deadline.provisional),
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
+        deadlines=[inp.deadline],
         metadata=case_metadata(c.case_number, query_code=inp.query_code),
     )
 

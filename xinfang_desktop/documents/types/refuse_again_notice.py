@@ -11,32 +11,27 @@ from typing import Any
 from xinfang_desktop.documents.model import Layout, OfficialDocument
 from xinfang_desktop.documents.office import OfficeInfo
 from xinfang_desktop.documents.types._common import (
-    REGULATION,
     CaseHeader,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
-    contact_note,
     issued,
-    office_signature,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import letter_to_petitioner
+from xinfang_desktop.documents.types._opinion import FINALITY, lapsed_text
 
 TYPE_ID = "refuse_again_notice"
 LABEL = "不再受理告知书"
 
 #: The kinds of earlier decision and why each ends the matter.
 EARLIER_KINDS: dict[str, str] = {
-    "复核意见": f"依照{REGULATION}第三十六条第三款，信访人对复核意见不服，仍然以同一事实和理由提出投诉请求的，"
-    "各级党委和政府信访部门和其他机关、单位不再受理",
-    "复查意见": f"你在收到复查意见书后未在{REGULATION}第三十六条规定的30日内请求复核，复查意见已经生效，"
-    "你以同一事实和理由再次提出的，不再受理",
-    "处理意见": f"你在收到处理意见书后未在{REGULATION}第三十五条规定的30日内请求复查，处理意见已经生效，"
-    "你以同一事实和理由再次提出的，不再受理",
+    "复核意见": FINALITY,
+    "复查意见": lapsed_text("复核"),
+    "处理意见": lapsed_text("复查"),
 }
 
 
@@ -100,16 +95,14 @@ def build(inp: RefuseAgainInput, office: OfficeInfo, number: str | None = None) 
         body("请你尊重已经作出的处理结论，依法、有序表达诉求。如有新的事实和理由，可以另行依法提出。"),
         body("特此告知。"),
     ]
-    return OfficialDocument(
+    return letter_to_petitioner(
+        office,
+        c,
         type_id=TYPE_ID,
         title="信访事项不再受理告知书",
-        layout=Layout.LETTER,
-        issuer_mark=office.mark,
-        document_number=number,
-        addressee=f"{c.petitioner.name}：",
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
-        note=contact_note(office),
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
         metadata=case_metadata(c.case_number, earlier=inp.earlier_number),
     )
 

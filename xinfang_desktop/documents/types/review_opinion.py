@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from xinfang_desktop.documents.model import Layout, OfficialDocument, Signature
+from xinfang_desktop.documents.model import Layout, OfficialDocument
 from xinfang_desktop.documents.office import OfficeInfo
 from xinfang_desktop.documents.types._common import (
     REGULATION,
@@ -17,21 +17,20 @@ from xinfang_desktop.documents.types._common import (
     Deadline,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     check_order,
-    cn_date,
-    contact_note,
     issued,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import letter_to_petitioner
 from xinfang_desktop.documents.types._opinion import (
     REVIEW_OUTCOMES,
     EarlierDecision,
     clock_text,
     remedy_text,
+    request_lead,
     sections,
 )
 
@@ -120,10 +119,7 @@ def build(inp: ReviewInput, office: OfficeInfo, number: str | None = None) -> Of
     c = inp.case
     organ = inp.organ or office.review_organ
     final_organ = inp.final_review_organ or office.final_review_organ
-    lead = (
-        f"你不服{inp.original.cite('处理意见')}，于{cn_date(inp.requested_on)}向{organ}请求复查"
-        f"（信访事项编号：{c.case_number}）。依照{REGULATION}第三十五条，现将复查意见告知如下："
-    )
+    lead = request_lead("复查", inp.original, inp.requested_on, organ, c.case_number)
     decision = (
         f"经复查，决定对原处理意见予以{inp.outcome}。"
         if inp.outcome != "责令重新作出"
@@ -138,17 +134,16 @@ def build(inp: ReviewInput, office: OfficeInfo, number: str | None = None) -> Of
     else:
         closing = remedy_text("复核", final_organ, inp.remedy_days)
     parts = sections(inp.findings, decision, inp.reasons, inp.basis, clock, closing, "权利告知")
-    return OfficialDocument(
+    return letter_to_petitioner(
+        office,
+        c,
         type_id=TYPE_ID,
         title="信访事项复查意见书",
-        layout=Layout.LETTER,
-        issuer_mark=organ if organ != office.name else office.mark,
-        document_number=number,
-        addressee=f"{c.petitioner.name}：",
-        body=blocks(body(lead), parts),
-        signature=Signature(issuers=(organ,), signed_on=inp.issued_on),
-        note=contact_note(office),
-        provisional=bool(inp.deadline and inp.deadline.provisional),
+        number=number,
+        content=[body(lead), *parts],
+        issued_on=inp.issued_on,
+        organ=organ,
+        deadlines=[inp.deadline],
         metadata=case_metadata(c.case_number, outcome=inp.outcome, final_review_organ=final_organ),
     )
 

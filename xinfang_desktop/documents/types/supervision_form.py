@@ -17,16 +17,15 @@ from xinfang_desktop.documents.types._common import (
     DocumentTypeSpec,
     Reader,
     UnitAddressing,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
     issued,
-    office_signature,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 
 TYPE_ID = "supervision_form"
 LABEL = "督办单"
@@ -102,20 +101,16 @@ def build(inp: SupervisionInput, office: OfficeInfo, number: str | None = None) 
             "逾期未报送或者办理不力的，本机关将依照有关规定提出改进工作或者责任追究的建议。"
         )
     ]
-    confidential = a.confidentiality()
-    if confidential:
-        paragraphs.append(body(confidential))
-    provisional = any(d.provisional for d in (inp.handling_deadline, inp.report_deadline) if d)
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="信访事项督办单",
         layout=Layout.FORM,
-        issuer_mark=office.mark,
-        document_number=number,
+        number=number,
+        content=[Table(tuple(rows), header_rows=0, col_widths=(1, 3)), *paragraphs, *a.confidentiality()],
+        issued_on=inp.issued_on,
         addressee=f"{inp.to_unit}：",
-        body=blocks(Table(tuple(rows), header_rows=0, col_widths=(1, 3)), paragraphs),
-        signature=office_signature(office, inp.issued_on),
-        provisional=provisional,
+        deadlines=[inp.handling_deadline, inp.report_deadline],
         metadata=case_metadata(c.case_number, to_unit=inp.to_unit),
     )
 

@@ -17,17 +17,16 @@ from xinfang_desktop.documents.types._common import (
     DocumentTypeSpec,
     Reader,
     UnitAddressing,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
     contact_note,
     issued,
-    office_signature,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 
 TYPE_ID = "transfer_letter"
 LABEL = "转送函"
@@ -98,21 +97,18 @@ def build(inp: TransferInput, office: OfficeInfo, number: str | None = None) -> 
                 f"期限说明：{inp.deadline.sentence()}"
             )
         )
-    confidential = a.confidentiality()
-    if confidential:
-        paragraphs.append(body(confidential))
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="关于转送信访事项的函",
         layout=Layout.DOCUMENT,
-        issuer_mark=office.mark,
-        document_number=number,
+        number=number,
+        content=[*paragraphs, *a.confidentiality()],
+        issued_on=inp.issued_on,
         addressee=f"{inp.to_unit}：",
-        body=blocks(paragraphs),
         attachments=inp.attachments,
-        signature=office_signature(office, inp.issued_on),
         note=contact_note(office),
-        provisional=bool(inp.deadline and inp.deadline.provisional),
+        deadlines=[inp.deadline],
         metadata=case_metadata(c.case_number, to_unit=inp.to_unit),
     )
 

@@ -14,13 +14,12 @@ from xinfang_desktop.documents.types._common import (
     CaseHeader,
     DocumentTypeSpec,
     Reader,
-    blocks,
     case_metadata,
     cn_date,
     issued,
-    office_signature,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 from xinfang_desktop.documents.types.tripartite_review_record import ReviewFacts, read_review, sample_review
 
 TYPE_ID = "tripartite_review_cover"
@@ -63,14 +62,14 @@ def build(inp: ReviewCoverInput, office: OfficeInfo, number: str | None = None) 
         ("报送市联席办", cn_date(v.city_copy_sent_on) if v.city_copy_sent_on else "未报送"),
         ("立卷日期", cn_date(inp.issued_on)),
     )
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="“三方会审”卷宗",
         layout=Layout.FORM,
-        issuer_mark=office.mark,
-        document_number=number,
-        body=blocks(Table(rows, header_rows=0, col_widths=(1, 3))),
-        signature=office_signature(office, inp.issued_on),
+        number=number,
+        content=[Table(rows, header_rows=0, col_widths=(1, 3))],
+        issued_on=inp.issued_on,
         metadata=case_metadata(c.case_number),
     )
 

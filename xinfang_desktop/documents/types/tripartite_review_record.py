@@ -16,16 +16,15 @@ from xinfang_desktop.documents.types._common import (
     CaseHeader,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
     h1,
     issued,
-    office_signature,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 
 TYPE_ID = "tripartite_review_record"
 LABEL = "三方会审记录"
@@ -174,14 +173,14 @@ def build(inp: ReviewRecordInput, office: OfficeInfo, number: str | None = None)
             + "市信访工作联席会议办公室。"
         )
     )
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="“三方会审”记录",
         layout=Layout.DOCUMENT,
-        issuer_mark=office.mark,
-        document_number=number,
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
         metadata=case_metadata(c.case_number),
     )
 

@@ -17,17 +17,16 @@ from xinfang_desktop.documents.types._common import (
     DocumentTypeSpec,
     Reader,
     UnitAddressing,
-    blocks,
     body,
     case_metadata,
     check_order,
     cn_date,
     contact_note,
     issued,
-    office_signature,
     read_deadline,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 
 TYPE_ID = "urge_notice"
 LABEL = "催办通知"
@@ -92,20 +91,17 @@ def build(inp: UrgeInput, office: OfficeInfo, number: str | None = None) -> Offi
             "不能按期办结的，请说明原因和拟办结时间。"
         ),
     ]
-    confidential = a.confidentiality()
-    if confidential:
-        paragraphs.append(body(confidential))
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="关于催办信访事项的通知",
         layout=Layout.DOCUMENT,
-        issuer_mark=office.mark,
-        document_number=number,
+        number=number,
+        content=[*paragraphs, *a.confidentiality()],
+        issued_on=inp.issued_on,
         addressee=f"{inp.to_unit}：",
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
         note=contact_note(office),
-        provisional=d.provisional,
+        deadlines=[d],
         metadata=case_metadata(c.case_number, to_unit=inp.to_unit),
     )
 

@@ -14,15 +14,14 @@ from xinfang_desktop.documents.types._common import (
     CaseHeader,
     DocumentTypeSpec,
     Reader,
-    blocks,
     body,
     case_metadata,
     cn_date,
     h1,
     issued,
-    office_signature,
     sample_case,
 )
+from xinfang_desktop.documents.types._frame import office_document
 
 TYPE_ID = "warning_slip"
 LABEL = "信访预警单"
@@ -128,15 +127,15 @@ def build(inp: WarningInput, office: OfficeInfo, number: str | None = None) -> O
             caption="签收回执",
         )
     )
-    return OfficialDocument(
+    return office_document(
+        office,
         type_id=TYPE_ID,
         title="信访预警单",
         layout=Layout.DOCUMENT,
-        issuer_mark=office.mark,
-        document_number=number,
+        number=number,
+        content=paragraphs,
+        issued_on=inp.issued_on,
         addressee=f"{inp.to_unit}{inp.to_leader}：",
-        body=blocks(paragraphs),
-        signature=office_signature(office, inp.issued_on),
         metadata=case_metadata(c.case_number, to_unit=inp.to_unit),
     )
 
