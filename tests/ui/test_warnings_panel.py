@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.conftest import content_hash
 from tests.helpers import sample_case
@@ -17,8 +18,8 @@ from xinfang_desktop.documents.document_store import issue_document
 from xinfang_desktop.persistence.case_intake import add_case, submit
 from xinfang_desktop.persistence.units import add_unit
 from xinfang_desktop.persistence.warnings_store import issue_slip
+from xinfang_desktop.ui.rows_table import RED
 from xinfang_desktop.ui.warnings_panel import (
-    RED,
     ExplanationDialog,
     IssueSlipDialog,
     ReceiptDialog,
@@ -70,21 +71,22 @@ def test_panel_shows_candidates_overdue_explanations_in_red_and_reviews(qtbot: A
     with qtbot.waitSignal(panel.loaded):
         panel.scan()
     assert panel.candidates_table.rowCount() == 1
-    assert panel.candidates_table.item(0, 1).text() == "赵六"
+    assert panel.candidates_table.text(0, 1) == "赵六"
     rows = panel.slips_table.rowCount()
     assert rows == 2
-    first_status = panel.slips_table.item(0, 7).text()
-    assert first_status == "已逾期" and panel.slips_table.item(0, 5).text() == "上级信访工作领导小组组长"
-    assert panel.slips_table.item(0, 7).foreground().color() == RED
-    assert panel.slips_table.item(1, 5).text() == "上级党政主要领导"
-    assert panel.slips_table.item(1, 6).text() == "2024-10-14"  # 11 Oct, the 调休 Saturday 12 Oct, 14 Oct
-    assert panel.slips_table.item(1, 7).foreground().color() != RED
+    first_status = panel.slips_table.text(0, 7)
+    assert first_status == "已逾期" and panel.slips_table.text(0, 5) == "上级信访工作领导小组组长"
+    slips = panel.slips_table.rows
+    assert slips.data(slips.index(0, 7), Qt.ItemDataRole.ForegroundRole).color() == RED
+    assert panel.slips_table.text(1, 5) == "上级党政主要领导"
+    assert panel.slips_table.text(1, 6) == "2024-10-14"  # 11 Oct, the 调休 Saturday 12 Oct, 14 Oct
+    assert not panel.slips_table.rows.is_flagged(1)
     assert panel.reviews_table.rowCount() == 1
-    assert panel.reviews_table.item(0, 2).text() == "50人以上赴省集体上访"
+    assert panel.reviews_table.text(0, 2) == "50人以上赴省集体上访"
     assert "逾期 1 项" in panel.summary_label.text()
     with qtbot.waitSignal(panel.case_activated) as signal:
-        panel.candidates_table.cellDoubleClicked.emit(0, 2)
-    assert signal.args == [panel.candidates_table.item(0, 0).text()]
+        panel.candidates_table.activated.emit(panel.candidates_table.rows.index(0, 2))
+    assert signal.args == [panel.candidates_table.text(0, 0)]
 
 
 def test_panel_on_an_empty_database(qtbot: Any, empty_ctx: Any) -> None:
@@ -107,8 +109,8 @@ def _panel(qtbot: Any, db: Any) -> WarningsPanel:
 
 def test_issue_a_slip_for_the_selected_candidate(qtbot: Any, warned_db: Any) -> None:
     panel = _panel(qtbot, warned_db)
-    candidate = panel.candidates_table.item(0, 0).text()
-    panel.candidates_table.setCurrentCell(0, 0)
+    candidate = panel.candidates_table.text(0, 0)
+    panel.candidates_table.select_row(0)
     dialog = panel.make_dialog("issue")
     assert isinstance(dialog, IssueSlipDialog) and dialog.number_edit.text() == candidate
     qtbot.addWidget(dialog)
@@ -118,12 +120,12 @@ def test_issue_a_slip_for_the_selected_candidate(qtbot: Any, warned_db: Any) -> 
     slip = saved.args[0]
     assert slip["case_number"] == candidate and slip["trigger"] == "repeat_visits" and "扬言进京上访" in slip["reason"]
     assert panel.candidates_table.rowCount() == 0 and slip["number"] in panel.notice_label.text()
-    assert slip["number"] in {panel.slips_table.item(r, 0).text() for r in range(panel.slips_table.rowCount())}
+    assert slip["number"] in {panel.slips_table.text(r, 0) for r in range(panel.slips_table.rowCount())}
 
 
 def test_issue_refusals_are_shown_in_the_dialog_and_change_nothing(qtbot: Any, warned_db: Any) -> None:
     panel = _panel(qtbot, warned_db)
-    warned = panel.slips_table.item(0, 1).text()
+    warned = panel.slips_table.text(0, 1)
     dialog = panel.make_dialog("issue")
     assert isinstance(dialog, IssueSlipDialog) and dialog.number_edit.text() == ""  # nothing selected: by hand
     qtbot.addWidget(dialog)
@@ -142,8 +144,8 @@ def test_issue_refusals_are_shown_in_the_dialog_and_change_nothing(qtbot: Any, w
 def test_record_receipt_and_explanation_on_the_selected_slip(qtbot: Any, warned_db: Any) -> None:
     panel = _panel(qtbot, warned_db)
     assert panel.make_dialog("receipt") is None and "选择一份预警单" in panel.error_label.text()
-    panel.slips_table.setCurrentCell(0, 0)
-    slip_no = panel.slips_table.item(0, 0).text()
+    panel.slips_table.select_row(0)
+    slip_no = panel.slips_table.text(0, 0)
     receipt = panel.make_dialog("receipt")
     assert isinstance(receipt, ReceiptDialog) and receipt.slip_no == slip_no
     qtbot.addWidget(receipt)
@@ -159,9 +161,9 @@ def test_record_receipt_and_explanation_on_the_selected_slip(qtbot: Any, warned_
     receipt.date_edit.setText("2024-09-26")
     with qtbot.waitSignal(receipt.saved), qtbot.waitSignal(panel.loaded):
         receipt.submit()
-    assert panel.slips_table.item(0, 3).text() == "2024-09-26"
+    assert panel.slips_table.text(0, 3) == "2024-09-26"
 
-    panel.slips_table.setCurrentCell(0, 0)
+    panel.slips_table.select_row(0)
     explain = panel.make_dialog("explain")
     assert isinstance(explain, ExplanationDialog)
     qtbot.addWidget(explain)
@@ -172,4 +174,4 @@ def test_record_receipt_and_explanation_on_the_selected_slip(qtbot: Any, warned_
     with qtbot.waitSignal(explain.saved) as saved, qtbot.waitSignal(panel.loaded):
         explain.submit()
     assert saved.args[0]["explanations"][0]["status"] == "received_late"
-    assert panel.slips_table.item(0, 7).text() == "逾期后说明"
+    assert panel.slips_table.text(0, 7) == "逾期后说明"

@@ -11,17 +11,12 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,11 +34,10 @@ from xinfang_desktop.persistence.warnings_store import (
     tick_warnings,
 )
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.rows_table import RowsTable
 from xinfang_desktop.ui.store_dialog import StoreDialog
 
-RED = QColor("#c62828")
 MAX_CANDIDATE_ROWS = 500
-OVERDUE_BG = QColor("#fdecea")
 
 
 def load_job(today: date) -> Any:
@@ -179,30 +173,6 @@ class ExplanationDialog(_SlipDateDialog):
         return lambda db: record_explanation(db, slip_no, on=on, today=today)
 
 
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[list[str], bool]]) -> None:
-    """Rows of cell texts; a flagged row is shown in red (overdue)."""
-    table.setRowCount(len(rows))
-    for r, (cells, flagged) in enumerate(rows):
-        for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
-            if flagged:
-                item.setForeground(QBrush(RED))
-                item.setBackground(QBrush(OVERDUE_BG))
-            table.setItem(r, c, item)
-
-
 class WarningsPanel(QWidget):
     """Loaded on `start()` / `refresh()`; `scan()` runs the detection first. `loaded` carries the data shown."""
 
@@ -232,14 +202,20 @@ class WarningsPanel(QWidget):
         self.explain_button.clicked.connect(lambda: self.open_dialog("explain"))
         self.notice_label = QLabel()
 
-        self.candidates_table = _table(["信访事项", "信访人", "初次信访", "县级及以上上访", "依据"])
-        self.slips_table = _table(["预警单", "信访事项", "被预警单位", "签收", "再次上访", "说明对象", "期限", "状态"])
-        self.backlog_table = _table(["信访事项", "信访人", "列为积案", "来源", "一事双查", "化解", "原因"])
-        self.reviews_table = _table(["编号", "信访事项", "启动原因", "上访日期", "会审期限", "状态"])
-        for table in (self.candidates_table, self.backlog_table):
-            table.cellDoubleClicked.connect(lambda row, _col, t=table: self._activate(t, row, 0))
-        self.slips_table.cellDoubleClicked.connect(lambda row, _col: self._activate(self.slips_table, row, 1))
-        self.reviews_table.cellDoubleClicked.connect(lambda row, _col: self._activate(self.reviews_table, row, 1))
+        self.candidates_table = RowsTable(["信访事项", "信访人", "初次信访", "县级及以上上访", "依据"])
+        self.slips_table = RowsTable(
+            ["预警单", "信访事项", "被预警单位", "签收", "再次上访", "说明对象", "期限", "状态"]
+        )
+        self.backlog_table = RowsTable(["信访事项", "信访人", "列为积案", "来源", "一事双查", "化解", "原因"])
+        self.reviews_table = RowsTable(["编号", "信访事项", "启动原因", "上访日期", "会审期限", "状态"])
+        # Activating a row opens its case: the case number is in column 0 (candidates, backlog) or 1.
+        for table, column in (
+            (self.candidates_table, 0),
+            (self.backlog_table, 0),
+            (self.slips_table, 1),
+            (self.reviews_table, 1),
+        ):
+            table.row_activated.connect(lambda row, t=table, c=column: self._activate(t, row, c))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.candidates_table, "预警对象")
         self.tabs.addTab(self.slips_table, "预警单与书面说明")
@@ -272,10 +248,8 @@ class WarningsPanel(QWidget):
         self.scan_button.setEnabled(False)
         self._ctx.tasks.run_db(scan_job(self._ctx.today(), self._ctx.user), self._show, self._show_error)
 
-    def _selected(self, table: QTableWidget, column: int) -> str | None:
-        row = table.currentRow()
-        item = table.item(row, column) if row >= 0 else None
-        return item.text() if item is not None and item.text() else None
+    def _selected(self, table: RowsTable, column: int) -> str | None:
+        return table.current_text(column)
 
     def make_dialog(self, kind: str) -> _ActionDialog | None:
         """The dialog for `kind`: issue (for the selected candidate, or empty to fill by hand), receipt and explain
@@ -306,17 +280,15 @@ class WarningsPanel(QWidget):
         )
         self.refresh()
 
-    def _activate(self, table: QTableWidget, row: int, column: int) -> None:
-        item = table.item(row, column)
-        if item is not None and item.text():
-            self.case_activated.emit(item.text())
+    def _activate(self, table: RowsTable, row: int, column: int) -> None:
+        if 0 <= row < table.rowCount() and (number := table.text(row, column)):
+            self.case_activated.emit(number)
 
     def _show(self, data: dict[str, Any]) -> None:
         self.data = data
         self.scan_button.setEnabled(True)
         self.error_label.clear()
-        _fill(
-            self.candidates_table,
+        self.candidates_table.set_rows(
             [
                 (
                     [
@@ -328,8 +300,8 @@ class WarningsPanel(QWidget):
                     ],
                     False,
                 )
-                # The newest candidates first, and no more than a screenful of work: filling tens of thousands of
-                # rows would freeze the window for seconds (`xinfang warn scan --json` lists them all).
+                # The newest MAX_CANDIDATE_ROWS, newest first, as the database read them: a work list, not an
+                # archive (`xinfang warn scan --json` lists them all).
                 for c in data["candidates"]["items"]
             ],
         )
@@ -345,7 +317,7 @@ class WarningsPanel(QWidget):
                         bool(e["overdue"]),
                     )
                 )
-        _fill(self.slips_table, slip_rows)
+        self.slips_table.set_rows(slip_rows)
         backlog_rows: list[tuple[list[str], bool]] = []
         for b in data["backlog"]["cases"]:
             inquiry = b["inquiry"]
@@ -365,9 +337,8 @@ class WarningsPanel(QWidget):
                     late,
                 )
             )
-        _fill(self.backlog_table, backlog_rows)
-        _fill(
-            self.reviews_table,
+        self.backlog_table.set_rows(backlog_rows)
+        self.reviews_table.set_rows(
             [
                 (
                     [
