@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from xinfang_desktop.core.backlog import ReviewTrigger, review_due, review_triggers
 from xinfang_desktop.core.codes import OfficeLevel
@@ -365,16 +365,29 @@ def show_review(db: Database, review_id: int, *, today: date) -> dict[str, Any]:
         return _review_json(s, row[0], row[1], today)
 
 
-def list_reviews(db: Database, *, today: date, open_only: bool = False) -> list[dict[str, Any]]:
-    """Every 三方会审 (or only those not yet held), the earliest due first."""
+def list_reviews(
+    db: Database, *, today: date, open_only: bool = False, first: int | None = None
+) -> list[dict[str, Any]]:
+    """Every 三方会审 (or only those not yet held), the earliest due first; only the `first` ones when given."""
     with db.read_session() as s:
         stmt = select(TripartiteReviewRecord, CaseRecord.number).join(
             CaseRecord, CaseRecord.id == TripartiteReviewRecord.case_id
         )
         if open_only:
             stmt = stmt.where(TripartiteReviewRecord.held_on.is_(None))
-        rows = s.execute(stmt.order_by(TripartiteReviewRecord.due_on, TripartiteReviewRecord.id)).all()
-        return [_review_json(s, r, number, today) for r, number in rows]
+        stmt = stmt.order_by(TripartiteReviewRecord.due_on, TripartiteReviewRecord.id)
+        if first is not None:
+            stmt = stmt.limit(first)
+        return [_review_json(s, r, number, today) for r, number in s.execute(stmt).all()]
+
+
+def count_reviews(db: Database, *, open_only: bool = False) -> int:
+    """How many 三方会审 there are (not yet held only, when asked)."""
+    with db.read_session() as s:
+        stmt = select(func.count()).select_from(TripartiteReviewRecord)
+        if open_only:
+            stmt = stmt.where(TripartiteReviewRecord.held_on.is_(None))
+        return int(s.scalar(stmt) or 0)
 
 
 def verify_manifest(review: dict[str, Any]) -> list[str]:

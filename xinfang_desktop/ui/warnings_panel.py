@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from xinfang_desktop.persistence.backlog_store import list_backlog
 from xinfang_desktop.persistence.database import Database
-from xinfang_desktop.persistence.reviews_store import list_reviews
+from xinfang_desktop.persistence.reviews_store import count_reviews, list_reviews
 from xinfang_desktop.persistence.warnings_store import (
     candidate_page,
     issue_slip,
@@ -38,6 +38,7 @@ from xinfang_desktop.ui.rows_table import RowsTable
 from xinfang_desktop.ui.store_dialog import StoreDialog
 
 MAX_CANDIDATE_ROWS = 500
+MAX_REVIEW_ROWS = 200
 
 
 def load_job(today: date) -> Any:
@@ -48,7 +49,9 @@ def load_job(today: date) -> Any:
             "candidates": candidate_page(db, today=today, newest=MAX_CANDIDATE_ROWS),
             "slips": list_slips(db, today=today),
             "backlog": list_backlog(db, today=today),
-            "reviews": list_reviews(db, today=today, open_only=True),
+            # Each review is read with its files: the earliest due first, no more than a work list.
+            "reviews": list_reviews(db, today=today, open_only=True, first=MAX_REVIEW_ROWS),
+            "open_reviews": count_reviews(db, open_only=True),
         }
 
     return job
@@ -366,7 +369,8 @@ class WarningsPanel(QWidget):
             + (f"（显示最近 {MAX_CANDIDATE_ROWS} 件）" if data["candidates"]["total"] > MAX_CANDIDATE_ROWS else ""),
             f"待书面说明 {owed} 项（逾期 {overdue} 项）",
             f"积案 {data['backlog']['total']} 件（已化解 {data['backlog']['resolved']} 件）",
-            f"待三方会审 {len(data['reviews'])} 件",
+            f"待三方会审 {data['open_reviews']} 件"
+            + (f"（显示最早到期的 {MAX_REVIEW_ROWS} 件）" if data["open_reviews"] > MAX_REVIEW_ROWS else ""),
         ]
         text = "；".join(parts)
         if targets:
