@@ -129,6 +129,15 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
+def _fit_columns(table: QTableWidget, *, stretch: int) -> None:
+    """Short columns to their contents, the long-text column takes the rest: measuring the long texts (the source
+    of a holiday table, a font's path) to size a column that stretches anyway cost the GUI thread ~50 ms."""
+    for column in range(table.columnCount()):
+        if column != stretch:
+            table.resizeColumnToContents(column)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
 class YearDialog(QDialog):
     """Type one year's arrangement: its 法定节假日 and 调休上班日 (ranges like 2027-02-06 .. 2027-02-12)."""
 
@@ -428,8 +437,7 @@ class SettingsPanel(QWidget):
             ]
             for c, text in enumerate(values):
                 self.years_table.setItem(r, c, QTableWidgetItem(text))
-        self.years_table.resizeColumnsToContents()
-        self.years_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        _fit_columns(self.years_table, stretch=2)
         self.years_loaded.emit(years)
 
     def _holiday_note(self, text: str, error: bool = False) -> None:
@@ -510,5 +518,4 @@ class SettingsPanel(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.fonts_table.setItem(r, c, item)
-        self.fonts_table.resizeColumnsToContents()
-        self.fonts_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        _fit_columns(self.fonts_table, stretch=3)

@@ -39,6 +39,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _CASE_ID = int(CaseIdRole)
 _CASE_NUMBER = int(CaseNumberRole)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _CASE_ID, _CASE_NUMBER})
 
 Index = QModelIndex | QPersistentModelIndex
@@ -271,7 +272,7 @@ class CaseTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in _HANDLED_ROLES:
@@ -281,7 +282,7 @@ class CaseTableModel(QAbstractTableModel):
             return None  # an invalid index has row -1
         return self._value(row, column, role, self._entry(row))
 
-    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 — Qt's name
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:
         """What the item delegate calls on every paint: one call for all the roles of a cell, not one per role."""
         row, column = index.row(), index.column()
         if not 0 <= row < len(self._ids) or not 0 <= column < len(Column):
