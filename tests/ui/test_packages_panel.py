@@ -142,3 +142,31 @@ def test_dialogs_create_update_meet_and_close(qtbot: Any, empty_db: Any) -> None
         "签订协议",
     )
     assert panel.packages.item(_row_of(panel, pid), 5).text() == "息访息诉"
+
+
+def test_empty_tables_say_what_to_do_and_a_leader_is_registered_in_the_dialog(qtbot: Any, empty_db: Any) -> None:
+    from xinfang_desktop.persistence.packages_store import list_leaders
+
+    panel = PackagesPanel(make_ctx(empty_db))
+    qtbot.addWidget(panel)
+    panel.resize(1000, 600)
+    panel.show()
+    panel.start()
+    assert panel.packages.rowCount() == 0
+    assert panel.packages_hint.label.isVisible() and "新建包案" in panel.packages_hint.label.text()
+
+    dialog = panel.make_leader_dialog()
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("王强")
+    dialog.post_edit.setText("县委书记")
+    dialog.organ_combo.setCurrentText("党委")
+    dialog.phone_edit.setText("12345")  # not a phone number: refused in place, nothing written
+    dialog.submit()
+    assert "联系电话" in dialog.error_label.text() and list_leaders(empty_db) == []
+    dialog.phone_edit.setText("13800138000")
+    with qtbot.waitSignal(dialog.saved):
+        dialog.submit()
+    [leader] = list_leaders(empty_db)
+    assert (leader["name"], leader["post"], leader["organ"], leader["level"]) == ("王强", "县委书记", "党委", "县")
+    assert panel.leaders.rowCount() == 1 and panel.leaders.item(0, 1).text() == "王强"
+    assert "已登记领导" in panel.status.text()

@@ -43,6 +43,8 @@ from xinfang_desktop.persistence.packages_store import (
 )
 from xinfang_desktop.persistence.reception_store import reception_compliance
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.empty_hint import EmptyHint
+from xinfang_desktop.ui.leader_dialog import LeaderDialog
 from xinfang_desktop.ui.store_dialog import StoreDialog
 
 PACKAGE_COLUMNS = ("编号", "包案领导", "信访事项", "化解时限", "五包", "状态/结果", "提醒")
@@ -261,6 +263,9 @@ class PackagesPanel(QWidget):
         self.status_filter.addItems(["全部", "在办", "已办结"])
         self.status_filter.currentIndexChanged.connect(self.refresh_packages)
         self.packages = _table(PACKAGE_COLUMNS)
+        self.packages_hint = EmptyHint(
+            self.packages, "还没有包案。选中需要领导包案的信访事项后，点“新建包案…”确定包案领导、工作专班和化解计划。"
+        )
         page = QWidget()
         lay = QVBoxLayout(page)
         bar = QHBoxLayout()
@@ -285,9 +290,18 @@ class PackagesPanel(QWidget):
         self.tabs.addTab(page, "包案")
         # 领导
         self.leaders = _table(LEADER_COLUMNS)
+        EmptyHint(
+            self.leaders, "还没有登记领导。点“登记领导…”录入包案和接访的领导（姓名、职务、所属机关、正副职、层级）。"
+        )
         page = QWidget()
         lay = QVBoxLayout(page)
-        lay.addWidget(QLabel("排序：先党委后政府、先正职后副职，再按层级与在办包案数（R-PK-03）"))
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("排序：先党委后政府、先正职后副职，再按层级与在办包案数（R-PK-03）"))
+        bar.addStretch(1)
+        self.leader_button = QPushButton("登记领导…")
+        self.leader_button.clicked.connect(self.open_leader_dialog)
+        bar.addWidget(self.leader_button)
+        lay.addLayout(bar)
         lay.addWidget(self.leaders)
         self.tabs.addTab(page, "领导")
         # 接访落实
@@ -295,6 +309,7 @@ class PackagesPanel(QWidget):
         self.period.setPlaceholderText("如 2026Q3、2026-07")
         self.period.returnPressed.connect(self.refresh_compliance)
         self.compliance = _table(COMPLIANCE_COLUMNS)
+        EmptyHint(self.compliance, "这一期间没有接访安排。输入期间（如 2026Q3）后按回车查看落实情况。")
         page = QWidget()
         lay = QVBoxLayout(page)
         bar = QHBoxLayout()
@@ -398,6 +413,20 @@ class PackagesPanel(QWidget):
         self.refresh_leaders()
 
     # ---------------------------------------------------------------------------------------------- 领导
+
+    def make_leader_dialog(self) -> LeaderDialog:
+        dialog = LeaderDialog(self.ctx, parent=self)
+        dialog.load()
+        dialog.saved.connect(self._leader_saved)
+        return dialog
+
+    def open_leader_dialog(self) -> None:
+        self.make_leader_dialog().open()
+
+    def _leader_saved(self, leader: dict[str, Any]) -> None:
+        self._notice = f"已登记领导：{leader['post']}{leader['name']}"
+        self.status.setText(self._notice)
+        self.refresh_leaders()
 
     def refresh_leaders(self) -> None:
         self.ctx.tasks.run_db(list_leaders, self._show_leaders, self._error)
