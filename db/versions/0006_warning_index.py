@@ -36,9 +36,19 @@ def upgrade() -> None:
         sqlite_where=sa.text("warning_met_on IS NOT NULL"),
         postgresql_where=sa.text("warning_met_on IS NOT NULL"),
     )
+    # The ledger's 预警对象 filter in its default order (newest received first) walks only the candidates.
+    op.create_index(
+        "ix_cases_warning_received",
+        "cases",
+        ["received_on", "id"],
+        unique=False,
+        sqlite_where=sa.text("warning_met_on IS NOT NULL"),
+        postgresql_where=sa.text("warning_met_on IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cases_warning_received", table_name="cases")
     op.drop_index("ix_cases_warning_met_on", table_name="cases")
     op.drop_column("cases", "warning_met_on")
     op.drop_table("derived_indexes")

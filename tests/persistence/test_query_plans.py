@@ -97,6 +97,7 @@ def test_number_order_walks_the_primary_key(analyzed: Any) -> None:
         (LedgerFilter(locality_code="123456001"), "ix_cases_locality_received"),
         (LedgerFilter(unit_id=3), "ix_cases_unit_received"),
         (LedgerFilter(category_code="03"), "ix_cases_category_received"),
+        (LedgerFilter(warning_candidate=True), "ix_cases_warning_received"),
     ],
 )
 def test_indexed_filters_walk_their_index_in_received_order(analyzed: Any, flt: LedgerFilter, index: str) -> None:

@@ -75,6 +75,29 @@ def test_rebuild_after_a_demo_load_equals_the_rule_on_every_case(db: Any) -> Non
     assert warning_index.ensure(db, force=True) == 0  # a repair run finds nothing to change
 
 
+def test_the_ledger_filter_lists_the_same_cases(db: Any) -> None:
+    """信访台账 with 预警对象: the candidates in the ledger's own order, pages and count (R-WS-01)."""
+    from xinfang_desktop.core.ledger import LedgerFilter, LedgerPageRequest, SortKey
+    from xinfang_desktop.persistence.ledger_queries import ledger_count, ledger_page
+
+    today = D("2026-11-20")
+    generate_demo(db, 600, seed=7, today=today)
+    number = candidates(db, today=today)[0]["number"]
+    issue_slip(db, number, today=today, issue=issuer(db))  # a slip takes a case off the list
+    flt = LedgerFilter(warning_candidate=True)
+    seen: list[int] = []
+    with db.read_session() as s:
+        cursor = None
+        while True:
+            page = ledger_page(s, LedgerPageRequest(flt, SortKey.RECEIVED, True, 7, cursor))
+            seen += [r.id for r in page.rows]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert ledger_count(s, flt) == len(seen)
+    assert sorted(seen) == indexed(db, today) and len(seen) == len(set(seen))
+
+
 def test_a_changed_fingerprint_rebuilds(db: Any) -> None:
     today = D("2026-11-20")
     generate_demo(db, 300, seed=3, today=today)

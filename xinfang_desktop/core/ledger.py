@@ -53,6 +53,7 @@ class LedgerFilter:
     handler_id: int | None = None
     open_only: bool = False
     supervision_open: bool | None = None
+    warning_candidate: bool = False  # meets the warning trigger (R-WS-01) and has no slip yet
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from xinfang_desktop.persistence.records import (
     SupervisionOrderRecord,
     UnitRecord,
 )
+from xinfang_desktop.persistence.records_warnings import WarningSlipRecord
 from xinfang_desktop.persistence.search_queries import hit_ids, search_condition, search_hit_count, sqlite_hit_parts
 
 _SORT_COLUMNS: dict[SortKey, Any] = {
@@ -78,6 +79,10 @@ def filter_conditions(session: Session, flt: LedgerFilter) -> list[ColumnElement
         # IN over the few open orders (their index), never a probe per case of the whole ledger.
         open_orders = select(SupervisionOrderRecord.case_id).where(SupervisionOrderRecord.closed_on.is_(None))
         conds.append(CaseRecord.id.in_(open_orders) if flt.supervision_open else CaseRecord.id.not_in(open_orders))
+    if flt.warning_candidate:
+        # The partial index of cases that met R-WS-01 (kept by warning_index), less the few with a slip.
+        conds.append(CaseRecord.warning_met_on.is_not(None))
+        conds.append(CaseRecord.id.not_in(select(WarningSlipRecord.case_id)))
     for column, wanted in (
         (CaseRecord.is_collective, flt.collective),
         (CaseRecord.is_repeat, flt.repeat),

@@ -203,6 +203,13 @@ class CaseRecord(Base):
             postgresql_where=text("warning_met_on IS NOT NULL"),
         ),
         Index(
+            "ix_cases_warning_received",
+            "received_on",
+            "id",
+            sqlite_where=text("warning_met_on IS NOT NULL"),
+            postgresql_where=text("warning_met_on IS NOT NULL"),
+        ),
+        Index(
             "ix_cases_handler",
             "handler_id",
             "status",
