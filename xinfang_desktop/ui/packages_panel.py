@@ -325,6 +325,8 @@ class PackagesPanel(QWidget):
         self.tabs.addTab(page, "接访落实")
 
         root = QVBoxLayout(self)
+        root.setContentsMargins(32, 24, 32, 24)  # as the other sections
+        root.addWidget(QLabel("<h2>领导包案</h2>"))
         root.addWidget(self.tabs)
         root.addWidget(self.status, alignment=Qt.AlignmentFlag.AlignLeft)
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xinfang_desktop.core.ledger import LedgerFilter
 from xinfang_desktop.persistence.backlog_store import list_backlog
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.reviews_store import count_reviews, list_reviews
@@ -181,6 +182,7 @@ class WarningsPanel(QWidget):
 
     loaded = Signal(dict)
     case_activated = Signal(str)
+    ledger_requested = Signal(object, str)  # a LedgerFilter and its label: show those cases in the 信访台账
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -203,6 +205,11 @@ class WarningsPanel(QWidget):
         self.receipt_button.clicked.connect(lambda: self.open_dialog("receipt"))
         self.explain_button = QPushButton("登记书面说明…")
         self.explain_button.clicked.connect(lambda: self.open_dialog("explain"))
+        self.all_candidates_button = QPushButton("在台账中查看全部预警对象")
+        self.all_candidates_button.setToolTip("在信访台账中列出全部预警对象，可再筛选、排序和导出 Excel")
+        self.all_candidates_button.clicked.connect(
+            lambda: self.ledger_requested.emit(LedgerFilter(warning_candidate=True), "预警对象")
+        )
         self.notice_label = QLabel()
 
         self.candidates_table = RowsTable(["信访事项", "信访人", "初次信访", "县级及以上上访", "依据"])
@@ -232,6 +239,7 @@ class WarningsPanel(QWidget):
         buttons.addWidget(self.receipt_button)
         buttons.addWidget(self.explain_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.all_candidates_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.addWidget(self.heading)
