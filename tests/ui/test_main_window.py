@@ -95,3 +95,13 @@ def test_geometry_is_remembered(qtbot: Any, ctx: Any, tmp_path: Any):
 def test_the_explanations_card_opens_the_warnings_section(qtbot: Any, window: MainWindow):
     window.workbench.cards["explanations"].click()
     assert window.current_section == "warnings"
+
+
+def test_all_warning_candidates_open_in_the_ledger(qtbot: Any, window: MainWindow):
+    window.show_section("warnings")
+    window.warnings.all_candidates_button.click()
+    assert window.current_section == "ledger"
+    flt, sort, descending = window.ledger.model.query
+    assert flt.warning_candidate and (sort, descending) == (SortKey.RECEIVED, True)
+    assert "预警对象" in window.ledger.queue_button.text()
+    assert window.ledger.model.rowCount() == 0  # the fixture's cases have one submission each: none is a candidate

@@ -13,6 +13,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from xinfang_desktop import APP_LABEL
+from xinfang_desktop.core.ledger import LedgerFilter, SortKey
 from xinfang_desktop.core.queues import queue
 from xinfang_desktop.ui.case_detail_dialog import CaseDetailDialog
 from xinfang_desktop.ui.context import AppContext
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.workbench.queue_activated.connect(self.open_queue)
         self.ledger.case_activated.connect(self.open_case)
         self.warnings.case_activated.connect(self.open_case)
+        self.warnings.ledger_requested.connect(self.show_in_ledger)
         self.intake.case_saved.connect(self._case_saved)
         self.settings_panel.saved.connect(lambda _keys: self.start())
         self.settings_panel.years_loaded.connect(lambda _years: self.start())
@@ -184,6 +186,12 @@ class MainWindow(QMainWindow):
             lambda flt: self.ledger.show_queue(flt, q.sort, q.descending, q.label),
             lambda exc: self.status.showMessage(str(exc)),
         )
+
+    def show_in_ledger(self, flt: LedgerFilter, label: str) -> None:
+        """Another section's list in full in the ledger (newest received first), to filter, sort and export."""
+        self._started.add("ledger")
+        self.show_section("ledger")
+        self.ledger.show_queue(flt, SortKey.RECEIVED, True, label)
 
     def open_case(self, number: str) -> CaseDetailDialog:
         dialog = CaseDetailDialog(self._ctx, number, self)
