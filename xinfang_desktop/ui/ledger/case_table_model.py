@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from xinfang_desktop.core.ledger import Cursor, LedgerFilter, LedgerPageRequest, LedgerRow, SortKey
+from xinfang_desktop.core.ledger import Cursor, LedgerFilter, LedgerPage, LedgerPageRequest, LedgerRow, SortKey
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.ledger_queries import ledger_page, rows_by_ids
 from xinfang_desktop.ui.context import AppContext
@@ -28,6 +28,8 @@ DUE_SOON_DAYS = 3
 
 OVERDUE_COLOUR = QColor("#c62828")
 DUE_SOON_COLOUR = QColor("#e65100")
+OVERDUE_BRUSH = QBrush(OVERDUE_COLOUR)
+DUE_SOON_BRUSH = QBrush(DUE_SOON_COLOUR)
 LOADING = "…"
 
 CaseIdRole = Qt.ItemDataRole.UserRole + 1
@@ -91,22 +93,26 @@ class _Entry:
 
 
 def _entry(row: LedgerRow, today: date) -> _Entry:
+    """Plain Python (the brushes are constants made at import): runs on the database thread with the query, so a
+    page arriving costs the GUI thread only the insertion."""
     colour = _due_colour(row, today)
-    return _Entry(row, tuple(_display(row, column) for column in Column), QBrush(colour) if colour else None)
+    brush = None if colour is None else OVERDUE_BRUSH if colour is OVERDUE_COLOUR else DUE_SOON_BRUSH
+    return _Entry(row, tuple(_display(row, column) for column in Column), brush)
 
 
-def _page_job(request: LedgerPageRequest) -> Any:
-    def job(db: Database) -> Any:
+def _page_job(request: LedgerPageRequest, today: date) -> Any:
+    def job(db: Database) -> tuple[LedgerPage, list[_Entry]]:
         with db.read_session() as session:
-            return ledger_page(session, request)
+            page = ledger_page(session, request)
+        return page, [_entry(r, today) for r in page.rows]
 
     return job
 
 
-def _rows_job(ids: list[int]) -> Any:
-    def job(db: Database) -> list[LedgerRow]:
+def _rows_job(ids: list[int], today: date) -> Any:
+    def job(db: Database) -> list[_Entry]:
         with db.read_session() as session:
-            return rows_by_ids(session, ids)
+            return [_entry(r, today) for r in rows_by_ids(session, ids)]
 
     return job
 
@@ -171,23 +177,22 @@ class CaseTableModel(QAbstractTableModel):
         generation = self._generation
         request = LedgerPageRequest(self._filter, self._sort, self._descending, PAGE_SIZE, self._cursor)
         self._ctx.tasks.run_db(
-            _page_job(request),
-            lambda page: self._page_arrived(generation, page),
+            _page_job(request, self._today),
+            lambda result: self._page_arrived(generation, *result),
             lambda exc: self._failed(generation, exc),
         )
 
-    def _page_arrived(self, generation: int, page: Any) -> None:
+    def _page_arrived(self, generation: int, page: LedgerPage, entries: list[_Entry]) -> None:
         if generation != self._generation:
             return  # a newer query replaced this one while it ran
         self._fetching = False
         self._cursor = page.next_cursor
         self._exhausted = page.next_cursor is None
-        rows: tuple[LedgerRow, ...] = page.rows
-        if rows:
+        if entries:
             first = len(self._ids)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._ids.extend(r.id for r in rows)
-            self._store_page(first // PAGE_SIZE, rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
+            self._ids.extend(e.row.id for e in entries)
+            self._store_page(first // PAGE_SIZE, entries)
             self.endInsertRows()
         self.page_loaded.emit(len(self._ids))
 
@@ -199,8 +204,8 @@ class CaseTableModel(QAbstractTableModel):
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         self.load_failed.emit(str(message))
 
-    def _store_page(self, page_no: int, rows: tuple[LedgerRow, ...] | list[LedgerRow]) -> None:
-        self._pages[page_no] = {r.id: _entry(r, self._today) for r in rows}
+    def _store_page(self, page_no: int, entries: list[_Entry]) -> None:
+        self._pages[page_no] = {e.row.id: e for e in entries}
         self._pages.move_to_end(page_no)
         while len(self._pages) > MAX_CACHED_PAGES:
             self._pages.popitem(last=False)
@@ -222,15 +227,15 @@ class CaseTableModel(QAbstractTableModel):
         generation = self._generation
         ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE].tolist()
 
-        def arrived(rows: list[LedgerRow]) -> None:
+        def arrived(entries: list[_Entry]) -> None:
             if generation != self._generation:
                 return
             self._pending_pages.discard(page_no)
-            self._store_page(page_no, rows)
+            self._store_page(page_no, entries)
             first = page_no * PAGE_SIZE
             self.dataChanged.emit(self.index(first, 0), self.index(first + len(ids) - 1, len(Column) - 1))
 
-        self._ctx.tasks.run_db(_rows_job(ids), arrived, lambda exc: self._failed(generation, exc))
+        self._ctx.tasks.run_db(_rows_job(ids, self._today), arrived, lambda exc: self._failed(generation, exc))
 
     def case_id(self, row: int) -> int:
         return self._ids[row]
