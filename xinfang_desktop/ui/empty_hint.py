@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel
+from shiboken6 import isValid
 
 
 class EmptyHint(QObject):
@@ -27,12 +28,15 @@ class EmptyHint(QObject):
         self.label.setText(text)
 
     def update(self) -> None:
+        # A view being destroyed deletes its model after itself; the model's last signals must find nothing to do.
+        if not isValid(self._view) or not isValid(self.label):
+            return
         empty = self._view.model().rowCount() == 0
         self.label.setVisible(empty)
         if empty:
             self.label.setGeometry(self._view.viewport().rect())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and self.label.isVisible():
+        if event.type() == QEvent.Type.Resize and isValid(self.label) and self.label.isVisible():
             self.label.setGeometry(self._view.viewport().rect())
         return False
