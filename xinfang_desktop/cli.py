@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "xinfang_desktop.commands.packages_cmd",
     "xinfang_desktop.commands.reception_cmd",
     "xinfang_desktop.commands.warnings_cmd",
+    "xinfang_desktop.commands.stats_cmd",
     "xinfang_desktop.commands.gui_cmd",
 )
 

@@ -23,6 +23,7 @@ from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
 from xinfang_desktop.ui.packages_panel import PackagesPanel
 from xinfang_desktop.ui.placeholder_panel import PlaceholderPanel
 from xinfang_desktop.ui.settings_panel import SettingsPanel
+from xinfang_desktop.ui.statistics_panel import StatisticsPanel
 from xinfang_desktop.ui.status_bar import AppStatusBar, environment_job
 from xinfang_desktop.ui.warnings_panel import WarningsPanel
 from xinfang_desktop.ui.workbench_panel import WorkbenchPanel, queue_filter_job
@@ -45,13 +46,8 @@ SECTIONS = (
     Section("settings", "设置"),
 )
 
-PLANS: dict[str, list[str]] = {
-    "statistics": [
-        "按时间、属地、单位、分类、形式统计信访量",
-        "及时受理率、按期办结率、满意率等考核指标",
-        "报表导出为 Excel",
-    ],
-}
+# What a section not built yet will do (shown by its placeholder); every section is built now.
+PLANS: dict[str, list[str]] = {}
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +69,7 @@ class MainWindow(QMainWindow):
         self.settings_panel = SettingsPanel(ctx)
         self.packages = PackagesPanel(ctx)
         self.warnings = WarningsPanel(ctx)
+        self.statistics = StatisticsPanel(ctx)
         self.panels: dict[str, QWidget] = {
             "leader_cases": self.packages,
             "warnings": self.warnings,
@@ -80,6 +77,7 @@ class MainWindow(QMainWindow):
             "ledger": self.ledger,
             "intake": self.intake,
             "documents": self.documents,
+            "statistics": self.statistics,
             "settings": self.settings_panel,
         }
         for section in SECTIONS:

@@ -1,0 +1,388 @@
+"""The 统计 section: the assessment rates of R-AS-01 for a period, per responsible unit or township with a 合计 row,
+each rate's formula as a tooltip and in a legend; the ranking on a chosen rate with the 末位 marked (R-AS-02); and
+the export to Excel. Counting and writing run through `ctx.tasks.run_db`, never on the GUI thread."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xinfang_desktop.core.assessment import (
+    COUNTS,
+    RATES,
+    AssessmentPeriod,
+    Grouping,
+    RateValue,
+    default_period,
+    format_percent,
+)
+from xinfang_desktop.core.errors import DomainError
+from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.reports.assessment import (
+    LEGEND_HEAD,
+    LOWEST_NOTE,
+    PERIOD_NOTE,
+    AssessmentReport,
+    Ranking,
+    assessment_report,
+    screen_headers,
+    write_xlsx,
+)
+from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.progress import DelayedProgress
+
+RED = QColor("#c62828")
+FLAGGED_BG = QColor("#fdecea")
+TOTAL_BG = QColor("#eef2f7")
+GROUPINGS = (Grouping.UNIT, Grouping.TOWNSHIP, Grouping.COUNTY)
+GROUPING_TEXT = {Grouping.UNIT: "按责任单位", Grouping.TOWNSHIP: "按乡镇（属地）", Grouping.COUNTY: "全县合计"}
+EMPTY_TEXT = (
+    "所选期间（{period}）没有收到信访事项，也没有来访和在册积案。\n"
+    "请调整统计期间；新的信访事项在「来信来访登记」中登记。"
+)
+
+Index = QModelIndex | QPersistentModelIndex
+Cell = tuple[str, str]  # text, tooltip
+Row = tuple[list[Cell], bool, bool]  # cells, the 合计 row, flagged (the 末位)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class StatsModel(QAbstractTableModel):
+    """A small read-only table: cells with tooltips, header tooltips, a bold 合计 row and red flagged rows."""
+
+    def __init__(self, parent: Any = None, *, left: frozenset[int] = frozenset({0})) -> None:
+        super().__init__(parent)
+        self._left = left  # columns of text (names, marks); numbers are right-aligned
+        self._headers: list[Cell] = []
+        self._rows: list[Row] = []  # cells, total, flagged
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_table(self, headers: list[Cell], rows: list[Row]) -> None:
+        self.beginResetModel()
+        self._headers, self._rows = headers, rows
+        self.endResetModel()
+
+    def text(self, row: int, column: int) -> str:
+        return self._rows[row][0][column][0]
+
+    def tip(self, row: int, column: int) -> str:
+        return self._rows[row][0][column][1]
+
+    def header_tip(self, column: int) -> str:
+        return self._headers[column][1]
+
+    def is_flagged(self, row: int) -> bool:
+        return self._rows[row][2]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._headers[section][1] or None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        cells, total, flagged = self._rows[index.row()]
+        text, tip = cells[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tip or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _LEFT if index.column() in self._left else _RIGHT
+        if role == Qt.ItemDataRole.FontRole and (total or flagged):
+            return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and flagged:
+            return QBrush(RED)
+        if role == Qt.ItemDataRole.BackgroundRole and (flagged or total):
+            return QBrush(FLAGGED_BG if flagged else TOTAL_BG)
+        return None
+
+
+def _table(model: StatsModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+    header.setStretchLastSection(False)
+    return view
+
+
+def _fill(view: QTableView, model: StatsModel, heads: list[Cell], rows: list[Row], stretch: int) -> None:
+    """Reset the model; one column takes the spare width (a section's mode needs the section to exist)."""
+    model.set_table(heads, rows)
+    if model.columnCount() > stretch:
+        view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def _date_edit(value: date, today: date) -> QDateEdit:
+    edit = QDateEdit(QDate(value.year, value.month, value.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMaximumDate(QDate(today.year, today.month, today.day))
+    return edit
+
+
+def _label(style: str, text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(style)
+    return label
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def ranking_rows(ranking: Ranking) -> list[Row]:
+    """名次, 单位/乡镇, the rate (formula as tooltip), 分子/分母, 末位; worst first, then the 合计."""
+    d = ranking.definition
+
+    def line(rank: str, name: str, rate: RateValue, lowest: bool, total: bool) -> Row:
+        mark = (LOWEST_NOTE, "") if lowest else ("", "")
+        fraction = f"{rate.numerator:,} / {rate.denominator:,}"
+        return [(rank, ""), (name, ""), (rate.text, d.formula), (fraction, ""), mark], total, lowest
+
+    rows = [line("—" if r.rank is None else str(r.rank), r.name, r.rate, r.lowest, False) for r in ranking.rows]
+    return [*rows, line("", "合计", ranking.total, False, True)]
+
+
+class StatisticsPanel(QWidget):
+    """统计: period, grouping, the rates table with its legend, the ranking tab, 导出 Excel…"""
+
+    loaded = Signal()
+    exported = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._started = False
+        self.report: AssessmentReport | None = None
+        today = ctx.today()
+        period = default_period(today)
+        self.from_edit = _date_edit(period.start, today)
+        self.to_edit = _date_edit(period.end, today)
+        self.group_combo = QComboBox()
+        for g in GROUPINGS:
+            self.group_combo.addItem(GROUPING_TEXT[g], g.value)
+        self.refresh_button = QPushButton("统计")
+        self.refresh_button.setDefault(True)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self._choose_export)
+        self.group_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        bar = QHBoxLayout()
+        for widget in (QLabel("统计期间："), self.from_edit, QLabel("至"), self.to_edit, QLabel("　分组：")):
+            bar.addWidget(widget)
+        bar.addWidget(self.group_combo)
+        bar.addWidget(self.refresh_button)
+        bar.addStretch(1)
+        bar.addWidget(self.export_button)
+
+        self.summary_label = _label("color: #444444;")
+        self.error_label = _label("color: #c62828;")
+        self.empty_label = _label("color: #555555; font-size: 12pt; padding: 40px;")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.hide()
+
+        self.model = StatsModel(self)
+        self.table = _table(self.model)
+        self.legend = _label("color: #444444; background: #f7f9fb; border: 1px solid #e1e6eb; padding: 8px;")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setText(self._legend_html())
+        rates_page = QWidget()
+        lay = QVBoxLayout(rates_page)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.legend)
+
+        self.rate_combo = QComboBox()
+        for r in RATES:
+            self.rate_combo.addItem(r.name, r.id)
+        self.rate_combo.currentIndexChanged.connect(lambda _i: self.show_ranking())
+        self.rank_formula = _label("color: #444444;")
+        self.rank_model = StatsModel(self, left=frozenset({1, 4}))
+        self.rank_table = _table(self.rank_model)
+        rank_page = QWidget()
+        lay = QVBoxLayout(rank_page)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("排名指标："))
+        row.addWidget(self.rate_combo)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addWidget(self.rank_formula)
+        lay.addWidget(self.rank_table, 1)
+        lay.addWidget(_label("color: #666666;", f"名次 1 为最好，并列同名次；表中末位在前。{LOWEST_NOTE}。"))
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(rates_page, "考核指标")
+        self.tabs.addTab(rank_page, "排名")
+        self._progress = DelayedProgress(self, "正在统计考核指标…")
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 16, 24, 16)
+        root.addWidget(QLabel("<h2>统计</h2>"))
+        root.addLayout(bar)
+        root.addWidget(self.summary_label)
+        root.addWidget(self.error_label)
+        root.addWidget(self.empty_label, 1)
+        root.addWidget(self.tabs, 1)
+
+    @staticmethod
+    def _legend_html() -> str:
+        """The formulas beside the table (R-AS-01) in two columns; what each counts is in the tooltips."""
+        cells = [d.formula for d in RATES]  # the rule IDs are in the tooltips: here they only wrap badly
+        cells.append(f"{'、'.join(c.name for c in COUNTS)}：{COUNTS[0].description.split('；')[-1]}")
+        pairs = [cells[i : i + 2] + [""] * (i + 2 - len(cells)) for i in range(0, len(cells), 2)]
+        rows = "".join(f"<tr><td style='padding-right:24px'>{a}</td><td>{b}</td></tr>" for a, b in pairs)
+        return (
+            "<b>指标公式</b>（R-AS-01；鼠标停在表头或数字上可看分子、分母、计算口径和依据条款）"
+            f"<table style='margin-top:4px'>{rows}</table><span style='color:#666'>{LEGEND_HEAD}</span>"
+        )
+
+    # -- loading --------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self.refresh()
+
+    @property
+    def grouping(self) -> Grouping:
+        return Grouping(self.group_combo.currentData())
+
+    def period(self) -> AssessmentPeriod:
+        return AssessmentPeriod(_pydate(self.from_edit.date()), _pydate(self.to_edit.date()))
+
+    def refresh(self) -> None:
+        """Count the period on the database thread; the table fills when the counts come back."""
+        try:
+            period = self.period()
+        except DomainError as exc:
+            self._show_error(exc)
+            return
+        grouping, today = self.grouping, self._ctx.today()
+
+        def job(db: Database) -> AssessmentReport:
+            return assessment_report(db, period, grouping, today=today)
+
+        self.refresh_button.setEnabled(False)
+        self._progress.start()
+        self._ctx.tasks.run_db(job, self._show, self._show_error)
+
+    def _show(self, report: AssessmentReport) -> None:
+        self._progress.finish()
+        self.refresh_button.setEnabled(True)
+        self.report = report
+        self.error_label.clear()
+        empty = report.is_empty
+        self.empty_label.setText(EMPTY_TEXT.format(period=report.period.label))
+        self.empty_label.setVisible(empty)
+        self.tabs.setVisible(not empty)
+        self.export_button.setEnabled(not empty)
+        rows = [(r.screen(), r.is_total, False) for r in report.rows()]
+        _fill(self.table, self.model, screen_headers(), rows, stretch=0)
+        total = report.total
+        summary = f"{report.period.label}：收到信访事项 {total.cases:,} 件（办理状态截至 {report.today.isoformat()}）"
+        if total.imported:
+            summary += f"；其中 {total.imported:,} 件为历史数据导入，没有办理时限和评价记录，不计入各率"
+        self.summary_label.setText("" if empty else f"{summary}。{PERIOD_NOTE}。")
+        self.show_ranking()
+        self.loaded.emit()
+
+    def _show_error(self, exc: BaseException) -> None:
+        self._progress.finish()
+        self.refresh_button.setEnabled(True)
+        message = "无法统计：" + str(getattr(exc, "message", None) or exc)
+        self.error_label.setText(message)
+        self.failed.emit(message)
+
+    def current_ranking(self) -> Ranking | None:
+        """The ranking on the chosen rate (None before the first count, and for the county alone)."""
+        if self.report is None or self.report.grouping is Grouping.COUNTY:
+            return None
+        definition = next(r for r in RATES if r.id == self.rate_combo.currentData())
+        return self.report.ranking(definition)
+
+    def show_ranking(self) -> None:
+        """The ranking is computed from the counts already loaded (no database work)."""
+        ranking = self.current_ranking()
+        if ranking is None:
+            self.rank_formula.setText("排名须按责任单位或乡镇分组：请在上方“分组”中选择。")
+            self.rank_model.set_table([], [])
+            return
+        d = ranking.definition
+        order = "越高越好" if d.higher_is_better else "越低越好"
+        self.rank_formula.setText(f"{d.formula}（{d.rule}；{order}）　合计：{format_percent(ranking.total.value)}")
+        heads: list[Cell] = [
+            ("名次", "名次1为最好"),
+            ("单位/乡镇", ""),
+            (d.name, d.formula),
+            ("分子 / 分母", f"{d.numerator}\n{d.denominator}"),
+            ("标记", LOWEST_NOTE),
+        ]
+        # The 标记 column takes the spare width: the rates stay next to the names they belong to.
+        _fill(self.rank_table, self.rank_model, heads, ranking_rows(ranking), stretch=4)
+
+    # -- export ---------------------------------------------------------------------------------------------
+
+    def _choose_export(self) -> None:
+        if self.report is None:
+            return
+        p = self.report.period
+        name = f"考核指标-{p.start.isoformat()}至{p.end.isoformat()}.xlsx"
+        target, _f = QFileDialog.getSaveFileName(self, "导出 Excel", name, "Excel 工作簿 (*.xlsx)")
+        if target:
+            self.export_to(Path(target if target.lower().endswith(".xlsx") else target + ".xlsx"))
+
+    def export_to(self, target: Path) -> None:
+        """Write the table, the numerators and denominators and the ranking shown, on the database thread."""
+        report, ranking = self.report, self.current_ranking()
+        if report is None:
+            return
+
+        def job(_db: Database) -> Path:
+            return write_xlsx(report, target, ranking)
+
+        def done(path: Path) -> None:
+            self.summary_label.setText(f"已导出 {path}")
+            self.exported.emit(str(path))
+
+        self._ctx.tasks.run_db(job, done, self._show_error)
