@@ -363,7 +363,9 @@ class CaseDeadlineRecord(Base):
     is_window: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
-        UniqueConstraint("case_id", "rule_id"),
+        # Not unique: a rule's clock can run again on the same case (an objection restarts R-DL-01), the earlier
+        # instance staying beside the new one.
+        Index("ix_case_deadlines_case", "case_id", "rule_id"),
         Index("ix_case_deadlines_open_due", "met_on", "due_on"),
     )
 
