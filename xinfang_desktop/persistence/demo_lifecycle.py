@@ -67,6 +67,24 @@ IMPORT_AFTER_DAYS = 365
 _TIMELY = {S.ACCEPTED: (4, 62), S.REVIEW: (61, 89), S.FINAL_REVIEW: (96, 124)}
 
 
+# Demo outcomes and ratings vary with the day a case was received (the cache key stays (status, day)), so the 统计
+# section shows rates that differ by unit and period: weights roughly as county offices report them.
+_OUTCOMES = ("解释说明",) * 5 + ("予以支持",) * 3 + ("不予支持",) * 2
+_RATINGS = ("满意",) * 12 + ("基本满意",) * 5 + ("不满意",) * 2 + ("未评价",)
+
+
+def _varied(steps: tuple[Step, ...], received: date) -> tuple[Step, ...]:
+    n = received.toordinal()
+    out: list[Step] = []
+    for action, offset, params in steps:
+        if action is A.CONCLUDE:
+            params = {"outcome": _OUTCOMES[n % len(_OUTCOMES)]}
+        elif action is A.RATE:
+            params = {"rating": _RATINGS[(n // 3) % len(_RATINGS)]}
+        out.append((action, offset, params))
+    return tuple(out)
+
+
 def fits(status: CaseStatus, age: int) -> bool:
     """Whether a demo case of this age can show this status."""
     low, high = _TIMELY.get(status, (0, 1 << 30))
@@ -120,7 +138,7 @@ class DemoHistories:
         register = EventData(A.REGISTER.value, received, None, S.UNDER_REVIEW, "登记", {})
         state = fold(facts, [register])
         events: list[EventData] = []
-        steps = PATHS[target]
+        steps = _varied(PATHS[target], received)
         span = max((offset for _, offset, _ in steps), default=0)
         # A young case gets the same steps closer together (never on or after today).
         scale = min(1.0, (age - 1) / span) if span and age > 1 else 0.0 if span else 1.0
@@ -151,7 +169,6 @@ class DemoHistories:
                 "is_window": c.is_window,
             }
             for c in running
-            if not state.is_final
         )
         orders = tuple(
             {
