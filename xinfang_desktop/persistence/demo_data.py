@@ -262,8 +262,14 @@ def generate_demo(
                 conn.exec_driver_sql("PRAGMA cache_size=-65536")
                 _fts_hashsize(conn, FTS_DEFAULT_HASHSIZE)
                 conn.commit()
-    # The rows above bypass the intake's per-case hooks: bring the warning-trigger index up to date in one pass.
-    warning_index.ensure(db, force=True)
+    # The rows above bypass the intake's per-case hooks: what `xinfang tick` records follows in one pass — the
+    # warning-trigger index, backlog cases with their 一事双查 (R-CL-05), 三方会审 (R-BK-02) — as in live use.
+    if cancelled:  # stop soon, but leave no stale index behind
+        warning_index.ensure(db, force=True)
+    else:
+        from xinfang_desktop.persistence.warnings_store import tick_warnings
+
+        tick_warnings(db, today=today)
     return {
         **counts,
         "reference": reference,
