@@ -31,6 +31,7 @@ DUE_SOON_COLOUR = QColor("#e65100")
 OVERDUE_BRUSH = QBrush(OVERDUE_COLOUR)
 DUE_SOON_BRUSH = QBrush(DUE_SOON_COLOUR)
 LOADING = "…"
+SUMMARY_SHOWN = 100  # characters of the summary in its cell
 
 CaseIdRole = Qt.ItemDataRole.UserRole + 1
 CaseNumberRole = Qt.ItemDataRole.UserRole + 2
@@ -328,7 +329,10 @@ def _display(row: LedgerRow, column: Column) -> str:
             extra = f" 等{row.headcount}人" if row.headcount > 1 else ""
             return row.petitioner + extra
         case Column.SUMMARY:
-            return " ".join(row.summary.split())
+            # No more than a wide column shows: Qt shapes (and elides) the whole text on every paint, and a
+            # summary runs to 500 characters; the tooltip has all of it.
+            text = " ".join(row.summary.split())
+            return text if len(text) <= SUMMARY_SHOWN else text[:SUMMARY_SHOWN] + "…"
         case Column.LOCALITY:
             return row.locality or ""
         case Column.UNIT:
