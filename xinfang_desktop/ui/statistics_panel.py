@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -64,6 +64,8 @@ Cell = tuple[str, str]  # text, tooltip
 Row = tuple[list[Cell], bool, bool]  # cells, the 合计 row, flagged (the 末位)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CELL_PADDING = 9  # a cell's margins and grid line beside its text (Qt's own size hint adds as much)
+HEADER_PADDING = 8  # a header section's margins
 
 
 class StatsModel(QAbstractTableModel):
@@ -76,6 +78,10 @@ class StatsModel(QAbstractTableModel):
         self._rows: list[Row] = []  # cells, total, flagged
         self._bold = QFont()
         self._bold.setBold(True)
+
+    @property
+    def bold_font(self) -> QFont:
+        return self._bold
 
     def set_table(self, headers: list[Cell], rows: list[Row]) -> None:
         self.beginResetModel()
@@ -138,7 +144,9 @@ def _table(model: StatsModel) -> QTableView:
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Widths are measured once per fill (`_fill`), not kept "to contents": that mode measures every cell again on
+    # each layout and paint request, which stalled the GUI thread for a tenth of a second and more.
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
     header.setStretchLastSection(False)
     return view
@@ -147,8 +155,20 @@ def _table(model: StatsModel) -> QTableView:
 def _fill(view: QTableView, model: StatsModel, heads: list[Cell], rows: list[Row], stretch: int) -> None:
     """Reset the model; one column takes the spare width (a section's mode needs the section to exist)."""
     model.set_table(heads, rows)
+    header = view.horizontalHeader()
+    plain, bold = view.fontMetrics(), QFontMetrics(model.bold_font)
+    for column, (title, _tip) in enumerate(heads):
+        # Measured here from the texts (a few hundred string widths): QTableView.resizeColumnsToContents asks the
+        # model for every role of every cell through Python and took ~35 ms a table.
+        lines = title.split("\n")
+        width = max((header.fontMetrics().horizontalAdvance(line) for line in lines), default=0) + HEADER_PADDING
+        for cells, total, flagged in rows:
+            metrics = bold if total or flagged else plain
+            width = max(width, metrics.horizontalAdvance(cells[column][0]) + CELL_PADDING)
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, width)
     if model.columnCount() > stretch:
-        view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
 def _date_edit(value: date, today: date) -> QDateEdit:
