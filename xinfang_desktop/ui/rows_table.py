@@ -2,7 +2,7 @@
 
 Filling a QTableWidget item by item costs the GUI thread ~0.1 ms a cell; 500 rows of five columns froze the window
 for a quarter of a second. Here `set_rows` is one model reset whatever the number of rows, and column widths are
-computed from the first rows only.
+measured once from the first rows' texts.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 RED = QColor("#c62828")
 FLAGGED_BG = QColor("#fdecea")
-WIDTH_SAMPLE_ROWS = 50  # rows consulted for the column widths (ResizeToContents would read every row)
+WIDTH_SAMPLE_ROWS = 50  # rows whose texts set the column widths
+CELL_PADDING = 9  # a cell's margins and grid line beside its text (as Qt's own size hint)
+HEADER_PADDING = 8  # a header section's margins
+MAX_COLUMN_WIDTH = 420  # a long text (a reason, an evidence list) is elided; its tooltip has all of it
 
 Index = QModelIndex | QPersistentModelIndex
 Row = tuple[list[str], bool]  # cell texts, flagged (overdue: shown in red)
@@ -88,13 +91,25 @@ class RowsTable(QTableView):
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(WIDTH_SAMPLE_ROWS)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.activated.connect(lambda index: self.row_activated.emit(index.row()))
 
     def set_rows(self, rows: list[Row]) -> None:
         self.rows.set_rows(rows)
+        self._fit_columns(rows[:WIDTH_SAMPLE_ROWS])
+
+    def _fit_columns(self, sample: list[Row]) -> None:
+        """Widths from the header and the first rows' texts, measured here once: ResizeToContents measures every
+        cell again through the model on each layout (tens of milliseconds on the GUI thread each time)."""
+        header, metrics = self.horizontalHeader(), self.fontMetrics()
+        for column in range(self.rows.columnCount() - 1):  # the last one stretches
+            title = str(self.rows.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = header.fontMetrics().horizontalAdvance(title) + HEADER_PADDING
+            for cells, _flagged in sample:
+                if column < len(cells):
+                    width = max(width, metrics.horizontalAdvance(cells[column]) + CELL_PADDING)
+            header.resizeSection(column, min(width, MAX_COLUMN_WIDTH))
 
     def rowCount(self) -> int:
         return self.rows.rowCount()
