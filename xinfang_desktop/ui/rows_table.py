@@ -13,12 +13,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from xinfang_desktop.ui.column_widths import fit_columns
+
 RED = QColor("#c62828")
 FLAGGED_BG = QColor("#fdecea")
 WIDTH_SAMPLE_ROWS = 50  # rows whose texts set the column widths
-CELL_PADDING = 9  # a cell's margins and grid line beside its text (as Qt's own size hint)
-HEADER_PADDING = 8  # a header section's margins
-MAX_COLUMN_WIDTH = 420  # a long text (a reason, an evidence list) is elided; its tooltip has all of it
+MAX_COLUMN_WIDTH = 420
 
 Index = QModelIndex | QPersistentModelIndex
 Row = tuple[list[str], bool]  # cell texts, flagged (overdue: shown in red)
@@ -37,6 +37,10 @@ class RowsModel(QAbstractTableModel):
         self._headers = headers
         self._rows: list[Row] = []
         self._red, self._flagged_bg = QBrush(RED), QBrush(FLAGGED_BG)
+
+    @property
+    def headers(self) -> list[str]:
+        return self._headers
 
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
@@ -97,19 +101,9 @@ class RowsTable(QTableView):
 
     def set_rows(self, rows: list[Row]) -> None:
         self.rows.set_rows(rows)
-        self._fit_columns(rows[:WIDTH_SAMPLE_ROWS])
-
-    def _fit_columns(self, sample: list[Row]) -> None:
-        """Widths from the header and the first rows' texts, measured here once: ResizeToContents measures every
-        cell again through the model on each layout (tens of milliseconds on the GUI thread each time)."""
-        header, metrics = self.horizontalHeader(), self.fontMetrics()
-        for column in range(self.rows.columnCount() - 1):  # the last one stretches
-            title = str(self.rows.headerData(column, Qt.Orientation.Horizontal) or "")
-            width = header.fontMetrics().horizontalAdvance(title) + HEADER_PADDING
-            for cells, _flagged in sample:
-                if column < len(cells):
-                    width = max(width, metrics.horizontalAdvance(cells[column]) + CELL_PADDING)
-            header.resizeSection(column, min(width, MAX_COLUMN_WIDTH))
+        # The last column stretches; a long text (a reason, an evidence list) is elided, its tooltip has it all.
+        last = self.rows.columnCount() - 1
+        fit_columns(self, self.rows.headers, rows[:WIDTH_SAMPLE_ROWS], stretch=last, max_width=MAX_COLUMN_WIDTH)
 
     def rowCount(self) -> int:
         return self.rows.rowCount()

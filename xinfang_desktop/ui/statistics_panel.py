@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +46,7 @@ from xinfang_desktop.reports.assessment import (
     screen_headers,
     write_xlsx,
 )
+from xinfang_desktop.ui.column_widths import fit_columns
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.progress import DelayedProgress
 
@@ -64,8 +65,6 @@ Cell = tuple[str, str]  # text, tooltip
 Row = tuple[list[Cell], bool, bool]  # cells, the 合计 row, flagged (the 末位)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-CELL_PADDING = 9  # a cell's margins and grid line beside its text (Qt's own size hint adds as much)
-HEADER_PADDING = 8  # a header section's margins
 
 
 class StatsModel(QAbstractTableModel):
@@ -153,22 +152,11 @@ def _table(model: StatsModel) -> QTableView:
 
 
 def _fill(view: QTableView, model: StatsModel, heads: list[Cell], rows: list[Row], stretch: int) -> None:
-    """Reset the model; one column takes the spare width (a section's mode needs the section to exist)."""
+    """Reset the model; one column takes the spare width, the others fit their texts (the 合计 and 末位 rows are
+    bold)."""
     model.set_table(heads, rows)
-    header = view.horizontalHeader()
-    plain, bold = view.fontMetrics(), QFontMetrics(model.bold_font)
-    for column, (title, _tip) in enumerate(heads):
-        # Measured here from the texts (a few hundred string widths): QTableView.resizeColumnsToContents asks the
-        # model for every role of every cell through Python and took ~35 ms a table.
-        lines = title.split("\n")
-        width = max((header.fontMetrics().horizontalAdvance(line) for line in lines), default=0) + HEADER_PADDING
-        for cells, total, flagged in rows:
-            metrics = bold if total or flagged else plain
-            width = max(width, metrics.horizontalAdvance(cells[column][0]) + CELL_PADDING)
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, width)
-    if model.columnCount() > stretch:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    texts = [([text for text, _tip in cells], total or flagged) for cells, total, flagged in rows]
+    fit_columns(view, [title for title, _tip in heads], texts, stretch=stretch, bold=model.bold_font)
 
 
 def _date_edit(value: date, today: date) -> QDateEdit:
