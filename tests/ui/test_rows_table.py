@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 
 from xinfang_desktop.ui.rows_table import FLAGGED_BG, RED, RowsTable
 
+from .model_checks import assert_multidata_matches_data
+
 ROWS = [(["XF2026-000001", "张三", "2026-01-05"], False), (["XF2026-000002", "李四", "2026-02-01"], True)]
 
 
@@ -24,6 +26,8 @@ def test_model_passes_qt_checks_and_colours_flagged_rows(qtbot: Any, qtmodeltest
     assert model.data(model.index(1, 0), Qt.ItemDataRole.ForegroundRole).color() == RED
     assert model.data(model.index(1, 0), Qt.ItemDataRole.BackgroundRole).color() == FLAGGED_BG
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole) is None
+    # texts and tooltips of every cell, and the red row's two brushes
+    assert assert_multidata_matches_data(model, [0, 1]) == 2 * 3 * 2 + 3 * 2
 
 
 def test_selection_and_activation_give_the_row(qtbot: Any) -> None:

@@ -20,6 +20,8 @@ from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.statistics_panel import StatisticsPanel
 from xinfang_desktop.ui.tasks import ThreadedTaskRunner
 
+from .model_checks import assert_multidata_matches_data
+
 HEADERS = ["单位/乡镇", "信访事项\n（件）", *(r.name for r in RATES)]
 
 
@@ -79,6 +81,8 @@ def test_rates_per_unit_with_the_total_row_and_the_formulas(qtbot: Any, stats_db
     assert model.text(2, _column(panel, "按期办结率")) == "—"  # no handling clock due: no value, no crash
     assert model.text(total, _column(panel, "越级访\n批次/人次")) == "3 / 10"
     assert model.data(model.index(total, 0), Qt.ItemDataRole.FontRole).bold()
+    assert assert_multidata_matches_data(model, list(range(model.rowCount()))) > 0
+    assert assert_multidata_matches_data(panel.rank_model, list(range(panel.rank_model.rowCount()))) > 0
     for rate in RATES:
         assert rate.formula in panel.legend.text()
     assert "收到信访事项 7 件" in panel.summary_label.text()

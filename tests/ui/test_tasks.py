@@ -91,3 +91,47 @@ def test_sync_runner_calls_back_at_once(empty_db: Any):
     assert got == [True]
     runner.run_db(lambda _db: int("x"), None, got.append)
     assert isinstance(got[1], ValueError)
+
+
+def test_a_task_starts_after_the_paint_already_asked_for(qtbot: Any, runner: Any, empty_db: Any):
+    """The task waits for the window's pending repaint (run beside it, its Python work would stall the paint)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QLabel
+
+    runner.attach(empty_db)
+    events: list[str] = []
+
+    class PaintLog(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                events.append("paint")
+            return False
+
+    label = QLabel("预警")
+    qtbot.addWidget(label)
+    paint_log = PaintLog()
+    label.installEventFilter(paint_log)
+    label.show()
+    qtbot.waitUntil(lambda: "paint" in events)  # shown and painted once: a settled window
+    events.clear()
+    label.setText("预警单")  # asks for a repaint
+    runner.run_db(lambda _db: events.append("task"), lambda _v: events.append("done"))
+    qtbot.waitUntil(lambda: "done" in events and "paint" in events)
+    assert events.index("paint") < events.index("task")
+
+
+def test_a_task_not_waiting_for_the_paint_keeps_the_order_of_submission(qtbot: Any, runner: Any, empty_db: Any):
+    runner.attach(empty_db)
+    order: list[str] = []
+    runner.run_db(lambda _db: "after paint", order.append)
+    runner.run_db(lambda _db: "at once", order.append, after_paint=False)  # queued behind the first all the same
+    runner.run_db(lambda _db: "after paint again", order.append)
+    qtbot.waitUntil(lambda: len(order) == 3)
+    assert order == ["after paint", "at once", "after paint again"]
+
+
+def test_a_task_with_nothing_waiting_starts_at_once(qtbot: Any, runner: Any, empty_db: Any):
+    runner.attach(empty_db)
+    started = threading.Event()
+    runner.run_db(lambda _db: started.set(), after_paint=False)
+    assert started.wait(5)  # no event loop turn needed

@@ -71,8 +71,16 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
+# Seconds a thread may hold the GIL while another waits for it (CPython's default: 0.005). Whenever the database
+# thread runs Python (building rows, the statistics), each call Qt makes into Python on the GUI thread (a model's
+# data, a first paint's look-ups of overridden methods) waits up to this long: at 5 ms, a paint making a dozen
+# such calls stalled the window for 50 ms and more.
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     _choose_platform()
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
     app.setOrganizationName(ORG_NAME)

@@ -65,10 +65,28 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self._row(index)
+        return None if row is None else self._value(int(role), index.column(), row)
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:
+        """What a paint calls: one call into Python for all the roles of a cell (data() is one call per role)."""
+        row = self._row(index)
+        if row is None:
+            return
+        column = index.column()
+        for role_data in roleDataSpan:
+            value = self._value(role_data.role(), column, row)
+            if value is not None:
+                role_data.setData(value)
+
+    def _row(self, index: Index) -> Row | None:
         row, column = index.row(), index.column()
         if not 0 <= row < len(self._rows) or not 0 <= column < len(self._headers):
             return None
-        cells, flagged = self._rows[row]
+        return self._rows[row]
+
+    def _value(self, role: int, column: int, row: Row) -> Any:
+        cells, flagged = row
         if role in (_DISPLAY, _TOOLTIP):
             return cells[column] if column < len(cells) else ""
         if flagged and role == _FOREGROUND:

@@ -189,8 +189,8 @@ class YearDialog(QDialog):
 
 
 class SettingsPanel(QWidget):
-    saved = Signal(list)  # keys written
-    years_loaded = Signal(list)
+    saved = Signal(object)  # list of the keys written (`object`: no conversion to a QVariantList)
+    years_loaded = Signal(object)  # list of years
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

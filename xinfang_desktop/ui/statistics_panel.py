@@ -4,6 +4,8 @@ the export to Excel. Counting and writing run through `ctx.tasks.run_db`, never 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -65,6 +67,13 @@ Cell = tuple[str, str]  # text, tooltip
 Row = tuple[list[Cell], bool, bool]  # cells, the 合计 row, flagged (the 末位)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_RED_BRUSH, _FLAGGED_BRUSH, _TOTAL_BRUSH = QBrush(RED), QBrush(FLAGGED_BG), QBrush(TOTAL_BG)
 
 
 class StatsModel(QAbstractTableModel):
@@ -115,22 +124,41 @@ class StatsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        cell = self._cell(index)
+        return None if cell is None else self._value(int(role), index.column(), *cell)
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:
+        """What a paint calls: one call into Python for all the roles of a cell (data() is one call per role)."""
+        cell = self._cell(index)
+        if cell is None:
+            return
+        column = index.column()
+        for role_data in roleDataSpan:
+            value = self._value(role_data.role(), column, *cell)
+            if value is not None:
+                role_data.setData(value)
+
+    def _cell(self, index: Index) -> tuple[str, str, bool, bool] | None:
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self._rows) or not 0 <= column < len(self._headers):
             return None
-        cells, total, flagged = self._rows[index.row()]
-        text, tip = cells[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        cells, total, flagged = self._rows[row]
+        text, tip = cells[column]
+        return text, tip, total, flagged
+
+    def _value(self, role: int, column: int, text: str, tip: str, total: bool, flagged: bool) -> Any:
+        if role == _DISPLAY:
             return text
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return tip or None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT if index.column() in self._left else _RIGHT
-        if role == Qt.ItemDataRole.FontRole and (total or flagged):
+        if role == _ALIGNMENT:
+            return _LEFT if column in self._left else _RIGHT
+        if role == _FONT and (total or flagged):
             return self._bold
-        if role == Qt.ItemDataRole.ForegroundRole and flagged:
-            return QBrush(RED)
-        if role == Qt.ItemDataRole.BackgroundRole and (flagged or total):
-            return QBrush(FLAGGED_BG if flagged else TOTAL_BG)
+        if role == _FOREGROUND and flagged:
+            return _RED_BRUSH
+        if role == _BACKGROUND and (flagged or total):
+            return _FLAGGED_BRUSH if flagged else _TOTAL_BRUSH
         return None
 
 
@@ -191,6 +219,29 @@ def ranking_rows(ranking: Ranking) -> list[Row]:
     return [*rows, line("", "合计", ranking.total, False, True)]
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """A count with what the tables show, built on the database thread (~15 ms the GUI thread does not spend)."""
+
+    report: AssessmentReport
+    rows: list[Row]
+    rankings: dict[str, tuple[Ranking, list[Row]]]
+
+
+def _load_job(period: AssessmentPeriod, grouping: Grouping, today: date) -> Callable[[Database], _Loaded]:
+    def job(db: Database) -> _Loaded:
+        report = assessment_report(db, period, grouping, today=today)
+        rows = [(r.screen(), r.is_total, False) for r in report.rows()]
+        rankings: dict[str, tuple[Ranking, list[Row]]] = {}
+        if grouping is not Grouping.COUNTY:
+            for definition in RATES:
+                ranking = report.ranking(definition)
+                rankings[definition.id] = (ranking, ranking_rows(ranking))
+        return _Loaded(report, rows, rankings)
+
+    return job
+
+
 class StatisticsPanel(QWidget):
     """统计: period, grouping, the rates table with its legend, the ranking tab, 导出 Excel…"""
 
@@ -203,6 +254,7 @@ class StatisticsPanel(QWidget):
         self._ctx = ctx
         self._started = False
         self.report: AssessmentReport | None = None
+        self._rankings: dict[str, tuple[Ranking, list[Row]]] = {}  # by rate id; none for the county alone
         today = ctx.today()
         period = default_period(today)
         self.from_edit = _date_edit(period.start, today)
@@ -306,27 +358,25 @@ class StatisticsPanel(QWidget):
         except DomainError as exc:
             self._show_error(exc)
             return
-        grouping, today = self.grouping, self._ctx.today()
-
-        def job(db: Database) -> AssessmentReport:
-            return assessment_report(db, period, grouping, today=today)
-
         self.refresh_button.setEnabled(False)
         self._progress.start()
-        self._ctx.tasks.run_db(job, self._show, self._show_error)
+        self._ctx.tasks.run_db(_load_job(period, self.grouping, self._ctx.today()), self._show, self._show_error)
 
-    def _show(self, report: AssessmentReport) -> None:
+    def _show(self, loaded: _Loaded) -> None:
         self._progress.finish()
         self.refresh_button.setEnabled(True)
-        self.report = report
+        report = self.report = loaded.report
+        self._rankings = loaded.rankings
         self.error_label.clear()
         empty = report.is_empty
         self.empty_label.setText(EMPTY_TEXT.format(period=report.period.label))
-        self.empty_label.setVisible(empty)
-        self.tabs.setVisible(not empty)
+        # Only on a change: setVisible(True) on a shown tab widget still shows it again (20 ms of polish and layout).
+        if self.empty_label.isHidden() == empty:
+            self.empty_label.setVisible(empty)
+        if self.tabs.isHidden() != empty:
+            self.tabs.setVisible(not empty)
         self.export_button.setEnabled(not empty)
-        rows = [(r.screen(), r.is_total, False) for r in report.rows()]
-        _fill(self.table, self.model, screen_headers(), rows, stretch=0)
+        _fill(self.table, self.model, screen_headers(), loaded.rows, stretch=0)
         total = report.total
         summary = f"{report.period.label}：收到信访事项 {total.cases:,} 件（办理状态截至 {report.today.isoformat()}）"
         if total.imported:
@@ -344,18 +394,17 @@ class StatisticsPanel(QWidget):
 
     def current_ranking(self) -> Ranking | None:
         """The ranking on the chosen rate (None before the first count, and for the county alone)."""
-        if self.report is None or self.report.grouping is Grouping.COUNTY:
-            return None
-        definition = next(r for r in RATES if r.id == self.rate_combo.currentData())
-        return self.report.ranking(definition)
+        ranked = self._rankings.get(self.rate_combo.currentData())
+        return None if ranked is None else ranked[0]
 
     def show_ranking(self) -> None:
-        """The ranking is computed from the counts already loaded (no database work)."""
-        ranking = self.current_ranking()
-        if ranking is None:
+        """The rankings were computed with the counts (no database work here)."""
+        ranked = self._rankings.get(self.rate_combo.currentData())
+        if ranked is None:
             self.rank_formula.setText("排名须按责任单位或乡镇分组：请在上方“分组”中选择。")
             self.rank_model.set_table([], [])
             return
+        ranking, rows = ranked
         d = ranking.definition
         order = "越高越好" if d.higher_is_better else "越低越好"
         self.rank_formula.setText(f"{d.formula}（{d.rule}；{order}）　合计：{format_percent(ranking.total.value)}")
@@ -367,7 +416,7 @@ class StatisticsPanel(QWidget):
             ("标记", LOWEST_NOTE),
         ]
         # The 标记 column takes the spare width: the rates stay next to the names they belong to.
-        _fill(self.rank_table, self.rank_model, heads, ranking_rows(ranking), stretch=4)
+        _fill(self.rank_table, self.rank_model, heads, rows, stretch=4)
 
     # -- export ---------------------------------------------------------------------------------------------
 

@@ -180,7 +180,7 @@ class ExplanationDialog(_SlipDateDialog):
 class WarningsPanel(QWidget):
     """Loaded on `start()` / `refresh()`; `scan()` runs the detection first. `loaded` carries the data shown."""
 
-    loaded = Signal(dict)
+    loaded = Signal(object)  # a dict (`object`: PySide converts a `dict` to a QVariantMap and back, 45 ms here)
     case_activated = Signal(str)
     ledger_requested = Signal(object, str)  # a LedgerFilter and its label: show those cases in the 信访台账
 

@@ -121,7 +121,7 @@ class WorkbenchPanel(QWidget):
     """Counts are loaded on the database thread each time `refresh` is called."""
 
     queue_activated = Signal(str)
-    counts_loaded = Signal(dict)
+    counts_loaded = Signal(object)  # a dict (`object`: no conversion to a QVariantMap and back)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from xinfang_desktop.core.ledger import Cursor, LedgerFilter, LedgerPage, LedgerPageRequest, LedgerRow, SortKey
 from xinfang_desktop.persistence.database import Database
-from xinfang_desktop.persistence.ledger_queries import ledger_page, rows_by_ids
+from xinfang_desktop.persistence.ledger_queries import ledger_count, ledger_page, rows_by_ids
 from xinfang_desktop.ui.context import AppContext
 
 PAGE_SIZE = 200
@@ -63,6 +63,9 @@ class Column(IntEnum):
     def title(self) -> str:
         return _TITLES[self]
 
+
+_COLUMN_COUNT = len(Column)
+_DUE_COLUMN = int(Column.DUE)
 
 _TITLES = {
     Column.NUMBER: "编号",
@@ -108,6 +111,15 @@ def _page_job(request: LedgerPageRequest, today: date) -> Any:
         return page, [_entry(r, today) for r in page.rows]
 
     return job
+
+
+def warm_up_job(db: Database) -> None:
+    """The ledger's default first page and count, read once after start-up and dropped: SQLAlchemy compiles the
+    statements and SQLite reads the index pages then, not when the user opens the ledger (on 1M cases the first
+    page took 38 ms instead of 8, the first count 26 ms instead of 2)."""
+    with db.read_session() as session:
+        ledger_page(session, LedgerPageRequest(LedgerFilter(), SortKey.RECEIVED, True, PAGE_SIZE, None))
+        ledger_count(session, LedgerFilter())
 
 
 def _rows_job(ids: list[int], today: date) -> Any:
@@ -255,7 +267,7 @@ class CaseTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted and not self._fetching
@@ -284,19 +296,25 @@ class CaseTableModel(QAbstractTableModel):
         if role not in _HANDLED_ROLES:
             return None
         row, column = index.row(), index.column()
-        if not 0 <= row < len(self._ids) or not 0 <= column < len(Column):
+        if not 0 <= row < len(self._ids) or not 0 <= column < _COLUMN_COUNT:
             return None  # an invalid index has row -1
         return self._value(row, column, role, self._entry(row))
 
     def multiData(self, index: Index, roleDataSpan: Any) -> None:
         """What the item delegate calls on every paint: one call for all the roles of a cell, not one per role."""
         row, column = index.row(), index.column()
-        if not 0 <= row < len(self._ids) or not 0 <= column < len(Column):
+        if not 0 <= row < len(self._ids) or not 0 <= column < _COLUMN_COUNT:
             return
         entry = self._entry(row)
         for role_data in roleDataSpan:
             role = role_data.role()
-            if role in _HANDLED_ROLES:
+            # Display and foreground are what a paint asks for: answered without a further call.
+            if role == _DISPLAY:
+                role_data.setData(LOADING if entry is None else entry.cells[column])
+            elif role == _FOREGROUND:
+                if column == _DUE_COLUMN and entry is not None and entry.due_brush is not None:
+                    role_data.setData(entry.due_brush)
+            elif role in _HANDLED_ROLES:
                 role_data.setData(self._value(row, column, role, entry))
 
     def _value(self, row: int, column: int, role: int, entry: _Entry | None) -> Any:

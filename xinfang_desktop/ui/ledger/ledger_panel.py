@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from xinfang_desktop.persistence.settings_store import SqlSettings
 from xinfang_desktop.persistence.units import list_units
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.ledger.case_table_model import SORT_KEYS, CaseNumberRole, CaseTableModel, Column
+from xinfang_desktop.ui.ledger.case_table_view import CaseTableView
 from xinfang_desktop.ui.ledger.column_chooser import ColumnChooser
 from xinfang_desktop.ui.ledger.excel_export import ExcelExport
 from xinfang_desktop.ui.ledger.ledger_filters import SEARCH_DEBOUNCE_MS, LedgerFilters, merge_filters
@@ -86,7 +86,7 @@ class LedgerPanel(QWidget):
         self.queue_button.setVisible(False)
         self.queue_button.clicked.connect(self.clear_queue)
         self.model = CaseTableModel(ctx, self)
-        self.table = QTableView()
+        self.table = CaseTableView()
         self.count_label = QLabel("")
         self.count_label.setMinimumWidth(140)
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -118,6 +118,10 @@ class LedgerPanel(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current)
         QShortcut(QKeySequence("Ctrl+F"), self, self.filters.focus_search)
         self.model.load_failed.connect(self._show_error)
+        self.model.load_failed.connect(lambda _message: self._page_loaded(0))  # the count and choices all the same
+        self.model.page_loaded.connect(self._page_loaded)
+        self._count_after_page: LedgerFilter | None = None
+        self._choices_wanted = False
         self._lay_out()
 
     def _set_up_table(self) -> None:
@@ -127,6 +131,8 @@ class LedgerPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        # Always there: a scroll bar appearing with the first page narrowed the viewport and repainted it again.
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(26)
@@ -191,7 +197,7 @@ class LedgerPanel(QWidget):
         """Load the first page (called when the section is first shown)."""
         if not self._started:
             self._started = True
-            self._load_choices()
+            self._choices_wanted = True  # loaded after the first page: the rows are what the user waits for
             self._apply_filters()
 
     def _load_choices(self) -> None:
@@ -299,8 +305,19 @@ class LedgerPanel(QWidget):
         self._started = True
         flt = self.current_filter()
         self.count_label.setText("正在查询…")
+        self._count_generation += 1  # a count still running for the previous query is not shown
+        # Counted once the first page is in: run beside the rows' first paint, the count made it twice as long
+        # (the GIL) and the rows are what the user waits for.
+        self._count_after_page = flt
         self.model.set_query(flt, sort, descending)
-        self._request_count(flt)
+
+    def _page_loaded(self, _rows: int) -> None:
+        flt, self._count_after_page = self._count_after_page, None
+        if flt is not None:
+            self._request_count(flt)
+        if self._choices_wanted:
+            self._choices_wanted = False
+            self._load_choices()
 
     def _request_count(self, flt: LedgerFilter) -> None:
         self._count_generation += 1
