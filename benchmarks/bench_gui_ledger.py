@@ -224,9 +224,12 @@ def one_run(app: QApplication, db_path: str, pages: int, stacks: bool = False) -
         monitor.phase = f"section:{section.key}"
         idle: list[bool] = []
         started = time.perf_counter()
-        window.show_section(section.key)
-        tasks.run_db(lambda _db: None, lambda _r, idle=idle: idle.append(True))  # type: ignore[misc]
-        wait_until(app, lambda idle=idle: bool(idle))  # type: ignore[misc]
+        window.show_section(section.key)  # the first time: imported and built in steps, then started
+        wait_until(app, lambda key=section.key: window.is_built(key) and window.current_section == key)  # type: ignore[misc]
+        for _ in range(2):  # what the section asked for on opening, and what it asked on those answers
+            idle.clear()
+            tasks.run_db(lambda _db: None, lambda _r, idle=idle: idle.append(True))  # type: ignore[misc]
+            wait_until(app, lambda idle=idle: bool(idle))  # type: ignore[misc]
         app.processEvents()
         out[f"section_{section.key}_ms"] = (time.perf_counter() - started) * 1000
 

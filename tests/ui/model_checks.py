@@ -27,14 +27,17 @@ def _comparable(value: Any) -> Any:
 
 
 def assert_multidata_matches_data(model: QAbstractItemModel, rows: list[int], extra_roles: list[int] = []) -> int:  # noqa: B006
-    """Every cell of `rows`: multiData's answer for each role equals data()'s. Returns how many answers were not None
-    (so a caller can tell that something was compared)."""
+    """Every cell of `rows`: multiData's answer for each role equals data()'s, None included (a role it leaves alone
+    would show the previous cell's value). Returns how many answers were not None (so a caller can tell that something
+    was compared)."""
     roles = [int(r) for r in PAINT_ROLES] + [int(r) for r in extra_roles]
     answered = 0
     for row in rows:
         for column in range(model.columnCount()):
             index = model.index(row, column)
             asked = [QModelRoleData(role) for role in roles]
+            for role_data in asked:  # what the previous cell left there: the delegate reuses its role data
+                role_data.setData("上一格")
             model.multiData(index, asked)
             for role, answer in zip(roles, asked, strict=True):
                 expected, got = model.data(index, role), answer.data()

@@ -105,3 +105,48 @@ def test_all_warning_candidates_open_in_the_ledger(qtbot: Any, window: MainWindo
     assert flt.warning_candidate and (sort, descending) == (SortKey.RECEIVED, True)
     assert "预警对象" in window.ledger.queue_button.text()
     assert window.ledger.model.rowCount() == 0  # the fixture's cases have one submission each: none is a candidate
+
+
+def test_a_section_is_built_the_first_time_it_is_opened(qtbot: Any, window: MainWindow):
+    from xinfang_desktop.ui.main_window import OpeningPanel
+
+    assert not window.is_built("statistics")
+    opened: list[str] = []
+    window.section_changed.connect(opened.append)
+    window.show_section("statistics")
+    assert isinstance(window.stack.currentWidget(), OpeningPanel)  # imported in steps: the window stays responsive
+    qtbot.waitUntil(lambda: "statistics" in opened)
+    assert window.is_built("statistics") and window.stack.currentWidget() is window.statistics
+    assert window.statistics.report is not None  # started: the counts were loaded
+    assert window.stack.count() == len(SECTIONS)
+
+
+def test_start_up_imports_only_the_first_screen():
+    """The window is built without importing the other sections' modules (start-up time, issue 6)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from xinfang_desktop.ui.app import create_application\n"
+        "app = create_application()\n"
+        "from xinfang_desktop.ui.context import AppContext\n"
+        "from xinfang_desktop.ui.main_window import LAZY_PANELS, MainWindow\n"
+        "from xinfang_desktop.ui.tasks import SyncTaskRunner\n"
+        "MainWindow(AppContext(SyncTaskRunner(None)))\n"
+        "loaded = [m for m, _c in LAZY_PANELS.values() if m in sys.modules]\n"
+        "loaded += [m for m in ('xinfang_desktop.ui.case_detail_dialog',) if m in sys.modules]\n"
+        "print(','.join(loaded) or 'none')\n"
+        "from xinfang_desktop.ui.stepwise_import import direct_imports\n"
+        "print(','.join(direct_imports('xinfang_desktop.ui.statistics_panel')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    loaded, steps = done.stdout.split()
+    assert loaded == "none"
+    # The steps of the 统计 section's first opening: its own modules not imported yet, in the order of its source.
+    assert steps.split(",") == [
+        "xinfang_desktop.core.assessment",
+        "xinfang_desktop.reports.assessment",
+        "xinfang_desktop.ui.column_widths",
+    ]

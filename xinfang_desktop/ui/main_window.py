@@ -1,34 +1,40 @@
 """The main window: a navigation list on the left, one panel per section on the right, and the status bar.
 
-It only wires sections together; each section is its own module.
+It only wires sections together; each section is its own module. 工作台 and 信访台账 are built with the window; the
+other sections are imported and built the first time they are opened (start-up imports only the first screen).
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from xinfang_desktop import APP_LABEL
 from xinfang_desktop.core.ledger import LedgerFilter, SortKey
 from xinfang_desktop.core.queues import queue
-from xinfang_desktop.ui.case_detail_dialog import CaseDetailDialog
 from xinfang_desktop.ui.context import AppContext
-from xinfang_desktop.ui.documents_panel import DocumentsPanel
-from xinfang_desktop.ui.intake_panel import IntakePanel
 from xinfang_desktop.ui.ledger.case_table_model import warm_up_job
 from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
-from xinfang_desktop.ui.packages_panel import PackagesPanel
 from xinfang_desktop.ui.placeholder_panel import PlaceholderPanel
-from xinfang_desktop.ui.settings_panel import SettingsPanel
-from xinfang_desktop.ui.statistics_panel import StatisticsPanel
 from xinfang_desktop.ui.status_bar import AppStatusBar, environment_job
-from xinfang_desktop.ui.warnings_panel import WarningsPanel
+from xinfang_desktop.ui.stepwise_import import import_in_steps
 from xinfang_desktop.ui.workbench_panel import WorkbenchPanel, queue_filter_job
+
+if TYPE_CHECKING:
+    from xinfang_desktop.ui.case_detail_dialog import CaseDetailDialog
+    from xinfang_desktop.ui.documents_panel import DocumentsPanel
+    from xinfang_desktop.ui.intake_panel import IntakePanel
+    from xinfang_desktop.ui.packages_panel import PackagesPanel
+    from xinfang_desktop.ui.settings_panel import SettingsPanel
+    from xinfang_desktop.ui.statistics_panel import StatisticsPanel
+    from xinfang_desktop.ui.warnings_panel import WarningsPanel
 
 log = logging.getLogger(__name__)
 LEDGER_WARM_UP_MS = 1500  # after start(): the workbench's counts and its first paint are done by then
@@ -54,6 +60,26 @@ SECTIONS = (
 # What a section not built yet will do (shown by its placeholder); every section is built now.
 PLANS: dict[str, list[str]] = {}
 
+# The sections built when first opened: module and class of the panel.
+LAZY_PANELS: dict[str, tuple[str, str]] = {
+    "intake": ("xinfang_desktop.ui.intake_panel", "IntakePanel"),
+    "leader_cases": ("xinfang_desktop.ui.packages_panel", "PackagesPanel"),
+    "warnings": ("xinfang_desktop.ui.warnings_panel", "WarningsPanel"),
+    "documents": ("xinfang_desktop.ui.documents_panel", "DocumentsPanel"),
+    "statistics": ("xinfang_desktop.ui.statistics_panel", "StatisticsPanel"),
+    "settings": ("xinfang_desktop.ui.settings_panel", "SettingsPanel"),
+}
+
+
+class OpeningPanel(QLabel):
+    """Stands in the stack for a section until its module is imported and its panel built (a fraction of a
+    second, the first time only)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(f"正在打开「{title}」…")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("color: #757575;")
+
 
 class MainWindow(QMainWindow):
     section_changed = Signal(str)
@@ -69,25 +95,12 @@ class MainWindow(QMainWindow):
 
         self.workbench = WorkbenchPanel(ctx)
         self.ledger = LedgerPanel(ctx)
-        self.intake = IntakePanel(ctx)
-        self.documents = DocumentsPanel(ctx)
-        self.settings_panel = SettingsPanel(ctx)
-        self.packages = PackagesPanel(ctx)
-        self.warnings = WarningsPanel(ctx)
-        self.statistics = StatisticsPanel(ctx)
-        self.panels: dict[str, QWidget] = {
-            "leader_cases": self.packages,
-            "warnings": self.warnings,
-            "workbench": self.workbench,
-            "ledger": self.ledger,
-            "intake": self.intake,
-            "documents": self.documents,
-            "statistics": self.statistics,
-            "settings": self.settings_panel,
-        }
+        self.panels: dict[str, QWidget] = {"workbench": self.workbench, "ledger": self.ledger}
         for section in SECTIONS:
-            if section.key not in self.panels:
+            if section.key not in self.panels and section.key not in LAZY_PANELS:
                 self.panels[section.key] = PlaceholderPanel(section.title, PLANS[section.key])
+        self._opening: dict[str, QWidget] = {}  # stand-ins of the sections not built yet
+        self._importing: set[str] = set()
 
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
@@ -104,7 +117,10 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, section.key)
             item.setToolTip(f"{section.title}（Ctrl+{i + 1}）")
             self.nav.addItem(item)
-            self.stack.addWidget(self.panels[section.key])
+            panel = self.panels.get(section.key)
+            if panel is None:
+                panel = self._opening[section.key] = OpeningPanel(section.title)
+            self.stack.addWidget(panel)
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, self._goto(section.key))
         self.nav.currentRowChanged.connect(self._row_changed)
         self.nav.setCurrentRow(0)
@@ -121,12 +137,6 @@ class MainWindow(QMainWindow):
 
         self.workbench.queue_activated.connect(self.open_queue)
         self.ledger.case_activated.connect(self.open_case)
-        self.warnings.case_activated.connect(self.open_case)
-        self.warnings.ledger_requested.connect(self.show_in_ledger)
-        self.intake.case_saved.connect(self._case_saved)
-        self.settings_panel.saved.connect(lambda _keys: self.start())
-        self.settings_panel.years_loaded.connect(lambda _years: self.start())
-        self.documents.issued.connect(lambda _doc: self.ledger.refresh())
         if settings is not None:
             geometry = settings.value("main_window/geometry")
             if isinstance(geometry, QByteArray) and not geometry.isEmpty():
@@ -157,10 +167,84 @@ class MainWindow(QMainWindow):
             return
         key = SECTIONS[row].key
         self.stack.setCurrentIndex(row)
+        if key in self.panels:
+            self._section_shown(key)
+        elif key not in self._importing:
+            self._importing.add(key)
+            import_in_steps(LAZY_PANELS[key][0], lambda _module: QTimer.singleShot(0, lambda: self._built(key)))
+
+    def _built(self, key: str) -> None:
+        """The section's module is imported: build its panel (unless asked for meanwhile) and show it if current."""
+        self._importing.discard(key)
+        self.panel(key)
+        if self.current_section == key:
+            self._section_shown(key)
+
+    def _section_shown(self, key: str) -> None:
         if key not in self._started:
             self._started.add(key)
             self.panels[key].start()  # type: ignore[attr-defined]
         self.section_changed.emit(key)
+
+    def is_built(self, key: str) -> bool:
+        return key in self.panels
+
+    def panel(self, key: str) -> QWidget:
+        """The section's panel, imported and built now if it was not yet."""
+        panel = self.panels.get(key)
+        if panel is not None:
+            return panel
+        module_name, class_name = LAZY_PANELS[key]
+        panel = getattr(importlib.import_module(module_name), class_name)(self._ctx)
+        assert isinstance(panel, QWidget)
+        self.panels[key] = panel
+        self._wire(key, panel)
+        stand_in = self._opening.pop(key)
+        row = self.stack.indexOf(stand_in)
+        current = self.stack.currentIndex() == row
+        self.stack.insertWidget(row, panel)
+        if current:
+            self.stack.setCurrentIndex(row)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        return panel
+
+    def _wire(self, key: str, panel: Any) -> None:
+        """Connect a section built late to the others (what __init__ does for the sections built with it)."""
+        if key == "warnings":
+            panel.case_activated.connect(self.open_case)
+            panel.ledger_requested.connect(self.show_in_ledger)
+        elif key == "intake":
+            panel.case_saved.connect(self._case_saved)
+        elif key == "settings":
+            panel.saved.connect(lambda _keys: self.start())
+            panel.years_loaded.connect(lambda _years: self.start())
+        elif key == "documents":
+            panel.issued.connect(lambda _doc: self.ledger.refresh())
+
+    @property
+    def intake(self) -> IntakePanel:
+        return self.panel("intake")  # type: ignore[return-value]
+
+    @property
+    def packages(self) -> PackagesPanel:
+        return self.panel("leader_cases")  # type: ignore[return-value]
+
+    @property
+    def warnings(self) -> WarningsPanel:
+        return self.panel("warnings")  # type: ignore[return-value]
+
+    @property
+    def documents(self) -> DocumentsPanel:
+        return self.panel("documents")  # type: ignore[return-value]
+
+    @property
+    def statistics(self) -> StatisticsPanel:
+        return self.panel("statistics")  # type: ignore[return-value]
+
+    @property
+    def settings_panel(self) -> SettingsPanel:
+        return self.panel("settings")  # type: ignore[return-value]
 
     def start(self) -> None:
         """Called once the window is shown: status bar facts and the first section."""
@@ -203,6 +287,8 @@ class MainWindow(QMainWindow):
         self.ledger.show_queue(flt, SortKey.RECEIVED, True, label)
 
     def open_case(self, number: str) -> CaseDetailDialog:
+        from xinfang_desktop.ui.case_detail_dialog import CaseDetailDialog
+
         dialog = CaseDetailDialog(self._ctx, number, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)

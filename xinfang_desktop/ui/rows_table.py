@@ -74,10 +74,8 @@ class RowsModel(QAbstractTableModel):
         if row is None:
             return
         column = index.column()
-        for role_data in roleDataSpan:
-            value = self._value(role_data.role(), column, row)
-            if value is not None:
-                role_data.setData(value)
+        for role_data in roleDataSpan:  # None too: the delegate reuses role data from cell to cell
+            role_data.setData(self._value(role_data.role(), column, row))
 
     def _row(self, index: Index) -> Row | None:
         row, column = index.row(), index.column()

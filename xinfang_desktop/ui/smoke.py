@@ -38,6 +38,8 @@ class SmokeRun(QObject):
         self._watchdog.setSingleShot(True)
         self._watchdog.setInterval(SECTION_TIMEOUT_MS)
         self._watchdog.timeout.connect(lambda: self.failed.emit("冒烟测试超时：栏目未能加载完成"))
+        self._awaiting: tuple[str, str] | None = None
+        window.section_changed.connect(self._section_changed)
         window.ledger.model.page_loaded.connect(self._first_rows)
         window.ledger.model.load_failed.connect(lambda message: self.failed.emit(f"台账加载失败：{message}"))
 
@@ -55,11 +57,21 @@ class SmokeRun(QObject):
         self._watchdog.start()
         if section.key == "ledger":
             self._ledger_started = time.perf_counter()
-        self._window.show_section(section.key)
+        self._awaiting = (section.key, section.title)
+        self._window.show_section(section.key)  # a section opened the first time is built first: section_changed
+
+    def _section_changed(self, key: str) -> None:
+        if self._awaiting is None or self._awaiting[0] != key:
+            return
+        section, self._awaiting = self._awaiting, None
         # The database thread runs tasks in order: when this no-op comes back, everything the section asked for
-        # on opening has come back too (its callbacks were queued before ours).
+        # on opening has come back too (its callbacks were queued before ours); a second one waits for what it
+        # asked for on those answers (the ledger counts once its first page is in).
         self._tasks.run_db(
-            lambda _db: None, lambda _r: self._after_idle(lambda: self._capture(section.key, section.title))
+            lambda _db: None,
+            lambda _r: self._tasks.run_db(
+                lambda _db: None, lambda _r: self._after_idle(lambda: self._capture(*section))
+            ),
         )
 
     def _after_idle(self, then: Callable[[], None]) -> None:

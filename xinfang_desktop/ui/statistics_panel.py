@@ -133,10 +133,8 @@ class StatsModel(QAbstractTableModel):
         if cell is None:
             return
         column = index.column()
-        for role_data in roleDataSpan:
-            value = self._value(role_data.role(), column, *cell)
-            if value is not None:
-                role_data.setData(value)
+        for role_data in roleDataSpan:  # None too: the delegate reuses role data from cell to cell
+            role_data.setData(self._value(role_data.role(), column, *cell))
 
     def _cell(self, index: Index) -> tuple[str, str, bool, bool] | None:
         row, column = index.row(), index.column()

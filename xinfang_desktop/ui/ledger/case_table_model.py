@@ -306,16 +306,18 @@ class CaseTableModel(QAbstractTableModel):
         if not 0 <= row < len(self._ids) or not 0 <= column < _COLUMN_COUNT:
             return
         entry = self._entry(row)
+        # Every role is answered, None included: the delegate hands the same role data from cell to cell, and a
+        # role left alone keeps the previous cell's value (a red 期限 spread over whole rows).
         for role_data in roleDataSpan:
             role = role_data.role()
-            # Display and foreground are what a paint asks for: answered without a further call.
             if role == _DISPLAY:
                 role_data.setData(LOADING if entry is None else entry.cells[column])
             elif role == _FOREGROUND:
-                if column == _DUE_COLUMN and entry is not None and entry.due_brush is not None:
-                    role_data.setData(entry.due_brush)
+                role_data.setData(entry.due_brush if column == _DUE_COLUMN and entry is not None else None)
             elif role in _HANDLED_ROLES:
                 role_data.setData(self._value(row, column, role, entry))
+            else:
+                role_data.setData(None)
 
     def _value(self, row: int, column: int, role: int, entry: _Entry | None) -> Any:
         if role == _CASE_ID:

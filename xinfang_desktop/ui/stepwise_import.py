@@ -1,0 +1,57 @@
+"""Import a module one direct dependency per turn of the event loop, so a section's first opening never freezes.
+
+Start-up imports only what the first screen needs; a section's module (and the stores and rules it pulls in) is
+imported the first time it is opened. In one go that is 50-200 ms on the GUI thread; imported dependency by
+dependency, with the event loop turning in between, no step is long enough to be felt.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import sys
+from collections.abc import Callable
+from types import ModuleType
+
+from PySide6.QtCore import QTimer
+
+PACKAGE = "xinfang_desktop."
+
+
+def direct_imports(module: str) -> list[str]:
+    """The package's modules `module` imports at its top level and that are not imported yet, in source order.
+
+    Empty when the source cannot be read (a frozen build): the module is then imported in one step."""
+    try:
+        spec = importlib.util.find_spec(module)
+        loader = spec.loader if spec is not None else None
+        source = loader.get_source(module) if loader is not None and hasattr(loader, "get_source") else None
+    except (ImportError, ValueError, OSError):
+        return []
+    if not source:
+        return []
+    names: list[str] = []
+    for node in ast.parse(source).body:  # the top level only: imports inside functions are lazy already
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+    wanted = [n for n in names if n.startswith(PACKAGE) and n not in sys.modules]
+    return list(dict.fromkeys(wanted))
+
+
+def import_in_steps(module: str, done: Callable[[ModuleType], None]) -> None:
+    """Import `module`'s dependencies one per event-loop turn, then the module, then call `done(module)`."""
+    steps = [] if module in sys.modules else direct_imports(module)
+
+    def step() -> None:
+        while steps:
+            name = steps.pop(0)
+            if name not in sys.modules:  # an earlier step may have pulled it in
+                importlib.import_module(name)
+                QTimer.singleShot(0, step)
+                return
+        done(importlib.import_module(module))
+
+    QTimer.singleShot(0, step)
