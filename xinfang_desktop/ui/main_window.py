@@ -24,7 +24,7 @@ from xinfang_desktop.ui.ledger.case_table_model import warm_up_job
 from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
 from xinfang_desktop.ui.placeholder_panel import PlaceholderPanel
 from xinfang_desktop.ui.status_bar import AppStatusBar, environment_job
-from xinfang_desktop.ui.stepwise_import import import_in_steps
+from xinfang_desktop.ui.stepwise_import import STEP_GAP_MS, import_in_steps
 from xinfang_desktop.ui.workbench_panel import WorkbenchPanel, queue_filter_job
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
                 self.panels[section.key] = PlaceholderPanel(section.title, PLANS[section.key])
         self._opening: dict[str, QWidget] = {}  # stand-ins of the sections not built yet
         self._importing: set[str] = set()
+        self._constructed: dict[str, QWidget] = {}  # built, not yet in the stack
 
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
@@ -171,10 +172,31 @@ class MainWindow(QMainWindow):
             self._section_shown(key)
         elif key not in self._importing:
             self._importing.add(key)
-            import_in_steps(LAZY_PANELS[key][0], lambda _module: QTimer.singleShot(0, lambda: self._built(key)))
+            # Steps with the event loop turning in between, none felt: the imports, the panel's construction, its
+            # polish and layout while hidden, then showing it (the 统计 panel in one go stalled the window 60 ms).
+            import_in_steps(LAZY_PANELS[key][0], lambda _module: self._after_a_turn(self._construct_step, key))
+
+    def _after_a_turn(self, step: Callable[[str], None], key: str) -> None:
+        QTimer.singleShot(STEP_GAP_MS, lambda: step(key))
+
+    def _construct_step(self, key: str) -> None:
+        if key not in self.panels and key not in self._constructed:
+            self._constructed[key] = self._construct(key)
+        self._after_a_turn(self._prepare_step, key)
+
+    def _prepare_step(self, key: str) -> None:
+        panel = self._constructed.get(key)
+        if panel is not None:
+            for widget in (panel, *panel.findChildren(QWidget)):
+                widget.ensurePolished()
+            panel.resize(self.stack.size())
+            layout = panel.layout()
+            if layout is not None:
+                layout.activate()
+        self._after_a_turn(self._built, key)
 
     def _built(self, key: str) -> None:
-        """The section's module is imported: build its panel (unless asked for meanwhile) and show it if current."""
+        """The section's panel is ready: put it in place of its stand-in and start it if it is the current one."""
         self._importing.discard(key)
         self.panel(key)
         if self.current_section == key:
@@ -194,9 +216,7 @@ class MainWindow(QMainWindow):
         panel = self.panels.get(key)
         if panel is not None:
             return panel
-        module_name, class_name = LAZY_PANELS[key]
-        panel = getattr(importlib.import_module(module_name), class_name)(self._ctx)
-        assert isinstance(panel, QWidget)
+        panel = self._constructed.pop(key, None) or self._construct(key)
         self.panels[key] = panel
         self._wire(key, panel)
         stand_in = self._opening.pop(key)
@@ -207,6 +227,12 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(row)
         self.stack.removeWidget(stand_in)
         stand_in.deleteLater()
+        return panel
+
+    def _construct(self, key: str) -> QWidget:
+        module_name, class_name = LAZY_PANELS[key]
+        panel = getattr(importlib.import_module(module_name), class_name)(self._ctx)
+        assert isinstance(panel, QWidget)
         return panel
 
     def _wire(self, key: str, panel: Any) -> None:

@@ -1,8 +1,8 @@
-"""Import a module one direct dependency per turn of the event loop, so a section's first opening never freezes.
+"""Import a module one module per turn of the event loop, so a section's first opening never freezes.
 
 Start-up imports only what the first screen needs; a section's module (and the stores and rules it pulls in) is
-imported the first time it is opened. In one go that is 50-200 ms on the GUI thread; imported dependency by
-dependency, with the event loop turning in between, no step is long enough to be felt.
+imported the first time it is opened. In one go that is 50-200 ms on the GUI thread; imported module by module,
+dependencies first, with the event loop turning in between, no step is long enough to be felt.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from types import ModuleType
 from PySide6.QtCore import QTimer
 
 PACKAGE = "xinfang_desktop."
+# A real timer between steps, not a zero one: Qt runs zero-timer calls posted meanwhile in the same pass, back to back,
+# while timers that are due (a repaint's, a user's) get their turn before a 1 ms one.
+STEP_GAP_MS = 1
 
 
 def direct_imports(module: str) -> list[str]:
@@ -42,16 +45,28 @@ def direct_imports(module: str) -> list[str]:
 
 
 def import_in_steps(module: str, done: Callable[[ModuleType], None]) -> None:
-    """Import `module`'s dependencies one per event-loop turn, then the module, then call `done(module)`."""
-    steps = [] if module in sys.modules else direct_imports(module)
+    """Import `module` and the package's modules it needs, one module per event-loop turn (dependencies first, depth
+    first), then call `done(module)`."""
+    pending = [module]  # a stack: a module is imported once every module it imports at its top level is
+    expanded: set[str] = set()
 
     def step() -> None:
-        while steps:
-            name = steps.pop(0)
-            if name not in sys.modules:  # an earlier step may have pulled it in
-                importlib.import_module(name)
-                QTimer.singleShot(0, step)
+        while pending:
+            name = pending[-1]
+            if name in sys.modules:  # pulled in by an earlier step
+                pending.pop()
+                continue
+            if name not in expanded:
+                expanded.add(name)
+                needed = [d for d in direct_imports(name) if d not in expanded]
+                if needed:
+                    pending.extend(reversed(needed))  # the first in the source is imported first
+                    continue
+            pending.pop()
+            importlib.import_module(name)
+            if pending:
+                QTimer.singleShot(STEP_GAP_MS, step)
                 return
         done(importlib.import_module(module))
 
-    QTimer.singleShot(0, step)
+    QTimer.singleShot(STEP_GAP_MS, step)
