@@ -81,6 +81,8 @@ def test_holiday_years_listed_and_a_year_added(qtbot: Any, panel: SettingsPanel)
 
 
 def test_fonts_per_role(panel: SettingsPanel):
+    assert panel.fonts_table.rowCount() == 0  # read when their tab is first shown
+    panel.tabs.setCurrentWidget(panel.fonts_page)
     assert panel.fonts_table.rowCount() == 5
     roles = [panel.fonts_table.item(r, 0).text() for r in range(5)]
     assert "仿宋（正文）" in roles

@@ -86,8 +86,19 @@ def case_by_number(session: Session, number: str) -> CaseRecord:
 
 
 def principal_name(session: Session, case_id: int) -> str | None:
-    """The case's first petitioner (the principal), for lists."""
-    return session.scalar(
+    """The case's first petitioner (the principal), for one case."""
+    name: str | None = session.scalar(_principal_select(case_id))
+    return name
+
+
+def principal_name_column(case_id: Any) -> Any:
+    """The principal's name beside each row of a list (a correlated subquery): one query for the list, not one more
+    per row (666 backlog cases took 0.4 s of Python that way)."""
+    return _principal_select(case_id).scalar_subquery()
+
+
+def _principal_select(case_id: Any) -> Any:
+    return (
         select(PetitionerRecord.name)
         .join(CasePetitionerRecord, CasePetitionerRecord.petitioner_id == PetitionerRecord.id)
         .where(CasePetitionerRecord.case_id == case_id)
@@ -261,7 +272,14 @@ def list_backlog(db: Database, *, today: date) -> dict[str, Any]:
     """The backlog ledger: every backlog case with its 一事双查, the R-BK-03 targets and a burn-down per batch."""
     with db.read_session() as s:
         rows = s.execute(
-            select(BacklogCaseRecord, CaseRecord.number, CaseRecord.summary, CaseRecord.status, DualInquiryRecord)
+            select(
+                BacklogCaseRecord,
+                CaseRecord.number,
+                CaseRecord.summary,
+                CaseRecord.status,
+                DualInquiryRecord,
+                principal_name_column(BacklogCaseRecord.case_id),
+            )
             .join(CaseRecord, CaseRecord.id == BacklogCaseRecord.case_id)
             .outerjoin(DualInquiryRecord, DualInquiryRecord.backlog_id == BacklogCaseRecord.id)
             .order_by(BacklogCaseRecord.detected_on, BacklogCaseRecord.id)
@@ -269,7 +287,7 @@ def list_backlog(db: Database, *, today: date) -> dict[str, Any]:
         cases = [
             {
                 "number": number,
-                "petitioner": principal_name(s, b.case_id),
+                "petitioner": petitioner,
                 "summary": summary,
                 "status": CaseStatus(status).label,
                 "detected_on": b.detected_on.isoformat(),
@@ -284,7 +302,7 @@ def list_backlog(db: Database, *, today: date) -> dict[str, Any]:
                 "resolved_on": b.resolved_on.isoformat() if b.resolved_on else None,
                 "inquiry": _inquiry_json(inquiry, today) if inquiry is not None else None,
             }
-            for b, number, summary, status, inquiry in rows
+            for b, number, summary, status, inquiry, petitioner in rows
         ]
         targets = target_progress(
             (BacklogOrigin(b.origin), b.resolved_on is not None and b.resolved_on <= today) for b, *_ in rows

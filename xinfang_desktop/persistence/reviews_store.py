@@ -33,7 +33,7 @@ from xinfang_desktop.persistence.backlog_store import (
     check_day,
     check_text,
     policy_for,
-    principal_name,
+    principal_name_column,
 )
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
@@ -314,18 +314,40 @@ def record_review(db: Database, review_id: int, change: ReviewRecordInput, *, to
     return show_review(db, review_id, today=today)
 
 
-def _review_json(s: Any, r: TripartiteReviewRecord, number: str, today: date) -> dict[str, Any]:
-    files = s.execute(
-        select(TripartiteReviewFileRecord.kind, AttachmentRecord)
-        .join(AttachmentRecord, AttachmentRecord.id == TripartiteReviewFileRecord.attachment_id)
-        .where(TripartiteReviewFileRecord.review_id == r.id)
-        .order_by(TripartiteReviewFileRecord.id)
-    ).all()
+ReviewFile = tuple[str, AttachmentRecord]  # kind, the stored file
+IN_CHUNK = 500  # ids per IN (...) list: well under any SQLite's limit on bound parameters
+
+
+def _files_by_review(s: Any, review_ids: list[int]) -> dict[int, list[ReviewFile]]:
+    """The files of many reviews in a few queries (a list read them one review at a time: 0.25 s for 200)."""
+    files: dict[int, list[ReviewFile]] = {i: [] for i in review_ids}
+    for start in range(0, len(review_ids), IN_CHUNK):
+        rows = s.execute(
+            select(TripartiteReviewFileRecord.review_id, TripartiteReviewFileRecord.kind, AttachmentRecord)
+            .join(AttachmentRecord, AttachmentRecord.id == TripartiteReviewFileRecord.attachment_id)
+            .where(TripartiteReviewFileRecord.review_id.in_(review_ids[start : start + IN_CHUNK]))
+            .order_by(TripartiteReviewFileRecord.id)
+        ).all()
+        for review_id, kind, attachment in rows:
+            files[review_id].append((kind, attachment))
+    return files
+
+
+def _reviews_json(s: Any, stmt: Any, today: date) -> list[dict[str, Any]]:
+    """`stmt` selects reviews with their case number; each is returned with its principal and its files."""
+    rows = s.execute(stmt.add_columns(principal_name_column(TripartiteReviewRecord.case_id))).all()
+    files = _files_by_review(s, [r.id for r, _number, _name in rows])
+    return [_review_json(r, number, name, files[r.id], today) for r, number, name in rows]
+
+
+def _review_json(
+    r: TripartiteReviewRecord, number: str, petitioner: str | None, files: list[ReviewFile], today: date
+) -> dict[str, Any]:
     status = "held" if r.held_on is not None else "overdue" if today > r.due_on else "due"
     return {
         "id": r.id,
         "number": number,
-        "petitioner": principal_name(s, r.case_id),
+        "petitioner": petitioner,
         "triggers": [ReviewTrigger(t).label for t in r.triggers.split(",") if t],
         "visit_on": r.visit_on.isoformat(),
         "due_on": r.due_on.isoformat(),
@@ -355,14 +377,15 @@ def _review_json(s: Any, r: TripartiteReviewRecord, number: str, today: date) ->
 
 def show_review(db: Database, review_id: int, *, today: date) -> dict[str, Any]:
     with db.read_session() as s:
-        row = s.execute(
+        stmt = (
             select(TripartiteReviewRecord, CaseRecord.number)
             .join(CaseRecord, CaseRecord.id == TripartiteReviewRecord.case_id)
             .where(TripartiteReviewRecord.id == review_id)
-        ).first()
-        if row is None:
+        )
+        found = _reviews_json(s, stmt, today)
+        if not found:
             raise NotFoundError(f"未找到三方会审记录 {review_id}", field="id")
-        return _review_json(s, row[0], row[1], today)
+        return found[0]
 
 
 def list_reviews(
@@ -378,7 +401,7 @@ def list_reviews(
         stmt = stmt.order_by(TripartiteReviewRecord.due_on, TripartiteReviewRecord.id)
         if first is not None:
             stmt = stmt.limit(first)
-        return [_review_json(s, r, number, today) for r, number in s.execute(stmt).all()]
+        return _reviews_json(s, stmt, today)
 
 
 def count_reviews(db: Database, *, open_only: bool = False) -> int:

@@ -201,7 +201,9 @@ class SettingsPanel(QWidget):
         self.tabs.addTab(self._office_tab(), "单位与文书")
         self.tabs.addTab(self._rules_tab(), "期限规则")
         self.tabs.addTab(self._holidays_tab(), "节假日安排")
-        self.tabs.addTab(self._fonts_tab(), "文书字体")
+        self.fonts_page = self._fonts_tab()
+        self._fonts_asked = False
+        self.tabs.addTab(self.fonts_page, "文书字体")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.save_button = QPushButton("保存设置（Ctrl+S）")
@@ -321,7 +323,15 @@ class SettingsPanel(QWidget):
     def start(self) -> None:
         self.reload()
         self.load_years()
-        self._ctx.tasks.run_db(fonts_job, self._fonts_loaded, lambda exc: self.show_message(_message(exc), True))
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self._tab_shown(self.tabs.currentIndex())
+
+    def _tab_shown(self, index: int) -> None:
+        """The fonts are read when their tab is first shown: resolving them parses the font files (~0.5 s of Python
+        on the database thread, which slowed the whole window while it ran)."""
+        if index == self.tabs.indexOf(self.fonts_page) and not self._fonts_asked:
+            self._fonts_asked = True
+            self._ctx.tasks.run_db(fonts_job, self._fonts_loaded, lambda exc: self.show_message(_message(exc), True))
 
     def reload(self) -> None:
         self._ctx.tasks.run_db(load_job, self._loaded, lambda exc: self.show_message(_message(exc), True))

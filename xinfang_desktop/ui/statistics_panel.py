@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -380,6 +380,11 @@ class StatisticsPanel(QWidget):
         if total.imported:
             summary += f"；其中 {total.imported:,} 件为历史数据导入，没有办理时限和评价记录，不计入各率"
         self.summary_label.setText("" if empty else f"{summary}。{PERIOD_NOTE}。")
+        # The ranking (on its tab, behind this one) in the next turn: the rates table is painted first, and the two
+        # fills with that paint in one go held the window ~50 ms on a large ledger.
+        QTimer.singleShot(1, self._show_ranking_and_finish)
+
+    def _show_ranking_and_finish(self) -> None:
         self.show_ranking()
         self.loaded.emit()
 
