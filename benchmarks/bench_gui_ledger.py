@@ -78,6 +78,40 @@ class LatenessMonitor:
             self.worst, self.worst_where = late, self.phase
         if late > 50:
             self.late_over_50.append((self.phase, late))
+            app = QApplication.instance()
+            if isinstance(app, EventLog):
+                app.stalled(self.phase, late)
+
+
+class EventLog(QApplication):
+    """Diagnostics (--events): times every top-level event; each stall over 50 ms prints the events > 5 ms of the
+    100 ms before it (a Python notify() slows the GUI thread a little: the figures are not for quoting)."""
+
+    monitor: LatenessMonitor | None = None
+
+    def __init__(self, argv: list[str]) -> None:
+        super().__init__(argv)
+        self._depth = 0
+        self.recent: list[tuple[float, float, str]] = []  # start, ms, what
+
+    def notify(self, receiver: Any, event: Any) -> bool:
+        self._depth += 1
+        started = time.perf_counter()
+        try:
+            return bool(super().notify(receiver, event))
+        finally:
+            self._depth -= 1
+            ms = (time.perf_counter() - started) * 1000
+            if self._depth == 0 and ms > 5:
+                self.recent.append((started, ms, f"{type(receiver).__name__}:{event.type().name}"))
+                del self.recent[:-50]
+
+    def stalled(self, phase: str, late_ms: float) -> None:
+        now = time.perf_counter()
+        events = [
+            f"{(t - now) * 1000:+.0f} {what} {ms:.0f}" for t, ms, what in self.recent if now - t < 0.1 + late_ms / 1000
+        ]
+        print(f"stall {late_ms:.0f} ms in {phase}: " + "; ".join(events))
 
 
 class StallSampler:
@@ -275,7 +309,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pages", type=int, default=50, help="further pages to scroll through in each run")
     parser.add_argument("--stacks", action="store_true", help="print where the GUI thread was when it stalled")
+    parser.add_argument("--events", action="store_true", help="print the Qt events handled before each stall")
     args = parser.parse_args()
+    if args.events:
+        EventLog([sys.argv[0]])  # the QApplication create_application() then uses
     app = create_application([sys.argv[0]])
     runs = [one_run(app, args.db, args.pages, args.stacks) for _ in range(args.runs)]
     numeric = [k for k, v in runs[0].items() if isinstance(v, (int, float))]

@@ -187,6 +187,9 @@ class MainWindow(QMainWindow):
     def _prepare_step(self, key: str) -> None:
         panel = self._constructed.get(key)
         if panel is not None:
+            # Into the stack, still hidden, then polished and laid out at its size: shown next turn, it only paints
+            # (polished outside the stack, showing it cost twice as much).
+            self.stack.insertWidget(self.stack.indexOf(self._opening[key]), panel)
             for widget in (panel, *panel.findChildren(QWidget)):
                 widget.ensurePolished()
             panel.resize(self.stack.size())
@@ -220,11 +223,10 @@ class MainWindow(QMainWindow):
         self.panels[key] = panel
         self._wire(key, panel)
         stand_in = self._opening.pop(key)
-        row = self.stack.indexOf(stand_in)
-        current = self.stack.currentIndex() == row
-        self.stack.insertWidget(row, panel)
-        if current:
-            self.stack.setCurrentIndex(row)
+        if self.stack.indexOf(panel) < 0:
+            self.stack.insertWidget(self.stack.indexOf(stand_in), panel)
+        if self.stack.currentWidget() is stand_in:
+            self.stack.setCurrentWidget(panel)
         self.stack.removeWidget(stand_in)
         stand_in.deleteLater()
         return panel

@@ -200,6 +200,29 @@ def _label(style: str, text: str = "") -> QLabel:
     return label
 
 
+class LegendLabel(QLabel):
+    """The formulas' legend: rich text with a table, word-wrapped. QLabel lays such a document out again for every
+    height-for-width question, several per layout pass (~10 ms each): the answer per width is kept instead (the text
+    is set once)."""
+
+    def __init__(self, style: str) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setStyleSheet(style)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self._heights: dict[int, int] = {}
+
+    def setText(self, text: str) -> None:
+        self._heights.clear()
+        super().setText(text)
+
+    def heightForWidth(self, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
+
+
 def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
@@ -283,8 +306,7 @@ class StatisticsPanel(QWidget):
 
         self.model = StatsModel(self)
         self.table = _table(self.model)
-        self.legend = _label("color: #444444; background: #f7f9fb; border: 1px solid #e1e6eb; padding: 8px;")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend = LegendLabel("color: #444444; background: #f7f9fb; border: 1px solid #e1e6eb; padding: 8px;")
         self.legend.setText(self._legend_html())
         rates_page = QWidget()
         lay = QVBoxLayout(rates_page)
