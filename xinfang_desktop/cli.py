@@ -40,6 +40,7 @@ COMMAND_MODULES = (
     "xinfang_desktop.commands.reception_cmd",
     "xinfang_desktop.commands.warnings_cmd",
     "xinfang_desktop.commands.stats_cmd",
+    "xinfang_desktop.commands.views_cmd",
     "xinfang_desktop.commands.gui_cmd",
 )
 

@@ -16,7 +16,6 @@ from xinfang_desktop.core.codes import Channel
 from xinfang_desktop.core.ledger import LedgerFilter, SortKey
 from xinfang_desktop.persistence.ledger_queries import ledger_count
 from xinfang_desktop.persistence.records import CaseRecord, RegionRecord, UnitRecord
-from xinfang_desktop.persistence.settings_store import SqlSettings
 from xinfang_desktop.ui.ledger import ledger_panel
 from xinfang_desktop.ui.ledger.case_table_model import Column
 from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
@@ -219,13 +218,14 @@ def _set_up_a_view(qtbot: Any, panel: LedgerPanel) -> None:
 
 
 def test_saved_view_round_trips_and_is_applied(qtbot: Any, placed_db: Any, placed_panel: LedgerPanel):
+    from xinfang_desktop.persistence.saved_views_store import user_views
+
     _set_up_a_view(qtbot, placed_panel)
     state = placed_panel.view_state()
     flt, sort, descending = placed_panel.model.query
     assert (sort, descending) == (SortKey.NUMBER, False)
     placed_panel.save_view("东湖在办")
-    with placed_db.read_session() as s:
-        assert SqlSettings(s).get("ledger_views") == {"东湖在办": state}
+    assert user_views(placed_db, user="tester")["own"] == {"东湖在办": state}  # the user's own, in the database
     assert placed_panel.view_combo.currentText() == "东湖在办"
     assert placed_panel.delete_view_button.isEnabled()
 
@@ -247,8 +247,32 @@ def test_saved_view_round_trips_and_is_applied(qtbot: Any, placed_db: Any, place
 
     other.delete_view("东湖在办")
     assert other.view_names() == [] and other.view_combo.count() == 1
-    with placed_db.read_session() as s:
-        assert SqlSettings(s).get("ledger_views") == {}
+    assert user_views(placed_db, user="tester")["own"] == {}
+
+
+def test_views_are_each_users_own_and_shared_ones_are_offered_to_all(
+    qtbot: Any, placed_db: Any, placed_panel: LedgerPanel
+):
+    from xinfang_desktop.persistence.settings_store import set_setting
+
+    _set_up_a_view(qtbot, placed_panel)
+    placed_panel.save_view("我的")
+    in_progress = placed_panel.status_combo.itemText(1)  # 在办（未办结）
+    set_setting(placed_db, "ledger_views", {"全局在办": {"search": "东湖", "status": in_progress}})  # shared
+    ctx = make_ctx(placed_db)
+    ctx.user = "colleague"
+    colleague = LedgerPanel(ctx)
+    qtbot.addWidget(colleague)
+    colleague.start()
+    assert colleague.view_names() == [] and colleague.views.shared_names() == ["全局在办"]
+    texts = [colleague.view_combo.itemText(i) for i in range(colleague.view_combo.count())]
+    assert texts == ["（选择视图）", "全局在办（共享）"]  # not the other user's
+    colleague.view_combo.setCurrentIndex(1)
+    assert colleague.search_box.text() == "东湖" and colleague.status_combo.currentIndex() == 1  # applied
+    assert not colleague.delete_view_button.isEnabled()  # a shared view is not deleted from here
+    colleague.save_view("我的")  # the same name as the other user's: each has their own
+    assert colleague.view_names() == ["我的"] and placed_panel.view_names() == ["我的"]
+    assert colleague.view_combo.currentText() == "我的"
 
 
 def test_clear_filters_resets_everything(qtbot: Any, placed_panel: LedgerPanel):

@@ -52,6 +52,18 @@ class SettingRecord(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class SavedViewRecord(Base):
+    """台账视图: a user's saved search, filters, sort and columns of the ledger, by name (the state as JSON)."""
+
+    __tablename__ = "saved_views"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+
 class RegionRecord(Base):
     """行政区划 with its GB/T 2260 code (townships and villages extend it to 9 and 12 digits)."""
 

@@ -72,6 +72,17 @@ OPTIONAL_KEYS = (*OPTIONAL_TEXT_KEYS, "document_prefixes", "deadline_thresholds"
 LEDGER_VIEW_NAME_MAX = 40
 
 
+def valid_view(name: object, state: object) -> bool:
+    """A ledger view: a name of 1-40 characters and its state, an object of named fields (shared or a user's own)."""
+    return (
+        isinstance(name, str)
+        and bool(name.strip())
+        and len(name) <= LEDGER_VIEW_NAME_MAX
+        and isinstance(state, dict)
+        and all(isinstance(field, str) for field in state)
+    )
+
+
 def _check(key: str, value: object) -> None:
     """Refuse values that would break the office's work later (a number format that could repeat, …)."""
     from xinfang_desktop.core.case_numbers import check_format
@@ -94,17 +105,7 @@ def _check(key: str, value: object) -> None:
         )
     ):
         raise DomainError('期限阈值应为 {"due_soon_workdays": 3, "seriously_overdue_days": 30}', field=key)
-    if key == "ledger_views" and not (
-        isinstance(value, dict)
-        and all(
-            isinstance(k, str)
-            and k.strip()
-            and len(k) <= LEDGER_VIEW_NAME_MAX
-            and isinstance(v, dict)
-            and all(isinstance(field, str) for field in v)
-            for k, v in value.items()
-        )
-    ):
+    if key == "ledger_views" and not (isinstance(value, dict) and all(valid_view(k, v) for k, v in value.items())):
         raise DomainError(f"台账视图应为 {{视图名称: {{筛选条件}}}}，名称不超过{LEDGER_VIEW_NAME_MAX}字", field=key)
     if key == "case_number_format":
         if not isinstance(value, str):

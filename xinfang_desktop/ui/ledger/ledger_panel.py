@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 from xinfang_desktop.core.ledger import LedgerFilter, SortKey
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.ledger_queries import filter_choices, ledger_count
-from xinfang_desktop.persistence.settings_store import SqlSettings
+from xinfang_desktop.persistence.saved_views_store import user_views
 from xinfang_desktop.persistence.units import list_units
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.ledger.case_table_model import SORT_KEYS, CaseNumberRole, CaseTableModel, Column
@@ -29,7 +30,7 @@ from xinfang_desktop.ui.ledger.case_table_view import CaseTableView
 from xinfang_desktop.ui.ledger.column_chooser import ColumnChooser
 from xinfang_desktop.ui.ledger.excel_export import ExcelExport
 from xinfang_desktop.ui.ledger.ledger_filters import SEARCH_DEBOUNCE_MS, LedgerFilters, merge_filters
-from xinfang_desktop.ui.ledger.saved_views import VIEWS_KEY, SavedViews
+from xinfang_desktop.ui.ledger.saved_views import SavedViews
 from xinfang_desktop.ui.progress import DelayedProgress
 
 # SEARCH_DEBOUNCE_MS and merge_filters moved to ledger_filters; tests still import them from here.
@@ -48,14 +49,17 @@ _COLUMN_WIDTHS = {
 }
 
 
-def _choices_job(db: Database) -> dict[str, Any]:
-    """Townships, units, top-level categories and the saved views, read once when the section starts."""
-    with db.read_session() as session:
-        choices: dict[str, Any] = dict(filter_choices(session))
-        views = SqlSettings(session).get(VIEWS_KEY)
-    choices["units"] = [(unit["id"], unit["name"]) for unit in list_units(db)]
-    choices["views"] = views if isinstance(views, dict) else {}
-    return choices
+def _choices_job(user: str) -> Callable[[Database], dict[str, Any]]:
+    """Townships, units, top-level categories and the user's saved views, read once when the section starts."""
+
+    def job(db: Database) -> dict[str, Any]:
+        with db.read_session() as session:
+            choices: dict[str, Any] = dict(filter_choices(session))
+        choices["units"] = [(unit["id"], unit["name"]) for unit in list_units(db)]
+        choices["views"] = user_views(db, user=user)
+        return choices
+
+    return job
 
 
 def _count_job(flt: LedgerFilter) -> Any:
@@ -201,7 +205,7 @@ class LedgerPanel(QWidget):
             self._apply_filters()
 
     def _load_choices(self) -> None:
-        self._ctx.tasks.run_db(_choices_job, self._fill_choices, lambda exc: self._show_error(str(exc)))
+        self._ctx.tasks.run_db(_choices_job(self._ctx.user), self._fill_choices, lambda exc: self._show_error(str(exc)))
 
     def _fill_choices(self, choices: dict[str, Any]) -> None:
         self.filters.fill_choices(choices)
@@ -250,7 +254,7 @@ class LedgerPanel(QWidget):
         return self.views.view_names()
 
     def save_view(self, name: str) -> None:
-        """Store the current state under `name` (replacing a view of that name) in the database settings."""
+        """Store the current state as the user's view `name` (replacing a view of theirs of that name)."""
         self.views.save_view(name)
 
     def delete_view(self, name: str) -> None:
