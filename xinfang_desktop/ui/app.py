@@ -75,7 +75,7 @@ def freeze_heap() -> None:
 # thread runs Python (building rows, the statistics), each call Qt makes into Python on the GUI thread (a model's
 # data, a first paint's look-ups of overridden methods) waits up to this long: at 5 ms, a paint making a dozen
 # such calls stalled the window for 50 ms and more.
-GIL_SWITCH_INTERVAL_S = 0.001
+GIL_SWITCH_INTERVAL_S = 0.0005
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
