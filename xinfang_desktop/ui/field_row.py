@@ -16,7 +16,7 @@ class Tone(Enum):
 class FieldRow(QWidget):
     """Wraps one editor; `show_message` puts a Chinese sentence under it, `clear_message` hides it."""
 
-    def __init__(self, editor: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, editor: QWidget, parent: QWidget | None = None, *, room_below: bool = False) -> None:
         super().__init__(parent)
         self.editor = editor
         self.message = QLabel()
@@ -28,6 +28,10 @@ class FieldRow(QWidget):
         layout.setSpacing(2)
         layout.addWidget(editor)
         layout.addWidget(self.message)
+        if room_below:
+            # An editor with a maximum height in a row that grows: the spare height goes below it, and the editor
+            # stays level with its label (the 内容摘要 box sat 40 px under its label).
+            layout.addStretch(1)
 
     def show_message(self, text: str, tone: Tone = Tone.ERROR) -> None:
         if not text:

@@ -81,8 +81,8 @@ class IntakePanel(QWidget):
 
     # -- construction ------------------------------------------------------------------------------------------
 
-    def _row(self, form: QFormLayout, key: str, label: str, editor: QWidget) -> FieldRow:
-        row = FieldRow(editor)
+    def _row(self, form: QFormLayout, key: str, label: str, editor: QWidget, *, room_below: bool = False) -> FieldRow:
+        row = FieldRow(editor, room_below=room_below)
         self.fields[key] = row
         form.addRow(label, row)
         return row
@@ -181,7 +181,7 @@ class IntakePanel(QWidget):
         self._row(matter_form, "locality", "问题属地", self.locality_edit)
         self._row(matter_form, "responsible_unit", "责任单位", self.unit_edit)
         self._row(matter_form, "accused_units", "被控告单位", self.accused_edit)
-        self._row(matter_form, "summary", "内容摘要", self.summary_edit)
+        self._row(matter_form, "summary", "内容摘要", self.summary_edit, room_below=True)
 
         # duplicates, shown side by side with the form before saving
         self.duplicates_box = QGroupBox("可能是同一信访事项")
