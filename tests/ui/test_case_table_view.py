@@ -23,7 +23,11 @@ class PaintCounter(QObject):
         return False
 
 
-def _show(qtbot: Any, view: CaseTableView) -> PaintCounter:
+def _shown(qtbot: Any, model: Any) -> tuple[CaseTableView, PaintCounter]:
+    """A view over `model`, shown and painted once; the counter counts the viewport's paints from then on."""
+    view = CaseTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
     view.resize(700, 400)
     counter = PaintCounter()
     view.viewport().installEventFilter(counter)
@@ -31,7 +35,7 @@ def _show(qtbot: Any, view: CaseTableView) -> PaintCounter:
     qtbot.waitUntil(lambda: counter.paints > 0)  # the rows painted once
     _settle()
     counter.paints = 0
-    return counter
+    return view, counter
 
 
 def _settle() -> None:
@@ -48,10 +52,7 @@ def _rows(model: QStandardItemModel, n: int) -> None:
 def test_a_page_of_the_ledger_appended_out_of_sight_does_not_repaint_the_rows(qtbot: Any, ctx: Any):
     model = CaseTableModel(ctx)
     model.reload()
-    view = CaseTableView()
-    qtbot.addWidget(view)
-    view.setModel(model)
-    counter = _show(qtbot, view)
+    view, counter = _shown(qtbot, model)
     maximum = view.verticalScrollBar().maximum()
     model.fetchMore()  # what scrolling to the end asks for
     assert model.rowCount() == 2 * PAGE_SIZE
@@ -66,10 +67,7 @@ def test_a_page_of_the_ledger_appended_out_of_sight_does_not_repaint_the_rows(qt
 def test_rows_appended_within_sight_are_painted(qtbot: Any):
     model = QStandardItemModel(0, 2)
     _rows(model, 3)
-    view = CaseTableView()
-    qtbot.addWidget(view)
-    view.setModel(model)
-    counter = _show(qtbot, view)
+    _view, counter = _shown(qtbot, model)
     _rows(model, 1)  # right under the third row, on screen
     qtbot.waitUntil(lambda: counter.paints > 0)
 
@@ -77,10 +75,7 @@ def test_rows_appended_within_sight_are_painted(qtbot: Any):
 def test_a_change_other_than_an_append_out_of_sight_lays_out_in_full(qtbot: Any):
     model = QStandardItemModel(0, 2)
     _rows(model, 100)
-    view = CaseTableView()
-    qtbot.addWidget(view)
-    view.setModel(model)
-    counter = _show(qtbot, view)
+    view, counter = _shown(qtbot, model)
     top = view.indexAt(view.viewport().rect().topLeft()).data()
     model.sort(0, Qt.SortOrder.DescendingOrder)  # every row moves (a layout change, laid out later)...
     _rows(model, 1)  # ...and before that layout, a row is appended out of sight

@@ -135,3 +135,13 @@ def test_a_task_with_nothing_waiting_starts_at_once(qtbot: Any, runner: Any, emp
     started = threading.Event()
     runner.run_db(lambda _db: started.set(), after_paint=False)
     assert started.wait(5)  # no event loop turn needed
+
+
+def test_a_task_waiting_for_the_paint_still_runs_when_the_runner_shuts_down(qtbot: Any, empty_db: Any):
+    """A save asked for just before the window closes (no turn of the event loop in between) is not lost."""
+    runner = ThreadedTaskRunner()
+    runner.attach(empty_db)
+    ran: list[str] = []
+    runner.run_db(lambda _db: ran.append("saved"))  # deferred: no event loop runs before the shutdown
+    runner.shutdown()
+    assert ran == ["saved"]

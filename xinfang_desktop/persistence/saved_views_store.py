@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from xinfang_desktop.core.errors import FieldProblem, NotFoundError, ValidationError
 from xinfang_desktop.persistence.database import Database
@@ -24,7 +25,7 @@ def user_views(db: Database, *, user: str) -> dict[str, Any]:
         return _views(session, user)
 
 
-def _views(session: Any, user: str) -> dict[str, Any]:
+def _views(session: Session, user: str) -> dict[str, Any]:
     own: dict[str, ViewState] = {}
     user_id = user_id_of(session, user)
     if user_id is not None:

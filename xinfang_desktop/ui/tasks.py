@@ -15,7 +15,7 @@ import logging
 import queue
 import socket
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSocketNotifier, Qt
@@ -128,10 +128,10 @@ class ThreadedTaskRunner(QObject):
 
     def _submit(
         self, fn: Callable[[Any], Any], on_done: Success | None, on_error: Failure | None, needs_db: bool
-    ) -> None:
+    ) -> Future[Any] | None:
         if self._closed:
             log.debug("task submitted after shutdown ignored")
-            return
+            return None
 
         def call() -> Any:
             db = self._db
@@ -142,6 +142,7 @@ class ThreadedTaskRunner(QObject):
         future = self._executor.submit(call)
         # Runs on the worker thread: plain Python only, no Qt.
         future.add_done_callback(lambda f: None if f.cancelled() else self._finished(_outcome(f, on_done, on_error)))
+        return future
 
     def _finished(self, outcome: _Outcome) -> None:
         """Worker thread: queue the outcome and wake the GUI thread."""
@@ -166,8 +167,13 @@ class ThreadedTaskRunner(QObject):
         """Stop accepting work, finish what is running, close the database on its own thread."""
         if self._closed:
             return
+        # Tasks still waiting for a paint run now (a save asked for just before the window closed is not lost);
+        # what was queued before them has run by then, and tasks queued after them are dropped as ever.
+        deferred, self._deferred = self._deferred, []
+        pending = [self._submit(fn, on_done, on_error, needs_db=True) for fn, on_done, on_error in deferred]
         self._closed = True
         self._notifier.setEnabled(False)
+        wait([f for f in pending if f is not None])
 
         def close() -> None:
             if self._db is not None:

@@ -90,11 +90,7 @@ class SavedViews(SectionPart):
             self.view_combo.addItem(name, _key(OWN, name))
         for name in sorted(self._shared):
             self.view_combo.addItem(name + SHARED_MARK, _key(SHARED, name))
-            self.view_combo.setItemData(
-                self.view_combo.count() - 1,
-                "本单位共享的视图（在命令行用 xinfang settings 设置）",
-                Qt.ItemDataRole.ToolTipRole,
-            )
+            self.view_combo.setItemData(self.view_combo.count() - 1, SHARED_TIP, Qt.ItemDataRole.ToolTipRole)
         set_combo_data(self.view_combo, _key(OWN, current) if current is not None else None)
         self.view_combo.blockSignals(False)
         self._update_delete()
