@@ -41,6 +41,9 @@ COMMAND_MODULES = (
     "xinfang_desktop.commands.warnings_cmd",
     "xinfang_desktop.commands.stats_cmd",
     "xinfang_desktop.commands.views_cmd",
+    "xinfang_desktop.commands.accountability_cmd",
+    "xinfang_desktop.commands.statement_cmd",
+    "xinfang_desktop.commands.duty_cmd",
     "xinfang_desktop.commands.gui_cmd",
 )
 

@@ -58,7 +58,7 @@ def pdftext(path: str) -> str:
 
 def test_types_lists_every_type_with_its_label(capsys: pytest.CaptureFixture[str]) -> None:
     code, data, _ = run(capsys, "doc", "types", "--json")
-    assert code == 0 and len(data) == 21
+    assert code == 0 and len(data) == 22
     assert all(set(t) == {"id", "label"} for t in data)
     assert {"id": "responsibility_statement", "label": "信访工作责任书"} in data
     assert {"id": "accountability_recommendation", "label": "责任追究建议书"} in data

@@ -38,7 +38,8 @@ def profile(name: str = "national") -> RuleProfile:
 
 def test_national_profile_carries_every_clock() -> None:
     p = profile()
-    assert list(p.rules) == [f"R-DL-{i:02d}" for i in range(1, 14)]
+    # The statutory clocks, then the responsibility system's (rectification R-AC-03, feedback R-AC-05).
+    assert list(p.rules) == [*(f"R-DL-{i:02d}" for i in range(1, 14)), "R-AC-03", "R-AC-05"]
     expected = {
         "R-DL-01": (15, TimeUnit.DAYS, "第二十二条"),
         "R-DL-04": (5, TimeUnit.WORKDAYS, "第二十三条"),

@@ -35,6 +35,7 @@ LABELS = {
     "package_notice": "领导包案通知",
     "responsibility_statement": "信访工作责任书",
     "accountability_recommendation": "责任追究建议书",
+    "accountability_outcome_report": "追责情况通报",
     "delivery_receipt": "送达回证",
     "petitioner_receipt": "信访事项回执",
 }

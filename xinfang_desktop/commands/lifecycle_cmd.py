@@ -117,13 +117,18 @@ def _queue(ctx: Context) -> Result:
 
 
 def _tick(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.accountability.detection import detect_candidates
     from xinfang_desktop.persistence.lifecycle_store import tick_all
     from xinfang_desktop.persistence.warnings_store import tick_warnings
 
     db = ctx.database()
     summary = tick_all(db, today=_today(ctx))
     summary["warnings"] = tick_warnings(db, today=_today(ctx))
+    # After the clocks and the warning slips: the candidates read what those just marked (R-AC-01).
+    summary["accountability"] = detect_candidates(db, today=_today(ctx))
     lines = [f"{summary['today']}：检查 {summary['examined']} 件，变化 {summary['changed']} 件"]
+    if summary["accountability"]["added"]:
+        lines.append(f"新发现追责线索 {summary['accountability']['added']} 条（xinfang accountability candidates）")
     for c in summary["cases"][:50]:
         lines.append(f"  {c['number']} → {c['status']}")
     return Result(summary, "\n".join(lines))

@@ -358,9 +358,13 @@ class RankedGroup:
     rate: RateValue
     rank: int | None
     lowest: bool
+    #: Why the group lost this year's eligibility for comprehensive honours (S3 art 14: a 诫勉 in an
+    #: accountability case of the unit), None when it has not.
+    honours_lost: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "honours_lost": self.honours_lost,
             "rank": self.rank,
             "key": self.key,
             "name": self.name,

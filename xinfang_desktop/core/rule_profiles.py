@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from xinfang_desktop.core.codes import LabelledEnum
@@ -75,6 +75,15 @@ class RuleProfile:
     name: str
     rules: Mapping[str, Rule]
     description: str | None = None
+    #: The other sections of the profile as parsed JSON, by key ("grounds", "duties", "statement_targets"): each is
+    #: read by its own core module (core/grounds.py, core/duties.py, core/statement_targets.py). A section the
+    #: profile does not define comes from the profile it extends.
+    sections: Mapping[str, Any] = field(default_factory=dict)
+    extends: str | None = None
+
+    def section(self, key: str) -> Any:
+        """The raw data of one section (None when neither this profile nor the one it extends defines it)."""
+        return self.sections.get(key)
 
     def rule(self, rule_id: str) -> Rule:
         key = rule_id.strip().upper()
@@ -89,6 +98,7 @@ class RuleProfile:
             "id": self.id,
             "name": self.name,
             "description": self.description,
+            "extends": self.extends,
             "rules": [r.to_json() for r in self.rules.values()],
         }
 
@@ -148,23 +158,39 @@ def rule_from_dict(item: Mapping[str, Any], where: str = "规则") -> Rule:
     )
 
 
-def profile_from_dict(data: Mapping[str, Any]) -> RuleProfile:
-    """Parse and check a profile: unique rule IDs, extension rules that exist and carry a maximum."""
+#: Sections of a profile other than its clocks (each parsed by its own module).
+SECTION_KEYS = ("grounds", "duties", "statement_targets")
+_PROFILE_KEYS = {"id", "name", "description", "rules", "extends", *SECTION_KEYS}
+
+
+def profile_from_dict(data: Mapping[str, Any], base: RuleProfile | None = None) -> RuleProfile:
+    """Parse and check a profile: unique rule IDs, extension rules that exist and carry a maximum.
+
+    A profile that `extends` another (`base`) takes the base's clocks and overrides those it lists, and takes every
+    section it does not define itself."""
     if not isinstance(data, Mapping):
         raise RuleProfileError("规则配置应为一个 JSON 对象")
     profile_id = _req(data, "id", "规则配置")
     if not _ID_RE.match(profile_id):
         raise RuleProfileError(f"规则配置编号“{profile_id}”无效（字母开头，仅含字母、数字、-、_）", field="id")
     where = f"规则配置 {profile_id} "
+    unknown = sorted(set(data) - _PROFILE_KEYS)
+    if unknown:
+        raise RuleProfileError(f"{where}含有未知字段：{'、'.join(unknown)}")
     name = _req(data, "name", where)
+    extends = _text(data, "extends", where, required=False)
+    if extends is not None and (base is None or base.id != extends):
+        raise RuleProfileError(f"{where}所继承的规则配置“{extends}”未载入", field="extends")
     items = data.get("rules")
-    if not isinstance(items, list) or not items:
+    if not isinstance(items, list) or (not items and base is None):
         raise RuleProfileError(f"{where}缺少规则列表（rules）", field="rules")
-    rules: dict[str, Rule] = {}
+    rules: dict[str, Rule] = dict(base.rules) if base is not None else {}
+    own: set[str] = set()
     for n, item in enumerate(items, start=1):
         rule = rule_from_dict(item, f"{where}第{n}条规则")
-        if rule.id in rules:
+        if rule.id in own:
             raise RuleProfileError(f"{where}的规则编号“{rule.id}”重复", field="rules")
+        own.add(rule.id)
         rules[rule.id] = rule
     for rule in rules.values():
         if rule.extension_rule is not None:
@@ -173,4 +199,6 @@ def profile_from_dict(data: Mapping[str, Any]) -> RuleProfile:
                 raise RuleProfileError(f"规则 {rule.id} 的延期规则“{rule.extension_rule}”不存在", field="rules")
             if ext.max_length is None:
                 raise RuleProfileError(f"延期规则 {ext.id} 缺少延期上限（max_length）", field="rules")
-    return RuleProfile(profile_id, name, rules, _text(data, "description", where, required=False))
+    sections: dict[str, Any] = dict(base.sections) if base is not None else {}
+    sections.update({k: data[k] for k in SECTION_KEYS if data.get(k) is not None})
+    return RuleProfile(profile_id, name, rules, _text(data, "description", where, required=False), sections, extends)

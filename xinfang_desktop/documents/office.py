@@ -30,6 +30,7 @@ TYPE_CODES: dict[str, str] = {
     "package_notice": "包",
     "responsibility_statement": "责",
     "accountability_recommendation": "追责",
+    "accountability_outcome_report": "追通",
     "delivery_receipt": "送",
     "petitioner_receipt": "回执",
 }

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinfang_desktop.core.cases import EventData
 from xinfang_desktop.core.codes import CaseStatus
-from xinfang_desktop.core.errors import NotFoundError
+from xinfang_desktop.core.errors import DomainError, NotFoundError
 from xinfang_desktop.core.lifecycle import (
     ActionRequest,
     Decision,
@@ -212,10 +212,50 @@ def _event_json(e: EventData) -> dict[str, Any]:
     }
 
 
+#: The audit entity of a refused attempt to send accusation material to the accused unit: the refusal writes nothing
+#: to the case, but the attempt itself is a candidate accountability ground (条例 art 46(五), S1 art 11(8)), found by
+#: persistence/accountability/detection.py.
+ACCUSED_ATTEMPT_ENTITY = "accused_forward_attempt"
+
+
+def _record_accused_attempt(
+    db: Database, number: str, request: ActionRequest, *, today: date, user: str | None
+) -> None:
+    """Audit the refused attempt (R-LC-07) in its own transaction; the case itself stays unchanged."""
+    with unit_of_work(db, user=user) as uow:
+        detail: dict[str, object] = {
+            "action": request.action.value,
+            "unit": request.unit,
+            "units": list(request.units),
+            "date": today,
+        }
+        uow.audit.record("refused", ACCUSED_ATTEMPT_ENTITY, number, detail)
+        uow.commit()
+
+
 def act(db: Database, number: str, request: ActionRequest, *, today: date, user: str | None = None) -> ActOutcome:
     """One action on one case, in one transaction: validated by the state machine, or refused with nothing written."""
     calendar = load_calendar(db)
     profile = selected_profile(db)
+    try:
+        return _act(db, number, request, today=today, user=user, calendar=calendar, profile=profile)
+    except DomainError as exc:
+        if exc.details.get("rule") == "R-LC-07":
+            # After the refused transaction has ended: a second writer inside it would wait on its own lock.
+            _record_accused_attempt(db, number, request, today=today, user=user)
+        raise
+
+
+def _act(
+    db: Database,
+    number: str,
+    request: ActionRequest,
+    *,
+    today: date,
+    user: str | None,
+    calendar: WorkdayCalendar,
+    profile: RuleProfile,
+) -> ActOutcome:
     with unit_of_work(db, user=user) as uow:
         loaded = load_case(uow.session, number)
         for name in (request.unit, *request.units):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ def rules_dir() -> Path:
     return resource("rules")
 
 
-def _load_file(path: Path) -> RuleProfile:
+def _load_file(path: Path, depth: int = 0) -> RuleProfile:
     key = (str(path), path.stat().st_mtime_ns)
     with _lock:
         cached = _cache.get(key)
@@ -50,7 +50,21 @@ def _load_file(path: Path) -> RuleProfile:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise DomainError(f"规则配置文件 {path.name} JSON 格式错误：第 {exc.lineno} 行，{exc.msg}") from None
-    profile = profile_from_dict(data)
+    base: RuleProfile | None = None
+    extends = data.get("extends") if isinstance(data, dict) else None
+    if isinstance(extends, str) and extends.strip():
+        base_path = path.with_name(f"{extends.strip()}.json")
+        if depth > 4 or not base_path.is_file() or base_path == path:
+            raise DomainError(f"规则配置文件 {path.name} 所继承的“{extends}”不存在或形成循环")
+        base = _load_file(base_path, depth + 1)
+    elif path.stem != DEFAULT_PROFILE_ID:
+        # A profile that extends nothing still takes the sections it lacks (grounds, duties, targets) from the
+        # national profile: the national rules apply everywhere unless a local regulation replaces them.
+        national = _load_file(path.with_name(f"{DEFAULT_PROFILE_ID}.json"), depth + 1)
+        base = replace(national, rules={})
+    profile = profile_from_dict(data, base if extends else None)
+    if base is not None and not extends:
+        profile = replace(profile, sections={**base.sections, **profile.sections})
     if profile.id != path.stem:
         raise DomainError(f"规则配置文件 {path.name} 的编号“{profile.id}”与文件名不一致")
     with _lock:

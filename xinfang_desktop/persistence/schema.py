@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from xinfang_desktop.persistence import records, records_packages, records_warnings
+from xinfang_desktop.persistence.accountability import records as accountability_records
+from xinfang_desktop.persistence.duties import records as duty_records
+from xinfang_desktop.persistence.statements import records as statement_records
 
 metadata = records.Base.metadata
-__all__ = ["metadata", "records", "records_packages", "records_warnings"]
+__all__ = [
+    "accountability_records",
+    "duty_records",
+    "metadata",
+    "records",
+    "records_packages",
+    "records_warnings",
+    "statement_records",
+]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from xinfang_desktop.core.assessment import (
     total_counts,
     visit_counts,
 )
+from xinfang_desktop.persistence.accountability.queries import honours_losses
 from xinfang_desktop.persistence.assessment_queries import GroupCounts, assessment_counts
 from xinfang_desktop.persistence.database import Database
 
@@ -152,6 +154,8 @@ class AssessmentReport:
     grouping: Grouping
     today: date
     groups: tuple[GroupCounts, ...]
+    #: Group key → why it lost this year's eligibility for comprehensive honours (S3 art 14).
+    honours_lost: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> AssessmentCounts:
@@ -170,6 +174,7 @@ class AssessmentReport:
 
     def ranking(self, definition: RateDefinition) -> Ranking:
         ranked = rank_groups([(g.key, g.name, g.counts) for g in self.groups], definition)
+        ranked = [replace(r, honours_lost=self.honours_lost.get(r.key or "")) for r in ranked]
         return Ranking(definition, tuple(ranked), rate_value(self.total, definition))
 
     @property
@@ -208,7 +213,13 @@ def assessment_report(db: Database, period: AssessmentPeriod, grouping: Grouping
     """Count the ledger for the period (one read transaction) and build the report."""
     with db.read_session() as session:
         groups = assessment_counts(session, period, grouping, today=today)
-    return AssessmentReport(period, grouping, today, tuple(groups))
+        losses = honours_losses(session, period.end.year)
+    honours: dict[str, str] = {}
+    for loss in losses:
+        key = str(loss.unit_id) if grouping is Grouping.UNIT else loss.region_code
+        if key and key not in honours:
+            honours[key] = f"{loss.person}受到诫勉（追责事项{loss.accountability}）"
+    return AssessmentReport(period, grouping, today, tuple(groups), honours)
 
 
 def ranking_text(ranking: Ranking) -> str:
@@ -219,6 +230,7 @@ def ranking_text(ranking: Ranking) -> str:
     for r in ranking.rows:
         rank = f"第{r.rank}名" if r.rank is not None else "无数据"
         mark = f"  ← {LOWEST_MARK}" if r.lowest else ""
+        mark += f"  〔已取消本年度综合性荣誉评选资格：{r.honours_lost}〕" if r.honours_lost else ""
         lines.append(
             f"  {rank} {r.name}：{format_percent(r.rate.value)}（{r.rate.numerator}/{r.rate.denominator}）{mark}"
         )

@@ -231,12 +231,17 @@ def ranking_rows(ranking: Ranking) -> list[Row]:
     """名次, 单位/乡镇, the rate (formula as tooltip), 分子/分母, 末位; worst first, then the 合计."""
     d = ranking.definition
 
-    def line(rank: str, name: str, rate: RateValue, lowest: bool, total: bool) -> Row:
+    def line(rank: str, name: str, rate: RateValue, lowest: bool, total: bool, honours: str | None = None) -> Row:
         mark = (LOWEST_NOTE, "") if lowest else ("", "")
         fraction = f"{rate.numerator:,} / {rate.denominator:,}"
-        return [(rank, ""), (name, ""), (rate.text, d.formula), (fraction, ""), mark], total, lowest
+        # S3 art 14: a 诫勉 in an accountability case costs the unit this year's honours eligibility.
+        lost = ("已取消", honours) if honours else ("", "")
+        return [(rank, ""), (name, ""), (rate.text, d.formula), (fraction, ""), mark, lost], total, lowest
 
-    rows = [line("—" if r.rank is None else str(r.rank), r.name, r.rate, r.lowest, False) for r in ranking.rows]
+    rows = [
+        line("—" if r.rank is None else str(r.rank), r.name, r.rate, r.lowest, False, r.honours_lost)
+        for r in ranking.rows
+    ]
     return [*rows, line("", "合计", ranking.total, False, True)]
 
 
@@ -439,6 +444,10 @@ class StatisticsPanel(QWidget):
             (d.name, d.formula),
             ("分子 / 分母", f"{d.numerator}\n{d.denominator}"),
             ("标记", LOWEST_NOTE),
+            (
+                "综合性荣誉评选资格",
+                "受到诫勉的追责事项取消所在单位本年度评选综合性荣誉称号的资格（《信访工作责任制实施办法》第十四条）",
+            ),
         ]
         # The 标记 column takes the spare width: the rates stay next to the names they belong to.
         _fill(self.rank_table, self.rank_model, heads, rows, stretch=4)

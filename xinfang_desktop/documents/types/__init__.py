@@ -33,6 +33,7 @@ _MODULES: tuple[tuple[str, str], ...] = (
     ("package_notice", "领导包案通知"),
     ("responsibility_statement", "信访工作责任书"),
     ("accountability_recommendation", "责任追究建议书"),
+    ("accountability_outcome_report", "追责情况通报"),
 )
 
 

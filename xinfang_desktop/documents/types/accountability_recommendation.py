@@ -64,6 +64,7 @@ RESPONSIBILITIES = {
 MEASURES: dict[str, tuple[int, int]] = {
     "通报": (1, 13),
     "诫勉": (2, 14),
+    "组织调整或者组织处理": (3, 15),
     "停职检查": (3, 15),
     "调整职务": (3, 15),
     "责令辞职": (3, 15),
@@ -81,16 +82,31 @@ def _cn(n: int) -> str:
 
 @dataclass(frozen=True)
 class Ground:
+    """A ground as typed (regulation, article, item) or as stored on an accountability case (`citation`, `text`)."""
+
     regulation: str
     article: int
     item: int | None
+    citation: str | None = None
+    text: str | None = None
 
     def cite(self) -> str:
+        if self.citation:
+            return f"{self.citation}“{self.text.rstrip('。；')}”" if self.text else self.citation
         item = f"第（{CN_ITEM[self.item - 1]}）项" if self.item and self.item <= 10 else ""
         text = f"{self.regulation}第{_cn(self.article)}条{item}"
         if self.regulation == S3 and self.article == 11 and self.item:
             text += f"“{S3_ART11_ITEMS[self.item - 1]}”"
         return text
+
+
+@dataclass(frozen=True)
+class Exempted:
+    """A person found not to bear responsibility (recorded objection, 尽职免责), named with the reason."""
+
+    name: str
+    post: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -116,9 +132,15 @@ class AccountabilityInput:
     feedback_by: date
     copy_to: tuple[str, ...]
     issued_on: date
+    exempted: tuple[Exempted, ...] = ()
+    materials: tuple[str, ...] = ("相关调查材料",)
 
 
 def _read_ground(g: Reader) -> Ground:
+    if g.has("citation"):
+        # From the record: the citation and the item's words as they stood when the ground was chosen.
+        citation = g.text("citation", "追责依据", max_length=200)
+        return Ground("", 0, None, citation, g.opt_text("text", "情形原文", max_length=1000, multiline=True))
     regulation = g.text("regulation", "依据的规定", max_length=100)
     if regulation and not regulation.startswith("《"):
         regulation = f"《{regulation}》"
@@ -181,6 +203,15 @@ def from_json(data: Mapping[str, Any]) -> AccountabilityInput:
         r.problem("rectify_by", "整改期限", "建议通报或诫勉的，应同时提出限期整改的日期（R-AC-03）")
     feedback_by = r.date("feedback_by", "书面反馈期限")
     copy_to = r.texts("copy_to", "抄送", max_length=128)
+    exempted = tuple(
+        Exempted(
+            e.text("name", "姓名", max_length=64),
+            e.text("post", "职务", max_length=128),
+            e.text("reason", "不承担责任的理由", max_length=1000, multiline=True),
+        )
+        for e in r.children("exempted", "不承担责任的人员")
+    )
+    materials = r.texts("materials", "移送材料", max_length=200) or ("相关调查材料",)
     issued_on = issued(r)
     check_order(r, ("issued_on", "成文日期", issued_on), ("feedback_by", "书面反馈期限", feedback_by))
     r.finish()
@@ -198,6 +229,8 @@ def from_json(data: Mapping[str, Any]) -> AccountabilityInput:
         feedback_by,
         copy_to,
         issued_on,
+        exempted,
+        materials,
     )
 
 
@@ -256,14 +289,16 @@ def build(inp: AccountabilityInput, office: OfficeInfo, number: str | None = Non
         if collective
         else "涉及个人责任的，具体负责的工作人员承担直接责任，领导班子主要负责人和直接主管的负责人承担领导责任"
     )
-    paragraphs.append(body(f"依照{S3}第十一条第二款，{rule}（R-AC-04）。据此："))
+    paragraphs.append(body(f"依照{S3}第十一条第二款，{rule}。据此："))
     rows: list[tuple[str, ...]] = [("姓名", "职务", "责任类型", "建议追责方式")]
     rows += [(p.name, p.post, p.responsibility, p.measure) for p in inp.persons]
     paragraphs.append(Table(tuple(rows), header_rows=1, col_widths=(1, 2.6, 1.4, 1.4)))
+    for e in inp.exempted:
+        paragraphs.append(body(f"{e.post}{e.name}同志{e.reason.rstrip('。')}，不承担责任。"))
     paragraphs.append(h1("四、处理建议"))
     articles = sorted({MEASURES[p.measure][1] for p in inp.persons})
     basis = "、".join(f"第{_cn(a)}条" for a in articles)
-    escalation = f"鉴于{inp.escalation.rstrip('。')}，" if inp.escalation else ""
+    escalation = f"且{inp.escalation.rstrip('。')}，" if inp.escalation else ""
     suggestion = "；".join(f"对{p.name}同志给予{p.measure}" for p in inp.persons)
     text = f"鉴于上述情形情节{inp.severity}，{escalation}依照{S3}第十二条、{basis}，建议{suggestion}"
     text += "。"
@@ -279,7 +314,7 @@ def build(inp: AccountabilityInput, office: OfficeInfo, number: str | None = Non
     paragraphs.append(
         body(
             f"请于{cn_date(inp.feedback_by)}前将处理结果书面反馈本机关。本机关将相关材料一并移交，"
-            "并将处理结果通报组织人事部门（R-AC-05）。"
+            "并将处理结果通报组织人事部门。"
         )
     )
     return office_document(
@@ -291,7 +326,7 @@ def build(inp: AccountabilityInput, office: OfficeInfo, number: str | None = Non
         content=paragraphs,
         issued_on=inp.issued_on,
         addressee=f"{inp.to_organ}：",
-        attachments=("相关调查材料",),
+        attachments=inp.materials,
         footer=FooterBlock(issuer=office.name, issued_on=inp.issued_on, copy_to=inp.copy_to),
         metadata=case_metadata(inp.case_number, to_organ=inp.to_organ),
     )
