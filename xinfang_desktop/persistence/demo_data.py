@@ -263,13 +263,16 @@ def generate_demo(
                 _fts_hashsize(conn, FTS_DEFAULT_HASHSIZE)
                 conn.commit()
     # The rows above bypass the intake's per-case hooks: what `xinfang tick` records follows in one pass — the
-    # warning-trigger index, backlog cases with their 一事双查 (R-CL-05), 三方会审 (R-BK-02) — as in live use.
+    # warning-trigger index, backlog cases with their 一事双查 (R-CL-05), 三方会审 (R-BK-02), candidate accountability
+    # grounds — as in live use.
     if cancelled:  # stop soon, but leave no stale index behind
         warning_index.ensure(db, force=True)
     else:
+        from xinfang_desktop.persistence.accountability.detection import detect_candidates
         from xinfang_desktop.persistence.warnings_store import tick_warnings
 
         tick_warnings(db, today=today)
+        detect_candidates(db, today=today)  # the candidate accountability grounds the ledger shows (R-AC-01)
     return {
         **counts,
         "reference": reference,
