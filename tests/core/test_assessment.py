@@ -170,6 +170,7 @@ def test_ranking_worst_first_with_shared_places_and_the_lowest_marked() -> None:
         "numerator": 7,
         "denominator": 10,
         "lowest": True,
+        "honours_lost": None,  # no 诫勉 in an accountability case of 丁 (S3 art 14)
     }
 
 

@@ -28,7 +28,7 @@ def panel(qtbot: Any, empty_ctx: Any) -> DocumentsPanel:
 
 
 def test_types_and_input_kinds(panel: DocumentsPanel):
-    assert panel.type_combo.count() == 21
+    assert panel.type_combo.count() == 22
     panel.select_type("responsibility_statement")
     assert not panel.case_edit.isEnabled()
     assert '"' in panel.input_edit.toPlainText()  # the example input, ready to edit

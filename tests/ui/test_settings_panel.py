@@ -31,7 +31,7 @@ def test_shows_the_stored_values(panel: SettingsPanel):
     assert panel.text_edits["office_name"].text() == "示范县信访局"
     assert panel.profile_combo.count() >= 1 and panel.profile_combo.currentData() == "national"
     assert panel.collective_spin.value() == 5
-    assert panel.prefix_table.rowCount() == 21
+    assert panel.prefix_table.rowCount() == 22
     assert panel.prefix_table.item(1, 1).text() == "示信受"
     assert panel.changes() == {}
 
