@@ -55,6 +55,7 @@ SECTIONS = (
     Section("documents", "文书"),
     Section("statistics", "统计"),
     Section("settings", "设置"),
+    Section("responsibility", "责任落实"),
 )
 
 # What a section not built yet will do (shown by its placeholder); every section is built now.
@@ -68,6 +69,7 @@ LAZY_PANELS: dict[str, tuple[str, str]] = {
     "documents": ("xinfang_desktop.ui.documents_panel", "DocumentsPanel"),
     "statistics": ("xinfang_desktop.ui.statistics_panel", "StatisticsPanel"),
     "settings": ("xinfang_desktop.ui.settings_panel", "SettingsPanel"),
+    "responsibility": ("xinfang_desktop.ui.responsibility.panel", "ResponsibilityPanel"),
 }
 
 
