@@ -207,9 +207,11 @@ def test_responsibility_statement_two_parties_year_targets_signatures() -> None:
     text = doc.plain_text()
     assert "2026年度信访工作责任书" in text and "下降20%以上" in text and "下降30%以上" in text
     assert doc.signature is not None
+    # 甲方 signs in the left column (`second_party` of the model), 乙方 in the right one (`issuers`).
     assert (
-        doc.signature.issuers[0] == "甲方：示范县人民政府" and doc.signature.second_party[0] == "乙方：城关街道办事处"
+        doc.signature.second_party[0] == "甲方：示范县人民政府" and doc.signature.issuers[0] == "乙方：城关街道办事处"
     )
+    assert "R-" not in text
 
 
 def test_accountability_recommendation_grounds_allocation_measure_feedback() -> None:

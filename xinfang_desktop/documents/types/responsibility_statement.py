@@ -1,14 +1,20 @@
 """信访工作责任书 (R-RS-01/02, S0 art 5): the annual statement between a level and the level below — the two parties,
-the year, the targets table, the measures, what follows if targets are missed, and a signature block for each side."""
+the year, the targets table, the measures, what follows if targets are missed, and a signature block for each side.
+
+Input from JSON (`xinfang doc render`) or, for `xinfang statement render` and the 责任落实 section, from the stored
+statement (`issue_statement`: persistence/statements/store.py builds the same input from the record). The printed
+text cites the regulations' articles, never rule IDs; 甲方 signs on the left, 乙方 on the right; an unsigned
+statement prints a blank date to sign by hand."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from xinfang_desktop.documents.model import Block, Layout, OfficialDocument, Signature, Table
+from xinfang_desktop.core.statement_targets import DEFAULT_CONSEQUENCES as CORE_CONSEQUENCES
+from xinfang_desktop.documents.model import Block, Layout, OfficialDocument, Paragraph, ParagraphKind, Signature, Table
 from xinfang_desktop.documents.office import OfficeInfo
 from xinfang_desktop.documents.types._common import (
     DocumentTypeSpec,
@@ -18,6 +24,10 @@ from xinfang_desktop.documents.types._common import (
     h1,
     plain,
 )
+
+if TYPE_CHECKING:
+    from xinfang_desktop.documents.document_store import IssuedDocument
+    from xinfang_desktop.persistence.database import Database
 
 TYPE_ID = "responsibility_statement"
 LABEL = "信访工作责任书"
@@ -40,7 +50,7 @@ class StatementInput:
     targets: tuple[Target, ...]
     measures: tuple[str, ...]
     consequences: tuple[str, ...]
-    signed_on: date
+    signed_on: date | None
 
 
 def from_json(data: Mapping[str, Any]) -> StatementInput:
@@ -63,8 +73,8 @@ def from_json(data: Mapping[str, Any]) -> StatementInput:
         )
     measures = r.texts("measures", "工作措施", min_items=1, max_length=1000)
     consequences = r.texts("consequences", "考核与责任追究", max_length=1000)
-    signed_on = r.date("signed_on", "签订日期")
-    if signed_on.year > 1970 and year > 2000 and signed_on.year not in (year - 1, year):
+    signed_on = r.opt_date("signed_on", "签订日期")
+    if signed_on is not None and signed_on.year > 1970 and year > 2000 and signed_on.year not in (year - 1, year):
         r.problem("signed_on", "签订日期", f"{signed_on.year}年签订与责任年度{year}年不符（应在当年或上一年签订）")
     r.finish()
     return StatementInput(
@@ -80,7 +90,7 @@ def sample() -> dict[str, Any]:
         "first_signatory": "县长",
         "second_signatory": "主任",
         "targets": [
-            {"item": "上访量", "value": "下降20%以上", "note": "两年内，以2025年为基数（R-RS-02）"},
+            {"item": "上访量", "value": "下降20%以上", "note": "两年内，以2025年为基数"},
             {"item": "信访重点人员", "value": "下降30%以上", "note": "两年内"},
             {"item": "新增积案率", "value": "下降50%以上", "note": "两年内"},
             {"item": "越级进京上访", "value": "下降30%以上", "note": "两年内"},
@@ -97,25 +107,24 @@ def sample() -> dict[str, Any]:
     }
 
 
-DEFAULT_CONSEQUENCES = (
-    "甲方按季度通报、年终考核乙方目标完成情况，考核结果纳入年度综合考评（《信访工作责任制实施办法》第十条）。",
-    "乙方未完成目标任务或者有《信访工作责任制实施办法》第十一条所列情形的，依照该办法第十二条至第十六条，"
-    "视情节轻重对相关责任人进行通报、诫勉、组织调整或者组织处理、纪律处分。",
-)
+#: Printed when the statement lists no consequences of its own (S0 art 5 责任查究措施; S3 arts 10–16).
+DEFAULT_CONSEQUENCES = CORE_CONSEQUENCES
 
 
 def build(inp: StatementInput, office: OfficeInfo, number: str | None = None) -> OfficialDocument:
     rows: list[tuple[str, ...]] = [("序号", "目标项目", "目标值", "说明")]
     rows += [(str(i), t.item, t.value, t.note or "") for i, t in enumerate(inp.targets, start=1)]
-    paragraphs: list[Block] = [
+    # No 版头 on an agreement, so the number (发文字号) of an issued statement stands at the top right of the text.
+    paragraphs: list[Block] = [Paragraph.of(f"编号：{number}", ParagraphKind.RIGHT)] if number else []
+    paragraphs += [
         plain(f"甲方：{inp.first_party}"),
         plain(f"乙方：{inp.second_party}"),
         body(
-            "为落实信访工作责任制，依法及时就地解决群众合理诉求，根据《信访工作责任制实施办法》《信访工作条例》"
-            f"和有关规定，甲乙双方签订{inp.year}年度信访工作责任书（R-RS-01）。"
+            "为落实信访工作责任制，依法及时就地解决群众合理诉求，根据《信访工作条例》《信访工作责任制实施办法》"
+            f"和有关规定，经甲乙双方协商，签订{inp.year}年度信访工作责任书，明确年度信访工作目标任务和责任查究措施。"
         ),
         h1("一、目标任务"),
-        Table(tuple(rows), header_rows=1, col_widths=(0.6, 1.8, 1.8, 2.4)),
+        Table(tuple(rows), header_rows=1, col_widths=(0.6, 2.0, 2.6, 1.8)),
         h1("二、工作措施"),
     ]
     paragraphs += [body(f"{i}.{m.rstrip('。；')}。") for i, m in enumerate(inp.measures, start=1)]
@@ -125,8 +134,8 @@ def build(inp: StatementInput, office: OfficeInfo, number: str | None = None) ->
     paragraphs.append(
         body(f"本责任书自签订之日起生效，有效期至{inp.year}年12月31日。本责任书一式两份，甲乙双方各执一份。")
     )
-    first = (f"甲方：{inp.first_party}",) + ((f"{inp.first_signatory}（签字）：",) if inp.first_signatory else ())
-    second = (f"乙方：{inp.second_party}",) + ((f"{inp.second_signatory}（签字）：",) if inp.second_signatory else ())
+    first = (f"甲方：{inp.first_party}", f"{inp.first_signatory or '负责人'}（签字）：")
+    second = (f"乙方：{inp.second_party}", f"{inp.second_signatory or '负责人'}（签字）：")
     return OfficialDocument(
         type_id=TYPE_ID,
         title=f"{inp.year}年度信访工作责任书",
@@ -134,11 +143,32 @@ def build(inp: StatementInput, office: OfficeInfo, number: str | None = None) ->
         issuer_mark=None,
         document_number=number,
         body=blocks(paragraphs),
-        signature=Signature(issuers=first, signed_on=inp.signed_on, second_party=second),
+        # The renderers print `second_party` in the left column and `issuers` in the right: 甲方 left, 乙方 right.
+        signature=Signature(issuers=second, signed_on=inp.signed_on, second_party=first),
         metadata={"year": str(inp.year), "first_party": inp.first_party, "second_party": inp.second_party},
     )
 
 
+def issued_on(inp: StatementInput) -> date:
+    """The day the number's year is taken from: the signing date, or 1 January of the statement's year."""
+    return inp.signed_on or date(inp.year, 1, 1)
+
+
 SPEC: DocumentTypeSpec[StatementInput] = DocumentTypeSpec(
-    TYPE_ID, LABEL, Layout.DOCUMENT, False, from_json, build, sample, lambda i: i.signed_on
+    TYPE_ID, LABEL, Layout.DOCUMENT, False, from_json, build, sample, issued_on
 )
+
+
+def issue_statement(
+    db: Database, year: int, unit: str, *, fmt: str = "pdf", user: str | None = None
+) -> tuple[IssuedDocument, dict[str, Any]]:
+    """Issue the 责任书 of a stored statement (R-RS-01): its input built from the record, numbered, rendered and
+    stored by the document store (a statement rendered before gets the next version of its number), then linked to
+    the statement. Returns the issued document and the statement as stored afterwards."""
+    from xinfang_desktop.documents.document_store import issue_document
+    from xinfang_desktop.persistence.statements.store import document_input, link_document, show_statement
+
+    data, previous, statement_id = document_input(db, year, unit)
+    issued = issue_document(db, TYPE_ID, data, fmt=fmt, reissue_of=previous, user=user)
+    link_document(db, statement_id, issued.id, issued.number, user=user)
+    return issued, show_statement(db, year, unit)
