@@ -110,16 +110,16 @@ def test_progress_moves_with_the_ledger(cli: Cli) -> None:
     assert running["timely_acceptance"]["current"] == 100.0  # accepted two days after receipt
     assert status("2026-06-30")["on_time_conclusion"]["verdict"] == "missed"  # not concluded: late by June
     cli.ok("case", "act", d, "conclude", "--date", "2026-03-20", "--outcome", "予以支持")
-    concluded = status("2026-06-30")
-    # 1 visit by 30 June (181 of 365 days) projects to 2: not above the ceiling of 2.
+    concluded = status("2026-07-10")
+    # 1 visit by 10 July (191 of 365 days) projects to 1.9: not above the ceiling of 2 (on 30 June, 2.02 would be).
     assert concluded["visit_volume"]["current"] == 1 and concluded["visit_volume"]["verdict"] == "on_track"
     assert concluded["on_time_conclusion"]["current"] == 100.0
     assert concluded["on_time_conclusion"]["verdict"] == "on_track"
     assert concluded["on_time_conclusion"]["numerator"] == 1 == concluded["on_time_conclusion"]["denominator"]
     cli.visit_again(d, "2026-03-01")
-    assert status("2026-06-30")["visit_volume"]["verdict"] == "at_risk"  # 2 by mid-year projects to 4
+    assert status("2026-07-10")["visit_volume"]["verdict"] == "at_risk"  # 2 by mid-year projects to 4
     cli.visit_again(d, "2026-04-01")
-    missed = status("2026-06-30")["visit_volume"]
+    missed = status("2026-07-10")["visit_volume"]
     assert missed["current"] == 3 and missed["verdict"] == "missed"  # above the ceiling already
     # The year-end evaluation records the verdicts for the annual assessment.
     code, out = cli("statement", "evaluate", "--year", "2026", "--date", "2026-12-30")

@@ -148,12 +148,16 @@ def status(
 
 
 def test_a_count_is_projected_linearly_and_missed_once_above_its_ceiling() -> None:
-    # 20 visits in 183 of 365 days → 20 × 365 / 183 = 39.9 by the year's end: under 44.
+    # 20 visits in 183 of 365 days → 20 × 365 / 183 = 39.9 by the year's end (shown as 40): under 44.
     on = status("visit_volume", TargetKind.REDUCTION, 44, Measured(20.0, 20, None))
-    assert (on.verdict, on.projection) == (Verdict.ON_TRACK, 39.9)
+    assert (on.verdict, on.projection) == (Verdict.ON_TRACK, 40.0)
     risk = status("visit_volume", TargetKind.REDUCTION, 44, Measured(25.0, 25, None))
-    assert (risk.verdict, risk.projection) == (Verdict.AT_RISK, 49.9)
-    assert "年底预计49.9批次" in risk.reason
+    assert (risk.verdict, risk.projection) == (Verdict.AT_RISK, 50.0)
+    assert "年底预计50批次" in risk.reason
+    # 22 → 43.9, shown as 44, is judged unrounded: under 44, on track; 22.1 would project to 44.08: at risk.
+    assert status("visit_volume", TargetKind.REDUCTION, 44, Measured(22.0, 22, None)).verdict is Verdict.ON_TRACK
+    edge = status("visit_volume", TargetKind.REDUCTION, 44, Measured(22.1, 22, None))
+    assert (edge.verdict, edge.projection) == (Verdict.AT_RISK, 44.0)
     missed = status("visit_volume", TargetKind.REDUCTION, 44, Measured(45.0, 45, None))
     assert missed.verdict is Verdict.MISSED
     year_end = year_clock(2026, date(2027, 1, 5))

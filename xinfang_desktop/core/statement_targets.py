@@ -529,17 +529,18 @@ def _judge(
     goal = format_value(target, unit)
     if accrual is Accrual.COUNT or current.denominator is None:
         value = current.value or 0.0
-        count_end = float(round(value / clock.fraction))  # a projected count is a whole number
+        raw_end = value / clock.fraction  # judged unrounded; shown as the whole number it will be
+        count_end = float(math.floor(raw_end + 0.5))
         shown = format_value(count_end, unit)
         if ceiling:
             if value > target + _EPS:
                 return count_end, Verdict.MISSED, f"已达{format_value(value, unit)}，超过目标上限{goal}"
             if clock.over:
                 return count_end, Verdict.MET, f"全年{format_value(value, unit)}，未超过{goal}"
-            if count_end > target + _EPS:
+            if raw_end > target + _EPS:
                 return count_end, Verdict.AT_RISK, f"按目前进度，年底预计{shown}，将超过{goal}"
             return count_end, Verdict.ON_TRACK, f"按目前进度，年底预计{shown}，不超过{goal}"
-        if count_end + _EPS >= target:
+        if raw_end + _EPS >= target:
             return count_end, done, f"按目前进度，年底预计{shown}，不低于{goal}"
         if clock.over:
             return count_end, Verdict.MISSED, f"全年{format_value(value, unit)}，低于{goal}"
