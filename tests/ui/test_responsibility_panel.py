@@ -18,6 +18,7 @@ from xinfang_desktop.persistence.case_intake import add_case
 from xinfang_desktop.persistence.units import add_unit
 from xinfang_desktop.ui.responsibility.accountability_dialogs import (
     DismissDialog,
+    EditDialog,
     FeedbackDialog,
     OpenDialog,
     PersonDialog,
@@ -83,12 +84,12 @@ def test_candidates_are_detected_dismissed_and_opened(qtbot: Any, panel: Respons
     tab.open_button.click()
     dialog = tab.dialog
     assert isinstance(dialog, OpenDialog)
-    assert "TL44-3" in dialog.checked_codes()
+    assert "TL44-3" in dialog.grounds.checked_codes()
     assert dialog.facts_edit.toPlainText() == candidate["summary"]
-    dialog.search_edit.setText("受理")
-    visible = [dialog.grounds_list.item(i) for i in range(dialog.grounds_list.count())]
+    dialog.grounds.search_edit.setText("受理")
+    visible = [dialog.grounds.grounds_list.item(i) for i in range(dialog.grounds.grounds_list.count())]
     assert any(item.isHidden() for item in visible) and not all(item.isHidden() for item in visible)
-    dialog.set_checked(["BF11-2"])
+    dialog.grounds.set_checked(["BF11-2"])
     dialog.severity_combo.setCurrentIndex(dialog.severity_combo.findData("minor"))
     dialog.unit_edit.setText("县自然资源局")
     assert dialog.grab().save(str(tmp_path / "open-dialog.png"))
@@ -104,6 +105,20 @@ def test_candidates_are_detected_dismissed_and_opened(qtbot: Any, panel: Respons
     number = acc.detail["number"]
     assert acc.detail["subject_unit"] == "县自然资源局"
     assert [g["code"] for g in acc.detail["grounds"]] == ["BF11-2"]
+
+    # 修改…: the facts and grounds stay editable while investigating; the current grounds are checked.
+    acc.edit_button.click()
+    edit = acc.dialog
+    assert isinstance(edit, EditDialog)
+    assert edit.grounds.checked_codes() == ["BF11-2"]
+    edit.grounds.set_checked(["BF11-2", "TL44-3"])
+    edit.facts_edit.setPlainText("经调查，县自然资源局未在15日内告知是否受理。")
+    edit.organ_combo.setCurrentIndex(edit.organ_combo.findData("written_self_review"))
+    edit.ok_button.click()
+    assert not edit.isVisible(), edit.error_label.text()
+    assert [g["code"] for g in acc.detail["grounds"]] == ["BF11-2", "TL44-3"]
+    assert acc.detail["facts"].startswith("经调查") and acc.detail["organ_measure"] == "written_self_review"
+    assert "经调查" in acc.facts_label.text()
 
     # 添加责任人
     acc.person_button.click()

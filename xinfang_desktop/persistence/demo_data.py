@@ -9,6 +9,7 @@ batch is therefore always complete and searchable. On PostgreSQL the pg_trgm ind
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import sys
 import threading
@@ -48,6 +49,8 @@ from xinfang_desktop.persistence.search_schema import (
 )
 from xinfang_desktop.persistence.settings_store import SqlSettings
 from xinfang_desktop.persistence.uow import ensure_user
+
+log = logging.getLogger(__name__)
 
 MAX_CASES = 5_000_000
 BATCH_SIZE = 20_000
@@ -273,6 +276,7 @@ def generate_demo(
 
         tick_warnings(db, today=today)
         detect_candidates(db, today=today)  # the candidate accountability grounds the ledger shows (R-AC-01)
+        _prefill_statements(db, today)
     return {
         **counts,
         "reference": reference,
@@ -281,3 +285,15 @@ def generate_demo(
         "last_case_id": setup.next_case_id + done - 1 if done else None,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def _prefill_statements(db: Database, today: date) -> None:
+    """This year's responsibility statements prefilled from last year's demo figures (R-RS-02), as an office
+    starts its year; a profile without targets, or a demo without last year, leaves them to the clerk."""
+    from xinfang_desktop.core.errors import DomainError
+    from xinfang_desktop.persistence.statements.store import prefill
+
+    try:
+        prefill(db, today.year, today=today)
+    except DomainError:
+        log.info("demo: no responsibility statements prefilled", exc_info=True)

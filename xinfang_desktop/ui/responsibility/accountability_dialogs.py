@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xinfang_desktop.core.accountability import Measure, Responsibility, Role, Severity
+from xinfang_desktop.core.accountability import Measure, OrganMeasure, Responsibility, Role, Severity
 from xinfang_desktop.core.grounds import GroundCatalogue
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
@@ -93,16 +93,11 @@ class DismissDialog(StoreDialog):
         return lambda db: dismiss_candidate(db, cid, reason=reason, today=today, user=user)
 
 
-class OpenDialog(StoreDialog):
-    """立追责事项 from a candidate: the profile's grounds as a searchable check list (citation shown, full text as
-    tooltip and under the list), pre-checked with the kind's suggested grounds; severity, unit and facts."""
+class GroundsChecklist(QWidget):
+    """The profile's grounds as a searchable check list: citation shown, full text as tooltip and under the list."""
 
-    def __init__(
-        self, ctx: AppContext, candidate: dict[str, Any], catalogue: GroundCatalogue, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(ctx, "立追责事项", parent, min_width=620)
-        self.candidate_id = int(candidate["id"])
-        suggested = {g.code for g in catalogue.suggested(candidate["kind"])}
+    def __init__(self, catalogue: GroundCatalogue, checked: Sequence[str] = ()) -> None:
+        super().__init__()
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("按条款或内容查找")
         self.search_edit.setClearButtonEnabled(True)
@@ -113,7 +108,7 @@ class OpenDialog(StoreDialog):
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setToolTip(ground.full_text())
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if code in suggested else Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked if code in checked else Qt.CheckState.Unchecked)
             self.grounds_list.addItem(item)
         self.ground_text = QLabel()
         self.ground_text.setWordWrap(True)
@@ -122,18 +117,11 @@ class OpenDialog(StoreDialog):
         self.grounds_list.currentItemChanged.connect(
             lambda item, _old: self.ground_text.setText(item.toolTip() if item else "")
         )
-        self.severity_combo = enum_combo(Severity.labels(), [s.value for s in Severity])
-        self.unit_edit = QLineEdit(candidate.get("unit") or "")
-        self.facts_edit = text_edit(candidate["summary"], 90)
-        grounds_box = QVBoxLayout()
-        grounds_box.addWidget(self.search_edit)
-        grounds_box.addWidget(self.grounds_list)
-        grounds_box.addWidget(self.ground_text)
-        self.form.addRow("追责线索", QLabel(f"{candidate['kind_label']}（{candidate.get('case_number') or '—'}）"))
-        self.form.addRow("追责情形", grounds_box)
-        self.form.addRow("情节", self.severity_combo)
-        self.form.addRow("被追责单位", self.unit_edit)
-        self.form.addRow("基本事实", self.facts_edit)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.grounds_list)
+        layout.addWidget(self.ground_text)
         first = next((i for i in range(self.grounds_list.count()) if self._checked(i)), 0)
         if self.grounds_list.count():
             self.grounds_list.setCurrentRow(first)
@@ -160,12 +148,32 @@ class OpenDialog(StoreDialog):
             on = item.data(Qt.ItemDataRole.UserRole) in codes
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
+
+class OpenDialog(StoreDialog):
+    """立追责事项 from a candidate: the grounds check list pre-checked with the kind's suggested grounds; severity,
+    unit and facts."""
+
+    def __init__(
+        self, ctx: AppContext, candidate: dict[str, Any], catalogue: GroundCatalogue, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, "立追责事项", parent, min_width=620)
+        self.candidate_id = int(candidate["id"])
+        self.grounds = GroundsChecklist(catalogue, [g.code for g in catalogue.suggested(candidate["kind"])])
+        self.severity_combo = enum_combo(Severity.labels(), [s.value for s in Severity])
+        self.unit_edit = QLineEdit(candidate.get("unit") or "")
+        self.facts_edit = text_edit(candidate["summary"], 90)
+        self.form.addRow("追责线索", QLabel(f"{candidate['kind_label']}（{candidate.get('case_number') or '—'}）"))
+        self.form.addRow("追责情形", self.grounds)
+        self.form.addRow("情节", self.severity_combo)
+        self.form.addRow("被追责单位", self.unit_edit)
+        self.form.addRow("基本事实", self.facts_edit)
+
     def job(self) -> Callable[[Database], Any]:
         from xinfang_desktop.persistence.accountability.store import open_accountability
 
-        grounds = self.checked_codes()
+        grounds = self.grounds.checked_codes()
         if not grounds:
-            raise ValueError("至少选择一项追责情形（R-AC-01）")
+            raise ValueError("至少选择一项追责情形")
         cid, today, user = self.candidate_id, self.ctx.today(), self.ctx.user
         facts, unit = _opt(self.facts_edit.toPlainText()), _opt(self.unit_edit.text())
         severity = str(self.severity_combo.currentData())
@@ -179,6 +187,54 @@ class OpenDialog(StoreDialog):
             unit=unit,
             user=user,
         )
+
+
+class EditDialog(StoreDialog):
+    """修改 an accountability case while it is investigated: facts, grounds, severity and the measure proposed for
+    the unit (before referral; the store refuses the facts, severity and grounds of a referred case)."""
+
+    def __init__(
+        self, ctx: AppContext, detail: dict[str, Any], catalogue: GroundCatalogue, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, f"修改追责事项（{detail['number']}）", parent, min_width=620)
+        self.detail = detail
+        self.before = [g["code"] for g in detail["grounds"]]
+        self.grounds = GroundsChecklist(catalogue, self.before)
+        self.severity_combo = enum_combo(Severity.labels(), [s.value for s in Severity], detail["severity"])
+        self.organ_combo = enum_combo(
+            ["（不追究单位）", *OrganMeasure.labels()],
+            ["", *(m.value for m in OrganMeasure)],
+            detail["organ_measure"] or "",
+        )
+        self.facts_edit = text_edit(detail["facts"] or "", 110)
+        self.form.addRow("追责情形", self.grounds)
+        self.form.addRow("情节", self.severity_combo)
+        self.form.addRow("对单位的追责方式", self.organ_combo)
+        self.form.addRow("基本事实", self.facts_edit)
+
+    def change(self) -> Any:
+        from xinfang_desktop.persistence.accountability.store import AccountabilityChange
+
+        after = self.grounds.checked_codes()
+        if not after:
+            raise ValueError("至少选择一项追责情形")
+        d = self.detail
+        facts = self.facts_edit.toPlainText().strip()
+        severity = str(self.severity_combo.currentData())
+        organ = str(self.organ_combo.currentData())
+        return AccountabilityChange(
+            facts=facts if facts != (d["facts"] or "").strip() else None,
+            severity=severity if severity != d["severity"] else None,
+            organ_measure=organ if organ != (d["organ_measure"] or "") else None,
+            add_grounds=tuple(c for c in after if c not in self.before),
+            remove_grounds=tuple(c for c in self.before if c not in after),
+        )
+
+    def job(self) -> Callable[[Database], Any]:
+        from xinfang_desktop.persistence.accountability.store import change_accountability
+
+        number, change, today, user = self.detail["number"], self.change(), self.ctx.today(), self.ctx.user
+        return lambda db: change_accountability(db, number, change, today=today, user=user)
 
 
 class PersonDialog(StoreDialog):

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +30,7 @@ from xinfang_desktop.persistence.accountability.store import (
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.empty_hint import EmptyHint
 from xinfang_desktop.ui.responsibility.accountability_dialogs import (
+    EditDialog,
     FeedbackDialog,
     PersonDialog,
     RectifiedDialog,
@@ -36,7 +38,7 @@ from xinfang_desktop.ui.responsibility.accountability_dialogs import (
     ReportDialog,
     StepDialog,
 )
-from xinfang_desktop.ui.responsibility.candidates_tab import error_text
+from xinfang_desktop.ui.responsibility.candidates_tab import catalogue_job, error_text
 from xinfang_desktop.ui.rows_table import RowsTable
 from xinfang_desktop.ui.store_dialog import StoreDialog
 
@@ -77,6 +79,11 @@ class AccountabilityTab(QWidget):
         self._wanted: str | None = None
         self.dialog: StoreDialog | None = None
         self.message_box: QMessageBox | None = None
+        self.year_combo = QComboBox()
+        self.year_combo.addItem("全部年度", None)
+        for year in range(ctx.today().year, ctx.today().year - 6, -1):
+            self.year_combo.addItem(f"{year}年", year)
+        self.year_combo.currentIndexChanged.connect(self.refresh)
         self.overdue_check = QCheckBox("只看逾期")
         self.overdue_check.toggled.connect(self.refresh)
         self.summary_label = QLabel()
@@ -101,6 +108,9 @@ class AccountabilityTab(QWidget):
         self.persons_table = RowsTable(["姓名", "职务", "单位", "责任类型", "追责阶梯", "下一步建议"])
         self.persons_hint = EmptyHint(self.persons_table, "尚未登记责任人")
 
+        self.edit_button = QPushButton("修改…")
+        self.edit_button.setToolTip("修改基本事实、追责情形、情节和对单位的追责方式（移送前）")
+        self.edit_button.clicked.connect(self.open_edit)
         self.person_button = QPushButton("添加责任人…")
         self.step_button = QPushButton("追责措施…")
         self.rectified_button = QPushButton("已整改…")
@@ -120,6 +130,7 @@ class AccountabilityTab(QWidget):
         self.urge_button.clicked.connect(self.urge)
 
         top = QHBoxLayout()
+        top.addWidget(self.year_combo)
         top.addWidget(self.overdue_check)
         top.addWidget(self.summary_label, 1)
         listing = QWidget()
@@ -145,6 +156,7 @@ class AccountabilityTab(QWidget):
         grid.setColumnStretch(1, 1)
         buttons = QHBoxLayout()
         for button in (
+            self.edit_button,
             self.person_button,
             self.step_button,
             self.rectified_button,
@@ -176,9 +188,11 @@ class AccountabilityTab(QWidget):
     # -- loading -----------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        today, overdue = self._ctx.today(), self.overdue_check.isChecked()
+        today, overdue, year = self._ctx.today(), self.overdue_check.isChecked(), self.year_combo.currentData()
         self._ctx.tasks.run_db(
-            lambda db: list_accountabilities(db, today=today, overdue=overdue), self._show, self._show_error
+            lambda db: list_accountabilities(db, today=today, year=year, overdue=overdue),
+            self._show,
+            self._show_error,
         )
 
     def select(self, number: str) -> None:
@@ -244,6 +258,7 @@ class AccountabilityTab(QWidget):
         self.detail = detail
         has = detail is not None
         for button in (
+            self.edit_button,
             self.person_button,
             self.step_button,
             self.rectified_button,
@@ -355,6 +370,23 @@ class AccountabilityTab(QWidget):
         if kind == "feedback":
             return FeedbackDialog(self._ctx, detail, self)
         return ReportDialog(self._ctx, number, self)
+
+    def open_edit(self) -> None:
+        """修改…: the profile's grounds are read first, off the GUI thread, then the dialog opens."""
+        detail = self.detail
+        if detail is None:
+            self.error_label.setText("请先选择一件追责事项")
+            return
+        self.error_label.clear()
+
+        def with_catalogue(catalogue: Any) -> None:
+            dialog = EditDialog(self._ctx, detail, catalogue, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.saved.connect(self._saved)
+            self.dialog = dialog
+            dialog.open()
+
+        self._ctx.tasks.run_db(catalogue_job, with_catalogue, self._message)
 
     def open_dialog(self, kind: str) -> StoreDialog | None:
         dialog = self.make_dialog(kind)
