@@ -104,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _emit_error(EXIT_BAD_INPUT, f"参数错误：{exc}", as_json)
     if getattr(args, "db", None) is None and os.environ.get("XINFANG_DB"):
         args.db = os.environ["XINFANG_DB"]
+    if args.command in (None, "gui"):
+        refused = _refuse_gui_without_libraries(as_json)
+        if refused is not None:
+            return refused
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
@@ -131,6 +135,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return launch_gui(args)
     _emit(result, as_json)
     return result.exit_code
+
+
+def _refuse_gui_without_libraries(as_json: bool) -> int | None:
+    """Qt aborts without a word (exit 134) when a system library it loads is missing: name them and their packages
+    before anything starts (also before `gui --demo N` fills the database). None when the GUI can start."""
+    from xinfang_desktop.ui.system_libs import gui_start_problem
+
+    problem = gui_start_problem()
+    if problem is None:
+        return None
+    message, missing = problem
+    if as_json:
+        payload = {
+            "error": message,
+            "exit_code": EXIT_FAILURE,
+            "missing_libraries": [library for library, _ in missing],
+            "packages": list(dict.fromkeys(package for _, package in missing)),
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    sys.stderr.write(message + "\n")
+    return EXIT_FAILURE
 
 
 def launch_gui(args: argparse.Namespace) -> int:

@@ -4,21 +4,37 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 from xinfang_desktop import APP_NAME, ORG_NAME
 
+BUNDLED = ("resources", "db")
+
 
 def _bundle_root() -> Path:
-    """The folder holding resources/ and db/: the checkout, the installed wheel's data, or a frozen bundle."""
+    """The folder holding resources/ and db/: a frozen bundle, an installed wheel's data, or the checkout."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
-    here = Path(__file__).resolve().parent
-    # Checkout or editable install: resources/ sits beside the package.
-    if (here.parent / "resources").is_dir():
-        return here.parent
-    return here / "_data"
+    return locate_bundle(Path(str(files("xinfang_desktop"))).resolve())
+
+
+def locate_bundle(package: Path) -> Path:
+    """Where resources/ and db/ are for the package folder `package`.
+
+    A wheel (`pip install .`, pipx) carries both as package data in xinfang_desktop/_data/ (setup.py copies them
+    there at build time) and that copy wins; a checkout and an editable install (`pip install -e .`) read them
+    beside the package."""
+    installed = package / "_data"
+    if all((installed / name).is_dir() for name in BUNDLED):
+        return installed
+    checkout = package.parent
+    if all((checkout / name).is_dir() for name in BUNDLED):
+        return checkout
+    raise FileNotFoundError(
+        f"程序文件不完整：{installed} 与 {checkout} 下都没有 resources/ 和 db/，请重新安装 xinfang-desktop"
+    )
 
 
 def resources_dir() -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QMessageLogContext, QtMsgType, QTranslator, qInstallMessageHandler
@@ -91,6 +92,13 @@ class QtMessageCollector:
         self.problems: list[str] = []
 
     def __call__(self, kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if kind == QtMsgType.QtFatalMsg:
+            # Qt aborts right after a fatal message (no platform plugin, no display): this handler replaced Qt's
+            # own, so the console hears of it only from here.
+            sys.stderr.write(f"图形界面无法启动（Qt）：{message.strip()}\n")
+            for earlier in self.problems[-5:]:  # the reason is often a warning just before (no display, no plugin)
+                sys.stderr.write(f"  此前 Qt 报告：{earlier}\n")
+            sys.stderr.flush()
         offscreen = QGuiApplication.platformName() == "offscreen"
         if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) or (offscreen and message.startswith(OFFSCREEN_NOISE)):
             log.debug("%s", message)
