@@ -262,7 +262,7 @@ class StatementsTab(QWidget):
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(True)
-        self.list = RowsTable(["乙方", "类别", "签订", "有风险", "未完成", "文号"])
+        self.list = RowsTable(["乙方", "签订", "未完成", "有风险", "文号"])
         self.list.selectionModel().currentRowChanged.connect(lambda current, _old: self.show_statement(current.row()))
         self.list.row_activated.connect(lambda _row: self.open_edit())
         self.empty_hint = EmptyHint(self.list, "本年度尚无责任书。点击“按上年数据生成…”按上年台账数据生成。")
@@ -273,10 +273,15 @@ class StatementsTab(QWidget):
         self.targets.verticalHeader().hide()
         self.targets.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.targets.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.targets.setWordWrap(True)
         header = self.targets.horizontalHeader()
         for column in range(len(TARGET_HEADERS) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The wording and the reason are long: a fixed width that wraps, and the reason takes what is left.
+        header.setSectionResizeMode(TARGET_HEADERS.index("目标"), QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(TARGET_HEADERS.index("目标"), 180)
         header.setSectionResizeMode(len(TARGET_HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.targets.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         top = QHBoxLayout()
         top.addWidget(QLabel("年度"))
         top.addWidget(self.year_spin)
@@ -296,7 +301,7 @@ class StatementsTab(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
-        splitter.setSizes([460, 820])
+        splitter.setSizes([400, 880])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary_label)
@@ -322,10 +327,9 @@ class StatementsTab(QWidget):
                 (
                     [
                         s["party_name"],
-                        s["party_kind_label"],
                         s["signed_on"] or "未签订",
-                        str(s["at_risk"]),
                         str(s["missed"]),
+                        str(s["at_risk"]),
                         (s.get("document") or {}).get("number") or "",
                     ],
                     s["missed"] > 0,
