@@ -124,6 +124,7 @@ def test_candidates_are_detected_dismissed_and_opened(qtbot: Any, panel: Respons
     acc.person_button.click()
     person = acc.dialog
     assert isinstance(person, PersonDialog)
+    assert person.focusWidget() is person.name_edit  # the clerk types the name at once
     person.name_edit.setText("张三")
     person.post_edit.setText("副局长")
     person.authority_edit.setText("中共示范县委组织部")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from xinfang_desktop.persistence.database import Database
@@ -37,6 +38,26 @@ class StoreDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A clerk types at once: the first field of the form takes the cursor, not the OK button.
+        if (first := self.first_field()) is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def first_field(self) -> QWidget | None:
+        """The first enabled widget of the form that takes keyboard focus (inside a composite field too)."""
+        for row in range(self.form.rowCount()):
+            for role in (QFormLayout.ItemRole.FieldRole, QFormLayout.ItemRole.SpanningRole):
+                item = self.form.itemAt(row, role)
+                widget = item.widget() if item is not None else None
+                if widget is None:
+                    continue
+                for candidate in (widget, *widget.findChildren(QWidget)):
+                    tab = bool(candidate.focusPolicy() & Qt.FocusPolicy.TabFocus)
+                    if tab and candidate.isEnabled() and not candidate.isHidden():
+                        return candidate
+        return None
 
     @property
     def ok_button(self) -> QPushButton:
