@@ -44,7 +44,7 @@ def test_status_bar(window: MainWindow, ledger_db: Any):
     assert window.status.holiday_label.text().startswith("节假日数据：")
 
 
-def test_workbench_counts_and_click_opens_the_ledger(qtbot: Any, window: MainWindow, ledger_db: Any):
+def test_workbench_counts_and_click_opens_the_ledger(qtbot: Any, window: MainWindow, ledger_db: Any, monkeypatch: Any):
     from xinfang_desktop.core.queues import QUEUE_NAMES, queue_filter
     from xinfang_desktop.persistence.calendar_store import load_calendar
     from xinfang_desktop.persistence.ledger_queries import ledger_count
@@ -62,12 +62,23 @@ def test_workbench_counts_and_click_opens_the_ledger(qtbot: Any, window: MainWin
     assert counts["mine"] == 450  # every open case of the fixture was registered by "tester"
     card = window.workbench.cards["overdue"]
     assert card.count_text == f"{counts['overdue']:,}"
+    filled: list[Any] = []
+    original = window.ledger.filters.fill_choices
+    monkeypatch.setattr(
+        window.ledger.filters, "fill_choices", lambda choices: (filled.append(choices), original(choices))
+    )
     card.click()
     assert window.current_section == "ledger"
     flt, sort, descending = window.ledger.model.query
     assert (sort, descending) == (SortKey.DUE, False)
     assert flt.due_to is not None and flt.due_to < today
     assert window.ledger.queue_button.isVisible() and "已超期" in window.ledger.queue_button.text()
+    # Opened from a card, the ledger's lists (属地, 责任单位, 内容分类, views) are read all the same: they stayed
+    # empty for the whole session.
+    assert filled, "the ledger's choices were never loaded"
+    # A search inside the queue that finds nothing says why.
+    window.ledger.search_box.setText("查无此人此事")
+    qtbot.waitUntil(lambda: "当前队列" in window.ledger.count_label.text(), timeout=3000)
     window.ledger.queue_button.click()
     assert not window.ledger.queue_button.isVisible()
     assert window.ledger.model.query[0].due_to is None

@@ -306,6 +306,9 @@ class LedgerPanel(QWidget):
         self._run_query(sort, descending)
 
     def _run_query(self, sort: SortKey | None, descending: bool | None) -> None:
+        if not self._started:
+            # Opened straight on a queue (a workbench card) rather than by start(): its lists still need filling.
+            self._choices_wanted = True
         self._started = True
         flt = self.current_filter()
         self.count_label.setText("正在查询…")
@@ -330,6 +333,9 @@ class LedgerPanel(QWidget):
         def done(count: int) -> None:
             if generation == self._count_generation:
                 self.count_label.setText(f"共 {count:,} 件")
+                if count == 0 and self.queue_button.isVisible():
+                    # A search inside a queue finds only the queue's cases: say so, and how to search them all.
+                    self.count_label.setText("共 0 件（仅在当前队列中查找，点“✕”取消队列后查全部）")
                 self.count_changed.emit(count)
 
         self._ctx.tasks.run_db(_count_job(flt), done, lambda exc: self._show_error(str(exc)))
