@@ -122,3 +122,49 @@ def test_duplicates_are_shown_before_saving(qtbot: Any, panel: IntakePanel, empt
         qtbot.mouseClick(panel.confirm_new_button, Qt.MouseButton.LeftButton)
     assert _count(empty_ctx) == 2
     assert not panel.duplicates_box.isVisible()
+
+
+def test_representatives_typed_by_keyboard_land_in_their_own_rows(qtbot: Any, panel: IntakePanel):
+    """Tab from the last cell leaves the table instead of wrapping onto the first row (data was overwritten)."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    people = [("王五", "11010519491231002X", "13800138000"), ("赵六", "", "13912345678")]
+    for person in people:
+        panel.add_rep_button.click()
+        for n, text in enumerate(person):
+            editor = QApplication.focusWidget()
+            assert editor is not None and panel.reps_table.isAncestorOf(editor), n
+            type_text(editor, text)
+            QTest.keyClick(editor, Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda: not panel.reps_table.isAncestorOf(QApplication.focusWidget()))
+    assert panel.intake_data()["representatives"] == [
+        {"name": "王五", "id_number": "11010519491231002X", "phone": "13800138000"},
+        {"name": "赵六", "id_number": None, "phone": "13912345678"},
+    ]
+    assert QApplication.focusWidget() is not panel.reps_table  # the cursor went on to the next field
+
+
+def test_clearing_a_filled_form_asks_first(qtbot: Any, panel: IntakePanel):
+    from PySide6.QtWidgets import QMessageBox
+
+    panel.clear_button.click()  # empty: cleared at once, nothing asked
+    assert panel.confirm_box is None
+    type_text(panel.name_edit, "王小明")
+    panel.clear_button.click()
+    box = panel.confirm_box
+    assert box is not None and box.isVisible() and "清空" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()  # 继续填写
+    assert panel.name_edit.text() == "王小明"
+    panel.clear_button.click()
+    panel.confirm_box.button(QMessageBox.StandardButton.Discard).click()
+    assert panel.name_edit.text() == "" and not panel.is_filled()
+
+
+def test_the_cursor_waits_in_the_name_field(qtbot: Any, panel: IntakePanel):
+    panel.address_edit.setFocus()
+    panel.hide()
+    panel.show()  # what Ctrl+3 does to the section
+    qtbot.waitUntil(lambda: panel.focusWidget() is panel.name_edit)

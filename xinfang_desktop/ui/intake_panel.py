@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -50,6 +52,7 @@ from xinfang_desktop.persistence.units import list_units
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.field_row import FieldRow, Tone
 from xinfang_desktop.ui.progress import DelayedProgress
+from xinfang_desktop.ui.representatives_table import RepresentativesTable
 
 AUTO_DESTINATION = "按信访层级"
 _LIST_SPLIT = re.compile(r"[、,，;；\n]+")
@@ -73,6 +76,7 @@ class IntakePanel(QWidget):
         self._saving = False
         self._progress = DelayedProgress(self, "正在登记…")
         self.last_outcome: IntakeOutcome | None = None
+        self.confirm_box: QMessageBox | None = None
         self._pending: dict[str, Any] | None = None
         self.fields: dict[str, FieldRow] = {}
         self._build()
@@ -111,11 +115,7 @@ class IntakePanel(QWidget):
         self._row(person_form, "petitioner.address", "住址", self.address_edit)
 
         # 代表人 (集体访)
-        self.reps_table = QTableWidget(0, 3)
-        self.reps_table.setHorizontalHeaderLabels(["姓名", "身份证号码", "联系电话"])
-        self.reps_table.verticalHeader().setVisible(False)
-        self.reps_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.reps_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.reps_table = RepresentativesTable(["姓名", "身份证号码", "联系电话"])
         self.reps_table.setMinimumHeight(110)
         self.add_rep_button = QPushButton("添加代表人")
         self.remove_rep_button = QPushButton("删除所选")
@@ -249,7 +249,8 @@ class IntakePanel(QWidget):
         self.add_rep_button.clicked.connect(self.add_representative)
         self.remove_rep_button.clicked.connect(self._remove_representative)
         self.save_button.clicked.connect(self.save)
-        self.clear_button.clicked.connect(self.reset)
+        self.clear_button.clicked.connect(self.ask_reset)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.ask_reset)
         self.confirm_new_button.clicked.connect(self._confirm_new)
         self.back_button.clicked.connect(self._hide_duplicates)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
@@ -363,8 +364,7 @@ class IntakePanel(QWidget):
         if self.reps_table.rowCount() >= REPRESENTATIVES_MAX:
             self.fields["representatives"].show_message(f"最多{REPRESENTATIVES_MAX}名代表人（信访工作条例第二十条）")
             return
-        self.reps_table.insertRow(self.reps_table.rowCount())
-        self.reps_table.setCurrentCell(self.reps_table.rowCount() - 1, 0)
+        self.reps_table.add_row()
 
     def _remove_representative(self) -> None:
         row = self.reps_table.currentRow()
@@ -375,8 +375,7 @@ class IntakePanel(QWidget):
     # -- the intake object -------------------------------------------------------------------------------------
 
     def _cell(self, row: int, column: int) -> str:
-        item = self.reps_table.item(row, column)
-        return item.text().strip() if item is not None else ""
+        return self.reps_table.cell_text(row, column)
 
     def intake_data(self) -> dict[str, Any]:
         """The form as the intake JSON object documented in `core.intake_input`."""
@@ -420,6 +419,52 @@ class IntakePanel(QWidget):
         if reps:
             data["representatives"] = reps
         return data
+
+    def is_filled(self) -> bool:
+        """Whether the clerk has typed anything that 清空 would throw away."""
+        texts = (
+            self.name_edit,
+            self.id_edit,
+            self.phone_edit,
+            self.address_edit,
+            self.category_edit,
+            self.locality_edit,
+            self.unit_edit,
+            self.accused_edit,
+        )
+        return (
+            any(e.text().strip() for e in texts)
+            or bool(self.summary_edit.toPlainText().strip())
+            or self.reps_table.rowCount() > 0
+        )
+
+    def ask_reset(self) -> None:
+        """清空 or Esc: an empty form at once, or after the clerk confirms throwing away what was typed."""
+        if not self.is_filled():
+            self.reset()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "清空登记表",
+            "表中已填写的内容将被清空，确定吗？",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Discard).setText("清空")
+        box.button(QMessageBox.StandardButton.Cancel).setText("继续填写")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda result: self.reset() if result == QMessageBox.StandardButton.Discard else None)
+        self.confirm_box = box
+        box.open()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Ctrl+3 (or a click on the section): on an empty form the cursor waits in 姓名; a form being filled keeps
+        # the field the clerk was in.
+        focused = QApplication.focusWidget()
+        if not self.is_filled() or focused is None or not self.isAncestorOf(focused):
+            QTimer.singleShot(0, self.name_edit.setFocus)
 
     def reset(self) -> None:
         """An empty form with today's date (the banner of the last save stays)."""
