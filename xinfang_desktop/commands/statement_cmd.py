@@ -7,11 +7,7 @@ write is audited. `--unit` takes a unit's name, or 县本级 / county for the co
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
-import os
-import shutil
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -197,20 +193,8 @@ def _output(text: str, fmt: str | None) -> tuple[Path, str]:
     return path, fmt
 
 
-def _copy_out(source: Path, target: Path) -> None:
-    """Copy the stored file to the user's path without leaving a half-written file there."""
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        shutil.copyfile(source, tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
 def _render(ctx: Context) -> Result:
+    from xinfang_desktop.commands.doc_cmd import _copy_out
     from xinfang_desktop.documents.types.responsibility_statement import issue_statement
 
     year = _year(ctx)

@@ -614,20 +614,28 @@ def _status_json(status: TargetStatus, t: _Target) -> dict[str, Any]:
     return {**status.to_json(), "target_text": t.target_text, "baseline_year": t.baseline_year}
 
 
+def _chosen_statements(
+    s: Session, year: int, unit: str | None
+) -> tuple[PartyRegistry, dict[int, str], list[ResponsibilityStatementRecord]]:
+    """The parties, unit names and the year's statements in register order — all, or `unit`'s (refused when it has
+    none)."""
+    registry = load_parties(s)
+    records = _ordered(registry, _statements(s, year))
+    if unit is not None:
+        wanted = registry.resolve(unit)
+        records = [r for r in records if r.party_key == wanted.key]
+        if not records:
+            _find(s, year, wanted)
+    return registry, _unit_names(s), records
+
+
 def progress(db: Database, year: int, *, today: date, unit: str | None = None, parallel: bool = True) -> dict[str, Any]:
     """Each target's current value from the ledger, its formula, the projection to 31 December and the verdict,
     for every statement of the year (or one party's)."""
     check_year(year)
     clock = year_clock(year, today)
     with db.read_session() as s:
-        registry = load_parties(s)
-        names = _unit_names(s)
-        records = _ordered(registry, _statements(s, year))
-        if unit is not None:
-            wanted = registry.resolve(unit)
-            records = [r for r in records if r.party_key == wanted.key]
-            if not records:
-                _find(s, year, wanted)
+        registry, names, records = _chosen_statements(s, year, unit)
         items = []
         for r in records:
             party = _party_of(registry, r, names)
@@ -718,14 +726,7 @@ def evaluate(
             raise ValidationError(problems)
     clock = year_clock(year, on)
     with db.read_session() as s:
-        registry = load_parties(s)
-        names = _unit_names(s)
-        records = _ordered(registry, _statements(s, year))
-        if unit is not None:
-            wanted = registry.resolve(unit)
-            records = [r for r in records if r.party_key == wanted.key]
-            if not records:
-                _find(s, year, wanted)
+        registry, names, records = _chosen_statements(s, year, unit)
         if not records:
             raise NotFoundError(f"{year}年度尚无责任书，无法考评", field="year")
         items = [(r.id, _party_of(registry, r, names), _plain_targets(s, r.id)) for r in records]

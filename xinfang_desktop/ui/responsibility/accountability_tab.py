@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +28,7 @@ from xinfang_desktop.persistence.accountability.store import (
 )
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.empty_hint import EmptyHint
+from xinfang_desktop.ui.open_file_offer import offer_open
 from xinfang_desktop.ui.responsibility.accountability_dialogs import (
     EditDialog,
     FeedbackDialog,
@@ -404,24 +404,8 @@ class AccountabilityTab(QWidget):
             self._offer_open(document)
 
     def _offer_open(self, document: dict[str, Any]) -> None:
-        path = Path(document["stored_path"])
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "责任落实",
-            f"已生成文书 {document.get('number') or ''}，是否打开？",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
-            self,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(
-            lambda result: (
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-                if result == QMessageBox.StandardButton.Open
-                else None
-            )
-        )
-        self.message_box = box
-        box.open()
+        text = f"已生成文书 {document.get('number') or ''}，是否打开？"
+        self.message_box = offer_open(self, "责任落实", text, Path(document["stored_path"]))
 
     def urge(self) -> None:
         if self.detail is None:

@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +33,7 @@ from xinfang_desktop.core.statement_targets import Verdict, format_value
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.empty_hint import EmptyHint
+from xinfang_desktop.ui.open_file_offer import offer_open
 from xinfang_desktop.ui.responsibility.accountability_dialogs import ListEditor, date_edit, day_of, text_edit
 from xinfang_desktop.ui.rows_table import RowsTable
 from xinfang_desktop.ui.store_dialog import StoreDialog
@@ -460,24 +461,8 @@ class StatementsTab(QWidget):
     def _issued(self, result: dict[str, Any]) -> None:
         self.issued.emit(result)
         self.refresh()
-        path = Path(result["stored_path"])
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "责任书",
-            f"已出具 {result['number']}，是否打开？",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
-            self,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(
-            lambda r: (
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-                if r == QMessageBox.StandardButton.Open
-                else None
-            )
-        )
-        self.message_box = box
-        box.open()
+        text = f"已出具 {result['number']}，是否打开？"
+        self.message_box = offer_open(self, "责任书", text, Path(result["stored_path"]))
 
     def _message(self, exc: BaseException) -> None:
         self.error_label.setText(error_text(exc))
