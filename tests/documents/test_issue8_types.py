@@ -43,7 +43,7 @@ def test_registered_with_label_layout_and_number_prefix(type_id: str) -> None:
 
 def test_dual_inquiry_report_has_both_checks() -> None:
     text = text_of("dual_inquiry_report")
-    assert "一事双查" in text and "R-BK-01" in text
+    assert "一事双查" in text and "R-BK-01" not in text  # rule IDs are the clerk's, never printed
     assert "城关街道办事处" in text and "李明" in text and "已追究责任" in text and "通报批评" in text
     assert "2026年8月5日完成" in text.replace("已于", "")
 
@@ -79,7 +79,6 @@ def test_review_record_lists_parties_files_and_city_copy() -> None:
         "司法部门专家",
         "会审录像.mp4",
         "ab" * 32,
-        "R-BK-02",
         "2026年7月2日报送",
     ):
         assert part in text

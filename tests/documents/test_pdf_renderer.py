@@ -13,8 +13,8 @@ import pytest
 
 from xinfang_desktop.documents import geometry as g
 from xinfang_desktop.documents.linebreak import NO_LINE_START
-from xinfang_desktop.documents.model import OfficialDocument, Paragraph, Table
-from xinfang_desktop.documents.pdf_renderer import PROVISIONAL_NOTE, layout_document, printed_text, render_pdf
+from xinfang_desktop.documents.model import PROVISIONAL_WARNING, OfficialDocument, Paragraph, Table
+from xinfang_desktop.documents.pdf_renderer import layout_document, printed_text, render_pdf
 from xinfang_desktop.documents.sample_documents import (
     acceptance_notice,
     accountability_proposal,
@@ -205,16 +205,18 @@ def test_blank_page_before_a_footer_that_does_not_fit() -> None:
         assert layout.pages[-1].number is None and layout.pages[-2].number is None
 
 
-def test_provisional_marker_and_stream_output(tmp_path: Path) -> None:
+def test_provisional_dates_warn_the_clerk_and_print_nothing(tmp_path: Path) -> None:
     import io
 
     stream = io.BytesIO()
     info = render_pdf(acceptance_notice(provisional=True), stream)
-    assert info.pages == 2
+    assert info.pages == 2 and info.warnings == (PROVISIONAL_WARNING,)
+    assert render_pdf(acceptance_notice(), io.BytesIO()).warnings == ()
     path = tmp_path / "p.pdf"
     path.write_bytes(stream.getvalue())
     with pdfplumber.open(path) as pdf:
-        assert PROVISIONAL_NOTE in pdf.pages[0].extract_text().replace(" ", "")
+        text = pdf.pages[0].extract_text().replace(" ", "")
+    assert "暂估" not in text and "注意" not in text
 
 
 def test_render_info_reports_fonts_and_fallbacks(tmp_path: Path) -> None:

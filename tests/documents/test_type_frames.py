@@ -51,7 +51,7 @@ def test_any_provisional_clock_marks_the_document() -> None:
 def test_the_confidentiality_paragraph_closes_a_document_about_an_accusation(type_id: str) -> None:
     assert "请严格保密" not in build(type_id).plain_text()
     doc = build(type_id, accusation=True)
-    assert doc.body[-1].text.startswith("本件属检举控告类信访事项。") and doc.body[-1].text.endswith("（R-LC-07）。")
+    assert doc.body[-1].text.startswith("本件属检举控告类信访事项。") and doc.body[-1].text.endswith("住址等信息。")
 
 
 def test_the_remedy_chain_wording() -> None:
@@ -69,7 +69,7 @@ def test_the_remedy_chain_wording() -> None:
         "你以同一事实和理由再次提出的，不再受理"
     )
     assert FINAL_NOTE.startswith("本复核意见为该信访事项的最终处理意见。依照《信访工作条例》第三十六条第三款")
-    assert FINAL_NOTE.endswith("不再受理（R-LC-03）。")
+    assert FINAL_NOTE.endswith("不再受理。")
 
 
 @pytest.mark.parametrize(

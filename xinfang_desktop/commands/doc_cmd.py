@@ -3,6 +3,8 @@
 `render` issues the document: it takes the next number of its type for the year, stores the file in the data
 directory with its SHA-256 (linked to the case and the event that produced it), writes an audit entry and copies the
 file to `-o`. `--reissue NUMBER` makes a new version of an issued document (same number; the old file stays).
+The same input rendered in the other format is the same document: no new number. Warnings for the clerk (dates
+resting on a year without holiday data …) go to stderr — and into `warnings` with `--json` — never onto the paper.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import contextlib
 import os
 import shutil
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -114,22 +117,21 @@ def _render(ctx: Context) -> Result:
         **{k: v for k, v in issued.to_json().items() if k not in ("number", "sha256", "pages", "fonts")},
     }
     version = f"（第{issued.version}版）" if issued.version > 1 else ""
+    other = f"（与已出具的 {(issued.same_as or '').upper()} 为同一份文书，沿用文号）" if issued.same_as else ""
     lines = [
-        f"已出具{issued.label} {issued.number}{version}：{output}（{issued.pages}页）",
+        f"已出具{issued.label} {issued.number}{version}{other}：{output}（{issued.pages}页）",
         f"存档：{issued.path}",
         f"SHA-256：{issued.sha256}",
         "字体：" + "，".join(f"{role} {font}" for role, font in issued.fonts.items()),
     ]
     for role, found in issued.fallbacks.items():
         lines += [f"提示：{role} 中“{chars}”由 {font} 补字" for font, chars in found.items()]
-    if issued.provisional:
-        lines.append("提示：文中期限所在年份尚无节假日数据，为暂估日期（R-TM-05）")
+    for warning in issued.warnings:  # for the clerk, on the console: nothing of it is printed on the document
+        sys.stderr.write(f"注意：{warning}\n")
     return Result(result, "\n".join(lines))
 
 
 def _batch(ctx: Context) -> Result:
-    import sys
-
     from xinfang_desktop.documents.batch import issue_for_cases
 
     a = ctx.args

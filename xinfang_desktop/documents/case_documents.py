@@ -24,6 +24,7 @@ from xinfang_desktop.core.errors import DomainError
 from xinfang_desktop.core.workdays import WorkdayCalendar, cn_date
 from xinfang_desktop.documents.office import OfficeInfo
 from xinfang_desktop.documents.types import spec
+from xinfang_desktop.documents.types._common import NUMBER_KEY
 from xinfang_desktop.documents.types.petitioner_receipt import query_code
 from xinfang_desktop.persistence.case_detail import case_detail
 from xinfang_desktop.persistence.records import CaseRecord, DocumentRecord
@@ -248,6 +249,8 @@ def _route(s: Session, d: Mapping[str, Any], t: str, today: date, cal: WorkdayCa
     action = "forward" if t == "transfer_letter" else "assign"
     e = _last(d, t, action)
     data: dict[str, Any] = {"to_unit": _d(e, "unit"), "issued_on": e["date"], **_addressing(d)}
+    if _d(e, "transfer_number"):  # the 转送/交办文号 the clerk recorded is the one printed, not the next in sequence
+        data[NUMBER_KEY] = _d(e, "transfer_number")
     if action == "forward":
         data["transferred_on"] = e["date"]
         if dl := _deadline(d, "R-DL-03"):

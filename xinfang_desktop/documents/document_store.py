@@ -5,12 +5,18 @@ never reused), the document is rendered to a temporary file beside its final nam
 place, and only then is the row committed; if the commit fails the file is removed. So there is never a row without
 its file nor a half-written file under a final name. A reissue is a new version with the same number; the old file
 stays where it was.
+
+One document, one number: the number belongs to the issued record. Issuing the same input in the other format
+(the DOCX of a PDF already issued) draws no new number — the file is added to that record (`document_files`).
+A 文号 typed by the clerk (``number`` in the input: the 交办文号 of a 交办) is printed as typed and
+takes nothing from the sequence; the sequence skips a number already in use.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import uuid
 from collections.abc import Callable, Mapping
@@ -19,16 +25,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinfang_desktop.core.errors import ConflictError, DomainError, NotFoundError
 from xinfang_desktop.documents.model import OfficialDocument
 from xinfang_desktop.documents.office import OfficeInfo
 from xinfang_desktop.documents.types import spec
+from xinfang_desktop.documents.types._common import NUMBER_KEY, typed_number
 from xinfang_desktop.paths import data_dir
 from xinfang_desktop.persistence.database import Database
-from xinfang_desktop.persistence.records import CaseRecord, DocumentRecord
+from xinfang_desktop.persistence.records import CaseRecord, DocumentFileRecord, DocumentRecord
 from xinfang_desktop.persistence.settings_store import SqlSettings
 from xinfang_desktop.persistence.uow import unit_of_work
 
@@ -37,11 +44,13 @@ FORMATS = ("pdf", "docx")
 
 @dataclass(frozen=True)
 class Rendered:
-    """What a renderer reports: pages, the font used for each role, and the fallbacks (role → {font: chars})."""
+    """What a renderer reports: pages, the font used for each role, the fallbacks (role → {font: chars}) and the
+    warnings for the clerk (never printed)."""
 
     pages: int
     fonts: dict[str, str]
     fallbacks: dict[str, dict[str, str]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 Renderer = Callable[[OfficialDocument, str, BinaryIO], Rendered]
@@ -67,6 +76,7 @@ def render_document(doc: OfficialDocument, fmt: str, stream: BinaryIO) -> Render
         pages=int(info.pages),
         fonts={str(k): str(v) for k, v in dict(info.fonts).items()},
         fallbacks={str(k): dict(v) for k, v in dict(getattr(info, "fallbacks", {}) or {}).items()},
+        warnings=tuple(getattr(info, "warnings", ()) or ()),
     )
 
 
@@ -102,6 +112,8 @@ class IssuedDocument:
     event_seq: int | None
     supersedes_id: int | None
     provisional: bool
+    warnings: tuple[str, ...] = ()  # for the clerk: shown on screen, printed by the CLI on stderr; not on paper
+    same_as: str | None = None  # the format already issued under this number, when this is its other format
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -120,6 +132,8 @@ class IssuedDocument:
             "event_seq": self.event_seq,
             "supersedes_id": self.supersedes_id,
             "provisional": self.provisional,
+            "warnings": list(self.warnings),
+            "same_as": self.same_as,
         }
 
 
@@ -166,6 +180,12 @@ def write_atomically(final: Path, produce: Callable[[BinaryIO], Rendered]) -> tu
     return rendered, digest
 
 
+def input_fingerprint(type_id: str, data: Mapping[str, Any]) -> str:
+    """The SHA-256 of a document's input (type and canonical JSON): the same input is the same document."""
+    text = json.dumps({"type": type_id, "data": data}, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def issue_document(
     db: Database,
     type_id: str,
@@ -184,13 +204,17 @@ def issue_document(
 
     `case_number` links the document to a case (default: the input's case_number when such a case is stored);
     `reissue_of` names an issued document number: the result is its next version (same number, old file kept).
+    The same input issued before in the other format is that document: its number, its version, a second file.
+    A typed ``number`` in `data` is the number printed (nothing is drawn from the sequence).
     """
     document_type = spec(type_id)
     if fmt not in FORMATS:
         raise DomainError(f"未知的输出格式“{fmt}”，可选：{'、'.join(FORMATS)}", field="format")
-    parsed = document_type.from_json(data)  # a ValidationError here changes nothing
+    content, typed, typed_year = typed_number(data)
+    parsed = document_type.from_json(content)  # a ValidationError here changes nothing
+    fingerprint = input_fingerprint(type_id, {**content, NUMBER_KEY: typed} if typed else content)
     office = office or office_info(db)
-    year = document_type.issued_on(parsed).year
+    year = typed_year or document_type.issued_on(parsed).year
     link = case_number or (data.get("case_number") if isinstance(data.get("case_number"), str) else None)
     final: Path | None = None
     try:
@@ -198,7 +222,11 @@ def issue_document(
             session = uow.session
             case_id = _case_id(session, link, required=case_number is not None)
             supersedes: DocumentRecord | None = None
-            if reissue_of:
+            same = _same_document(session, type_id, fingerprint, fmt, reissue_of)
+            if same is not None:
+                year, seq, number, version = same.year, same.seq, same.number, same.version
+                case_id = case_id if case_id is not None else same.case_id
+            elif reissue_of:
                 supersedes = latest_version(session, reissue_of)
                 if supersedes.type_id != type_id:
                     raise DomainError(
@@ -206,48 +234,73 @@ def issue_document(
                         f"不能作为“{document_type.label}”重新出具",
                         field="reissue",
                     )
+                if typed and typed != supersedes.number:
+                    raise DomainError(f"重新出具沿用原文号 {supersedes.number}，不能改为 {typed}", field=NUMBER_KEY)
                 year, seq, number = supersedes.year, supersedes.seq, supersedes.number
                 version = supersedes.version + 1
                 case_id = case_id if case_id is not None else supersedes.case_id
+            elif typed:
+                _refuse_used_number(session, typed, fmt)
+                year, number, version = year, typed, 1
+                seq = _typed_seq(session, type_id, year)
             else:
-                seq = uow.cases.next_number(sequence_kind(type_id), year)
-                number = office.document_number(type_id, year, seq)
+                seq, number = _next_free_number(session, uow, office, type_id, year)
                 version = 1
-            doc = document_type.build(parsed, office, number)
-            relative = Path(str(year)) / f"{type_id}-{year}-{seq:05d}-v{version}.{fmt}"
+            doc = document_type.make(parsed, office, number)
+            name = f"{seq:05d}" if seq > 0 else f"t{-seq:04d}"  # t…: a typed number, not from the sequence
+            relative = Path(str(year)) / f"{type_id}-{year}-{name}-v{version}.{fmt}"
             final = documents_root() / relative
             rendered, digest = write_atomically(final, lambda stream: renderer(doc, fmt, stream))
-            record = DocumentRecord(
-                type_id=type_id,
-                year=year,
-                seq=seq,
-                number=number,
-                case_id=case_id,
-                event_seq=event_seq,
-                version=version,
-                supersedes_id=supersedes.id if supersedes else None,
-                path=relative.as_posix(),
-                sha256=digest,
-                pages=rendered.pages,
-                format=fmt,
-                created_at=uow.now,
-                created_by=uow.user_id,
-            )
-            session.add(record)
+            if same is not None:
+                session.add(
+                    DocumentFileRecord(
+                        document_id=same.id,
+                        format=fmt,
+                        path=relative.as_posix(),
+                        sha256=digest,
+                        pages=rendered.pages,
+                        created_at=uow.now,
+                        created_by=uow.user_id,
+                    )
+                )
+                record_id, supersedes_id = same.id, same.supersedes_id
+            else:
+                record = DocumentRecord(
+                    type_id=type_id,
+                    year=year,
+                    seq=seq,
+                    number=number,
+                    case_id=case_id,
+                    event_seq=event_seq,
+                    version=version,
+                    supersedes_id=supersedes.id if supersedes else None,
+                    path=relative.as_posix(),
+                    sha256=digest,
+                    pages=rendered.pages,
+                    format=fmt,
+                    created_at=uow.now,
+                    created_by=uow.user_id,
+                    input_sha256=fingerprint,
+                )
+                session.add(record)
+                session.flush()
+                record_id, supersedes_id = record.id, supersedes.id if supersedes else None
             session.flush()
-            record_id = record.id
+            action = "issue_format" if same is not None else "reissue" if supersedes else "issue"
             uow.audit.record(
-                "reissue" if supersedes else "issue",
+                action,
                 "document",
                 number,
                 {
                     "type": type_id,
                     "version": version,
+                    "format": fmt,
                     "sha256": digest,
                     "path": relative.as_posix(),
                     "case": link if case_id is not None else None,
                     "event_seq": event_seq,
-                    "supersedes": supersedes.id if supersedes else None,
+                    "supersedes": supersedes_id,
+                    "typed_number": bool(typed),
                 },
             )
             uow.commit()
@@ -267,8 +320,10 @@ def issue_document(
                 fallbacks=rendered.fallbacks,
                 case_number=link if case_id is not None else None,
                 event_seq=event_seq,
-                supersedes_id=supersedes.id if supersedes else None,
+                supersedes_id=supersedes_id,
                 provisional=doc.provisional,
+                warnings=rendered.warnings or doc.clerk_warnings(),
+                same_as=same.format if same is not None else None,
             )
     except BaseException:
         if final is not None and not _committed(db, final):
@@ -278,12 +333,78 @@ def issue_document(
     return result
 
 
+def _same_document(
+    session: Session, type_id: str, fingerprint: str, fmt: str, reissue_of: str | None
+) -> DocumentRecord | None:
+    """The issued document with this very input that has no file in `fmt` yet (its latest version), if any.
+
+    With `reissue_of`, only that number's latest version counts (the other format of a reissue just made)."""
+    stmt = select(DocumentRecord).where(DocumentRecord.type_id == type_id, DocumentRecord.input_sha256 == fingerprint)
+    if reissue_of:
+        stmt = stmt.where(DocumentRecord.number == reissue_of)
+    for found in session.scalars(stmt.order_by(DocumentRecord.id.desc())):
+        newer = session.scalar(
+            select(DocumentRecord.id).where(
+                DocumentRecord.number == found.number, DocumentRecord.version > found.version
+            )
+        )
+        if newer is not None:
+            continue  # superseded: its other format would not be the document now in force
+        if found.format == fmt or _has_file(session, found.id, fmt):
+            return None  # issued in this format already: issuing again is a new document (a new number)
+        return found
+    return None
+
+
+def _has_file(session: Session, document_id: int, fmt: str) -> bool:
+    return (
+        session.scalar(
+            select(DocumentFileRecord.id).where(
+                DocumentFileRecord.document_id == document_id, DocumentFileRecord.format == fmt
+            )
+        )
+        is not None
+    )
+
+
+def _refuse_used_number(session: Session, number: str, fmt: str) -> None:
+    used = session.scalars(select(DocumentRecord).where(DocumentRecord.number == number).limit(1)).first()
+    if used is not None:
+        raise ConflictError(
+            f"文号 {number} 已用于{spec(used.type_id).label}（{used.created_at:%Y-%m-%d}出具）；"
+            f"同一文号不能再出具另一份文书。如需修改该文书，请重新出具（--reissue {number}）",
+            field=NUMBER_KEY,
+        )
+
+
+def _typed_seq(session: Session, type_id: str, year: int) -> int:
+    """The `seq` of a typed number: 0, −1, −2 … per type and year, apart from the sequence's 1, 2, 3 …"""
+    lowest = session.scalar(
+        select(func.min(DocumentRecord.seq)).where(
+            DocumentRecord.type_id == type_id, DocumentRecord.year == year, DocumentRecord.seq <= 0
+        )
+    )
+    return 0 if lowest is None else int(lowest) - 1
+
+
+def _next_free_number(session: Session, uow: Any, office: OfficeInfo, type_id: str, year: int) -> tuple[int, str]:
+    """The next number of the sequence that no issued document holds (a clerk may have typed it)."""
+    for _ in range(1000):
+        seq = uow.cases.next_number(sequence_kind(type_id), year)
+        number = office.document_number(type_id, year, seq)
+        if session.scalar(select(DocumentRecord.id).where(DocumentRecord.number == number).limit(1)) is None:
+            return seq, number
+    raise ConflictError(f"{spec(type_id).label}的文号序列与已出具的文号冲突过多，请检查文号设置", field="number")
+
+
 def _committed(db: Database, final: Path) -> bool:
     """Whether a row points at this file (after a failure: keep the file only if its row made it)."""
     relative = final.relative_to(documents_root()).as_posix()
     try:
         with db.read_session() as session:
-            return session.scalar(select(DocumentRecord.id).where(DocumentRecord.path == relative)) is not None
+            if session.scalar(select(DocumentRecord.id).where(DocumentRecord.path == relative)) is not None:
+                return True
+            return session.scalar(select(DocumentFileRecord.id).where(DocumentFileRecord.path == relative)) is not None
     except Exception:
         return False
 
@@ -307,29 +428,44 @@ def latest_version(session: Session, number: str) -> DocumentRecord:
 
 
 def document_rows(session: Session, *, case_number: str | None = None) -> list[dict[str, object]]:
-    """Issued documents (every version), newest first; only one case's when `case_number` is given."""
+    """Issued documents (every version, each format's file), newest first; only one case's when `case_number` is
+    given. The PDF and the DOCX of one document are two rows with the same number and version."""
     stmt = select(DocumentRecord, CaseRecord.number).outerjoin(CaseRecord, CaseRecord.id == DocumentRecord.case_id)
     if case_number:
         stmt = stmt.where(CaseRecord.number == case_number)
     rows = session.execute(stmt.order_by(DocumentRecord.id.desc())).all()
-    return [
-        {
+    files: dict[int, list[DocumentFileRecord]] = {}
+    if rows:
+        ids = [d.id for d, _ in rows]
+        for f in session.scalars(select(DocumentFileRecord).where(DocumentFileRecord.document_id.in_(ids))):
+            files.setdefault(f.document_id, []).append(f)
+    out: list[dict[str, object]] = []
+    for d, number in rows:
+        base: dict[str, object] = {
             "id": d.id,
             "type": d.type_id,
             "label": spec(d.type_id).label,
             "number": d.number,
             "version": d.version,
-            "format": d.format,
-            "path": str(documents_root() / d.path),
-            "sha256": d.sha256,
-            "pages": d.pages,
             "case_number": number,
             "event_seq": d.event_seq,
             "supersedes_id": d.supersedes_id,
-            "created_at": d.created_at.isoformat(timespec="seconds"),
         }
-        for d, number in rows
-    ]
+        versions = [(d.created_at, d.format, d.path, d.sha256, d.pages)]
+        versions += [(f.created_at, f.format, f.path, f.sha256, f.pages) for f in files.get(d.id, [])]
+        for created_at, fmt, path, sha256, pages in versions:
+            out.append(
+                base
+                | {
+                    "format": fmt,
+                    "path": str(documents_root() / path),
+                    "sha256": sha256,
+                    "pages": pages,
+                    "created_at": created_at.isoformat(timespec="seconds"),
+                }
+            )
+    out.sort(key=lambda r: (str(r["created_at"]), int(str(r["id"]))), reverse=True)
+    return out
 
 
 def verify_file(row: Mapping[str, object]) -> bool:

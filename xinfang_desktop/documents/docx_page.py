@@ -22,7 +22,6 @@ from xinfang_desktop.documents.docx_xml import (
 )
 from xinfang_desktop.documents.fonts import FontSet
 from xinfang_desktop.documents.model import FontRole, Layout, OfficialDocument
-from xinfang_desktop.documents.page_layout import PROVISIONAL_NOTE
 from xinfang_desktop.documents.page_ops import RED, DocumentLayout, TextOp
 
 
@@ -82,11 +81,6 @@ def _headers_and_footers(section: Any, doc: OfficialDocument, layout: DocumentLa
         even = section.even_page_footer.paragraphs[0]
         set_paragraph(even, jc="left", left=indent, line_twips=g.twips(size * 1.2), snap=False)
         page_field(even, name, size)
-    if doc.provisional:
-        for header in (section.header, section.even_page_header):
-            par = header.paragraphs[0]
-            set_paragraph(par, jc="right", line_twips=None, snap=False)
-            add_runs(par, fonts, [("【注意】" + PROVISIONAL_NOTE, FontRole.HEITI, False)], g.SIZE_SI_HAO, RED_HEX, None)
     if doc.layout == Layout.LETTER:
         section.different_first_page_header_footer = True
         _letter_head(section, doc, layout, fonts)

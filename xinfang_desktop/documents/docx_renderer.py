@@ -305,13 +305,15 @@ def render_docx(
     which Word matches when the named fonts are installed; ``fonts`` names the fonts written into the file."""
     fonts = fonts or get_fonts()
     layout = layout_document(doc, fonts)
+    layout.report.check()  # the same refusal as the PDF's: a character no font has would be lost on paper
     word = _Writer(doc, layout, fonts).build()
     target: Any = os.fspath(path_or_stream) if isinstance(path_or_stream, str | Path) else path_or_stream
     word.save(target)
-    info = info_of(layout)
+    info = info_of(layout, doc)
     return RenderInfo(
         pages=info.pages,
         fonts={role.value: fonts.docx_name(role) for role in FontRole},
         fallbacks=info.fallbacks,
         missing=info.missing,
+        warnings=info.warnings,
     )

@@ -41,14 +41,16 @@ def em_top(size: float) -> float:
 
 
 class FlowBuilder:
-    """Builds the flow items of a document's parts with its fonts; every font fallback is noted in ``report``."""
+    """Builds the flow items of a document's parts with its fonts; every font fallback is noted in ``report``;
+    each of ``keep`` (the names in the document) is drawn in one typeface wherever it occurs."""
 
-    def __init__(self, fonts: FontSet, report: FallbackReport) -> None:
+    def __init__(self, fonts: FontSet, report: FallbackReport, keep: Sequence[str] = ()) -> None:
         self.fonts = fonts
         self.report = report
+        self.keep = tuple(keep)
 
     def shape(self, runs: Sequence[tuple[str, FontRole, bool]], size: float = g.BODY_SIZE) -> Shaped:
-        return shape(self.fonts, self.report, runs, size)
+        return shape(self.fonts, self.report, runs, size, self.keep)
 
     def paragraph_items(
         self,

@@ -32,6 +32,7 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from xinfang_desktop.core.errors import DomainError
 from xinfang_desktop.documents.model import FontRole
 from xinfang_desktop.paths import resource
 
@@ -107,8 +108,13 @@ BUNDLED_CANDIDATES: dict[FontRole, tuple[Candidate, ...]] = {
     FontRole.SONGTI: (_SONG,),
     FontRole.XIAOBIAOSONG: (Candidate(_SONG.files, _SONG.family, "", fake_bold=True),),
 }
-BUNDLED_FALLBACKS: tuple[Candidate, ...] = (_SONG, _KAI, _HEI)
+#: A 明朝 (Song-style) face with every CJK Unified Ideograph and Extension A (䶮 U+4DAE): the serif fallback for
+#: characters outside GB2312 (喆 堃 龘 …), so that a name in 仿宋 or 宋体 text is not drawn in 黑体.
+_HANA_A = Candidate(("HanaMinA-Hanzi.ttf",), "Hanazono Mincho A", "")
+BUNDLED_FALLBACKS: tuple[Candidate, ...] = (_SONG, _KAI, _HANA_A, _HEI)
 BUNDLED_RARE: tuple[Candidate, ...] = (Candidate(("HanaMinB-ExtB.ttf",), "Hanazono Mincho B (Ext. B)", ""),)
+#: A text of at most this many characters (a table cell, a name on its own line) is drawn in one face.
+SHORT_RUN = 6
 
 
 def bundled_font_dir() -> Path:
@@ -184,12 +190,59 @@ class FontSet:
         self._choice[key] = found
         return found
 
-    def segments(self, role: FontRole, text: str) -> list[tuple[FontFace, str]]:
-        """``text`` cut into runs of one font; a character no font has stays with the role's font."""
+    def face_covering(self, role: FontRole, text: str) -> FontFace | None:
+        """The first font of ``role``'s chain that has every character of ``text`` (None when no one font has)."""
+        needed = {ord(ch) for ch in text if ch not in " \u3000\t\n"}
+        for face in self.chain(role):
+            if needed <= self._coverage[face.key]:
+                return face
+        return None
+
+    def faces(self, role: FontRole, text: str, keep: Sequence[str] = ()) -> list[FontFace | None]:
+        """The font of each character of ``text`` (None: no font has it).
+
+        A character missing from the role's font takes the first font of the chain that has it — but a name keeps
+        one typeface: each occurrence of a string of ``keep`` (the people and organs named in the document), and a
+        text of at most :data:`SHORT_RUN` characters as a whole, is drawn in the first font that has all of it
+        rather than switching fonts in the middle (李喆 in 明朝, not 李 in 宋 and 喆 in 黑体)."""
+        found = [self.face_for(role, ch) for ch in text]
+        primary = self.primary[role]
+        if all(f is not None and f.key == primary.key for f in found):
+            return found
+        spans: list[tuple[int, int]] = []
+        stripped = text.strip()
+        if 1 < len(stripped) <= SHORT_RUN:
+            start = text.index(stripped)
+            spans.append((start, start + len(stripped)))
+        for name in keep:
+            if len(name) < 2:
+                continue
+            at = text.find(name)
+            while at >= 0:
+                spans.append((at, at + len(name)))
+                at = text.find(name, at + len(name))
+        for start, end in spans:
+            while start < end and not text[start].isalnum():  # “李喆：” keeps its colon in the role's font
+                start += 1
+            while end > start and not text[end - 1].isalnum():
+                end -= 1
+            if end - start < 2:
+                continue
+            span = found[start:end]
+            if all(f is not None and f.key == primary.key for f in span):
+                continue
+            face = self.face_covering(role, text[start:end])
+            if face is not None:
+                found[start:end] = [face] * (end - start)
+        return found
+
+    def segments(self, role: FontRole, text: str, keep: Sequence[str] = ()) -> list[tuple[FontFace, str]]:
+        """``text`` cut into runs of one font (see :meth:`faces`); a character no font has stays with the role's
+        font (the renderers refuse to issue such a document: :class:`MissingCharacters`)."""
         out: list[tuple[FontFace, str]] = []
         primary = self.primary[role]
-        for ch in text:
-            face = self.face_for(role, ch) or primary
+        for ch, found in zip(text, self.faces(role, text, keep), strict=True):
+            face = found or primary
             if out and out[-1][0].key == face.key:
                 out[-1] = (face, out[-1][1] + ch)
             else:
@@ -204,6 +257,21 @@ class FontSet:
         return face.docx_name or DOCX_ROLE_NAMES[role]
 
 
+class MissingCharacters(DomainError):
+    """The text has characters that no available font has: they would print as blanks, so nothing is issued."""
+
+    def __init__(self, chars: str) -> None:
+        listed = "、".join(f"“{ch}”（U+{ord(ch):04X}）" for ch in chars)
+        super().__init__(
+            f"文中的{listed}在本机已安装和随附的字体中都没有，打印出来会缺字，因此未出具。"
+            "请在本机安装含有该字的字体（如 SimSun-ExtB、花园明朝）后重新出具，"
+            "或把字体文件所在的文件夹加入环境变量 XINFANG_FONT_DIRS。",
+            field="font",
+            details={"missing": chars},
+        )
+        self.chars = chars
+
+
 class FallbackReport:
     """Collects which role's characters were drawn with which other font, and characters no font has."""
 
@@ -211,12 +279,11 @@ class FallbackReport:
         self.fallbacks: dict[str, dict[str, str]] = {}
         self.missing: str = ""
 
-    def note(self, fonts: FontSet, role: FontRole, text: str) -> None:
+    def note(self, fonts: FontSet, role: FontRole, text: str, keep: Sequence[str] = ()) -> None:
         primary = fonts.primary[role]
-        for ch in text:
+        for ch, face in zip(text, fonts.faces(role, text, keep), strict=True):
             if ch in " \u3000\t\n":
                 continue
-            face = fonts.face_for(role, ch)
             if face is None:
                 if ch not in self.missing:
                     self.missing += ch
@@ -224,6 +291,11 @@ class FallbackReport:
                 chars = self.fallbacks.setdefault(role.value, {}).get(face.family, "")
                 if ch not in chars:
                     self.fallbacks[role.value][face.family] = chars + ch
+
+    def check(self) -> None:
+        """Raise :class:`MissingCharacters` when some character has no font (a document is never issued so)."""
+        if self.missing:
+            raise MissingCharacters(self.missing)
 
 
 _LOCK = threading.Lock()
@@ -339,12 +411,12 @@ def load_fonts(system_dirs: Sequence[Path] | None = None, bundled_dir: Path | No
     # Serif faces before the 黑体 ones, so that a rare character in 仿宋 text falls back to a 宋/楷 face first.
     serif_roles = (FontRole.FANGSONG, FontRole.SONGTI, FontRole.KAITI, FontRole.XIAOBIAOSONG)
     order: list[FontFace] = [primary[r] for r in serif_roles if not primary[r].fake_bold]
-    for cand in BUNDLED_FALLBACKS[:2]:
+    for cand in BUNDLED_FALLBACKS[:3]:
         face = try_candidates((cand,), system=False)
         if face is not None:
             order.append(face)
     order.append(primary[FontRole.HEITI])
-    for cand in BUNDLED_FALLBACKS[2:]:
+    for cand in BUNDLED_FALLBACKS[3:]:
         face = try_candidates((cand,), system=False)
         if face is not None:
             order.append(face)

@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+#: The clerk's warning for a document whose dates rest on a year without holiday data (R-TM-05).
+PROVISIONAL_WARNING = (
+    "文中期限涉及尚无节假日安排的年份，日期按周末推算，可能与实际不符。"
+    "请先在“设置 → 节假日安排”录入该年度安排，或核对日期后再出具。"
+)
+
 
 class FontRole(StrEnum):
     """Typeface roles of GB/T 9704-2012; the font resolver maps each to an installed or bundled font."""
@@ -106,8 +112,13 @@ class OfficialDocument:
     signature: Signature | None = None
     note: str | None = None  # 附注, e.g. "（联系人：…）"
     footer: FooterBlock | None = None
-    provisional: bool = False  # a deadline in the text rests on a year without holiday data (R-TM-05)
+    provisional: bool = False  # a deadline in the text rests on a year without holiday data (R-TM-05): not printed
     metadata: dict[str, str] = field(default_factory=dict)  # case number, query code … (not printed)
+    names: tuple[str, ...] = ()  # the people named in the text: each drawn in one typeface (not printed by itself)
+
+    def clerk_warnings(self) -> tuple[str, ...]:
+        """What the clerk must know before issuing, shown on screen (and by the CLI on stderr) — never printed."""
+        return (PROVISIONAL_WARNING,) if self.provisional else ()
 
     def plain_text(self) -> str:
         """The text a clerk would read, in order — what `pdftotext` of the PDF must contain."""

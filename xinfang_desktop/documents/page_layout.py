@@ -21,9 +21,6 @@ from xinfang_desktop.documents.page_ops import (
     shift_op,
 )
 
-PROVISIONAL_NOTE = "期限含暂估日期（该年度节假日数据未导入）"
-
-
 # --- pagination --------------------------------------------------------------------------------------------------
 
 
@@ -81,7 +78,7 @@ def layout_document(doc: OfficialDocument, fonts: FontSet | None = None) -> Docu
     """Measure, break and paginate ``doc``; the result holds every page's drawing operations."""
     fonts = fonts or get_fonts()
     report = FallbackReport()
-    b = FlowBuilder(fonts, report)
+    b = FlowBuilder(fonts, report, doc.names)
     left = g.LEFT_MARGIN
     head_ops: list[Op] = []
     letter = doc.layout == Layout.LETTER
@@ -181,13 +178,6 @@ def layout_document(doc: OfficialDocument, fonts: FontSet | None = None) -> Docu
     layout = DocumentLayout(pages, report, fonts, start_line, printed_text=printed)
     if doc.footer:
         _place_footer(b, doc, layout)
-    if doc.provisional:
-        sh = b.shape([("【注意】" + PROVISIONAL_NOTE, FontRole.HEITI, False)], g.SIZE_SI_HAO)
-        line = Line(0, len(sh.text), 0.0, sum(sh.widths), False)
-        top = g.TOP_MARGIN - g.mm(12)
-        op = line_op(sh, line, left, top, g.TEXT_WIDTH, "right", RED)
-        pages[0].ops.append(op)
-        layout.printed_text.insert(0, op.text)
     _number_pages(doc, layout)
     return layout
 

@@ -96,13 +96,20 @@ class Shaped:
     size: float
 
 
-def shape(fonts: FontSet, report: FallbackReport, runs: Sequence[tuple[str, FontRole, bool]], size: float) -> Shaped:
+def shape(
+    fonts: FontSet,
+    report: FallbackReport,
+    runs: Sequence[tuple[str, FontRole, bool]],
+    size: float,
+    keep: Sequence[str] = (),
+) -> Shaped:
+    """The characters of ``runs`` with their fonts and advances; each of ``keep`` stays in one typeface."""
     text_parts: list[str] = []
     widths: list[float] = []
     styles: list[tuple[FontFace, bool]] = []
     for text, role, bold in runs:
-        report.note(fonts, role, text)
-        for face, chunk in fonts.segments(role, text):
+        report.note(fonts, role, text, keep)
+        for face, chunk in fonts.segments(role, text, keep):
             font: Any = _rl_font(face)
             for ch in chunk:
                 text_parts.append(ch)

@@ -31,7 +31,7 @@ from xinfang_desktop.documents import geometry as g
 from xinfang_desktop.documents.flow import Item, format_date
 from xinfang_desktop.documents.fonts import FontSet
 from xinfang_desktop.documents.model import FontRole, OfficialDocument
-from xinfang_desktop.documents.page_layout import PROVISIONAL_NOTE, layout_document
+from xinfang_desktop.documents.page_layout import layout_document
 from xinfang_desktop.documents.page_ops import (
     BLACK,
     RED,
@@ -49,7 +49,6 @@ from xinfang_desktop.documents.page_ops import (
 # The public names, including those now defined in the modules beside this one: callers import them from here.
 __all__ = [
     "BLACK",
-    "PROVISIONAL_NOTE",
     "RED",
     "DocumentLayout",
     "Item",
@@ -74,12 +73,15 @@ __all__ = [
 @dataclass(frozen=True)
 class RenderInfo:
     """What a render produced: page count, the font of each role, and the characters that fell back to other
-    fonts (role → {font: characters}); ``missing`` lists characters that no available font has."""
+    fonts (role → {font: characters}); ``missing`` lists characters that no available font has (the renderers
+    refuse such a document, see :class:`~xinfang_desktop.documents.fonts.MissingCharacters`); ``warnings`` are
+    for the clerk, shown before the document goes out and never printed on it (provisional dates …)."""
 
     pages: int
     fonts: dict[str, str]
     fallbacks: dict[str, dict[str, str]] = field(default_factory=dict)
     missing: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 # --- drawing -----------------------------------------------------------------------------------------------------
@@ -127,8 +129,10 @@ def render_pdf(
     path_or_stream: str | os.PathLike[str] | BinaryIO,
     fonts: FontSet | None = None,
 ) -> RenderInfo:
-    """Render ``doc`` to a PDF file path or a binary stream; fonts are embedded as subsets."""
+    """Render ``doc`` to a PDF file path or a binary stream; fonts are embedded as subsets. A character that no
+    font has is never dropped: :class:`~xinfang_desktop.documents.fonts.MissingCharacters` names it."""
     layout = layout_document(doc, fonts)
+    layout.report.check()
     target: Any = os.fspath(path_or_stream) if isinstance(path_or_stream, str | Path) else path_or_stream
     buffer = io.BytesIO()
     canvas = Canvas(
@@ -151,15 +155,16 @@ def render_pdf(
         Path(target).write_bytes(data)
     else:
         target.write(data)
-    return info_of(layout)
+    return info_of(layout, doc)
 
 
-def info_of(layout: DocumentLayout) -> RenderInfo:
+def info_of(layout: DocumentLayout, doc: OfficialDocument | None = None) -> RenderInfo:
     return RenderInfo(
         pages=len(layout.pages),
         fonts=layout.fonts.role_families(),
         fallbacks={k: dict(v) for k, v in layout.report.fallbacks.items()},
         missing=layout.report.missing,
+        warnings=doc.clerk_warnings() if doc is not None else (),
     )
 
 

@@ -167,6 +167,9 @@ class CaseRecord(Base):
     # The day the case met the warning trigger (R-WS-01) on its recorded submissions, None if it has not: kept by
     # persistence/warning_index.py so that listing the candidates for a slip is an index read.
     warning_met_on: Mapped[date | None] = mapped_column(Date)
+    # The first day `tick` would change the case (core.lifecycle_tick.next_due), None if time alone never will: kept
+    # by every lifecycle write (persistence/lifecycle_store.py) so the daily tick reads only the due cases (issue 19).
+    tick_due_on: Mapped[date | None] = mapped_column(Date)
     search_people: Mapped[str] = mapped_column(Text)
     search_address: Mapped[str] = mapped_column(Text)
     search_bigrams: Mapped[str] = mapped_column(Text)
@@ -206,6 +209,13 @@ class CaseRecord(Base):
             "locality_code",
             sqlite_where=text("is_backlog = 1"),
             postgresql_where=text("is_backlog"),
+        ),
+        Index(
+            "ix_cases_tick_due",
+            "tick_due_on",
+            "id",
+            sqlite_where=text("tick_due_on IS NOT NULL"),
+            postgresql_where=text("tick_due_on IS NOT NULL"),
         ),
         Index(
             "ix_cases_warning_met_on",
@@ -406,7 +416,9 @@ class DocumentRecord(Base):
 
     The number (发文字号) comes from `number_sequences` (kind "doc:<type>", per year, never reused); a reissue is a
     new row with the same number, the next version and `supersedes_id` pointing at the row it replaces — the old
-    file stays.
+    file stays. A number typed by the clerk (a 交办文号) is stored as typed, with `seq` ≤ 0 (not from the sequence).
+    `input_sha256` fingerprints the input: the same input in the other format is the same document (one number),
+    its file a `DocumentFileRecord`.
     """
 
     __tablename__ = "documents"
@@ -425,10 +437,29 @@ class DocumentRecord(Base):
     format: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    input_sha256: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         UniqueConstraint("number", "version"),
         UniqueConstraint("type_id", "year", "seq", "version"),
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_documents_type_year", "type_id", "year", "seq"),
+        Index("ix_documents_input", "type_id", "input_sha256"),
     )
+
+
+class DocumentFileRecord(Base):
+    """An issued document (number and version) rendered in its other format: the PDF and the DOCX of one document
+    carry one number; the first format's file is the document row's own, the other's is here."""
+
+    __tablename__ = "document_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    format: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (UniqueConstraint("document_id", "format"),)

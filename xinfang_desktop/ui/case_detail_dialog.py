@@ -233,7 +233,8 @@ class CaseDetailDialog(QDialog):
     # -- documents -----------------------------------------------------------------------------------------
 
     def issue(self, type_id: str, reissue_of: str | None = None) -> None:
-        """Issue (or reissue) a document from the case's data, as PDF."""
+        """Issue (or reissue) a document from the case's data, as PDF; what the clerk must know about it
+        (provisional dates …) is shown in the notice, never printed."""
         job = issue_job(
             type_id,
             case_number=self.number,
@@ -246,7 +247,8 @@ class CaseDetailDialog(QDialog):
 
         def done(issued: Any) -> None:
             again = f"（第{issued.version}版）" if issued.version > 1 else ""
-            self.show_notice(f"{self.notice.text()}　已出具{issued.label} {issued.number}{again}")
+            warned = f"（注意：{''.join(issued.warnings)}）" if issued.warnings else ""
+            self.show_notice(f"{self.notice.text()}　已出具{issued.label} {issued.number}{again}{warned}")
             self.changed.emit(self.number)
             self.reload()
 

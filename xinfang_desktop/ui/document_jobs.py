@@ -25,6 +25,39 @@ def pdftoppm() -> str | None:
     return shutil.which("pdftoppm")
 
 
+def _document_input(
+    db: Database,
+    type_id: str,
+    case_number: str | None,
+    extra: Mapping[str, Any],
+    today: date,
+    case_header_wins: bool,
+) -> tuple[dict[str, Any], int | None, Any]:
+    """The input of `type_id` (the case's, with `extra` merged over it), the producing event's seq, the office."""
+    from xinfang_desktop.documents.case_documents import input_from_case, merge
+    from xinfang_desktop.documents.document_store import office_info
+
+    office = office_info(db)
+    data: dict[str, Any] = dict(extra)
+    event_seq: int | None = None
+    if case_number:
+        from xinfang_desktop.persistence.calendar_store import load_calendar
+        from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds
+
+        with db.read_session() as session:
+            base, event_seq = input_from_case(
+                session,
+                type_id,
+                case_number,
+                today=today,
+                calendar=load_calendar(db),
+                thresholds=deadline_thresholds(db),
+                office=office,
+            )
+        data = merge(extra, base) if case_header_wins else merge(base, extra)
+    return data, event_seq, office
+
+
 def issue_job(
     type_id: str,
     *,
@@ -42,27 +75,9 @@ def issue_job(
     the example input the user started from."""
 
     def job(db: Database) -> Any:
-        from xinfang_desktop.documents.case_documents import input_from_case, merge
-        from xinfang_desktop.documents.document_store import issue_document, office_info
+        from xinfang_desktop.documents.document_store import issue_document
 
-        office = office_info(db)
-        data: dict[str, Any] = dict(extra)
-        event_seq: int | None = None
-        if case_number:
-            from xinfang_desktop.persistence.calendar_store import load_calendar
-            from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds
-
-            with db.read_session() as session:
-                base, event_seq = input_from_case(
-                    session,
-                    type_id,
-                    case_number,
-                    today=today,
-                    calendar=load_calendar(db),
-                    thresholds=deadline_thresholds(db),
-                    office=office,
-                )
-            data = merge(extra, base) if case_header_wins else merge(base, extra)
+        data, event_seq, office = _document_input(db, type_id, case_number, extra, today, case_header_wins)
         return issue_document(
             db,
             type_id,

@@ -301,10 +301,12 @@ class DocumentsPanel(QWidget):
         self._progress.finish()
         self.issue_button.setEnabled(True)
         version = f"（第{issued.version}版）" if issued.version > 1 else ""
-        note = f"已出具{issued.label} {issued.number}{version}，{issued.pages}页，已存档。"
-        if issued.provisional:
-            note += "文中期限所在年份尚无节假日数据，为暂估日期。"
+        same = f"与已出具的 {issued.same_as.upper()} 为同一份文书，沿用文号；" if issued.same_as else ""
+        note = f"已出具{issued.label} {issued.number}{version}，{same}{issued.pages}页，已存档。"
         self.show_message(note)
+        if issued.warnings:
+            self.message.setText(note + "\n注意：" + "".join(issued.warnings))
+            self.message.setStyleSheet("color: #b26a00;")
         self.issued.emit(issued)
         self.show_document(str(issued.path), issued.format, f"{issued.label} {issued.number}")
         self.refresh_recent()

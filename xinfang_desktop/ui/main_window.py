@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
@@ -179,7 +180,11 @@ class MainWindow(QMainWindow):
             import_in_steps(LAZY_PANELS[key][0], lambda _module: self._after_a_turn(self._construct_step, key))
 
     def _after_a_turn(self, step: Callable[[str], None], key: str) -> None:
-        QTimer.singleShot(STEP_GAP_MS, lambda: step(key))
+        if not shiboken6.isValid(self):
+            return  # the window was closed while a section's modules were being imported
+        # The window as the timer's context: a window closed between the steps cancels them (a bare lambda would
+        # run against deleted widgets).
+        QTimer.singleShot(STEP_GAP_MS, self, lambda: step(key))
 
     def _construct_step(self, key: str) -> None:
         if key not in self.panels and key not in self._constructed:

@@ -4,9 +4,10 @@ around the body (issuer, addressee, signature) is :mod:`_frame`'s."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -350,7 +351,7 @@ class UnitAddressing:
         return (
             body(
                 f"本件属检举控告类信访事项。依照{REGULATION}第三十条第三款和第四十六条的规定，请严格保密，"
-                f"不得将检举控告材料转给或者透露给被检举控告的人员和单位，不得泄露{ACCUSER}的姓名、住址等信息（R-LC-07）。"
+                f"不得将检举控告材料转给或者透露给被检举控告的人员和单位，不得泄露{ACCUSER}的姓名、住址等信息。"
             ),
         )
 
@@ -360,7 +361,8 @@ class UnitAddressing:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A clock printed on a document: when it starts, when it ends, why (the engine's explanation), provisional?"""
+    """A clock printed on a document: when it starts and ends. ``explanation`` (the engine's, with its rule) and
+    ``provisional`` (R-TM-05) are for the clerk: they are shown on screen before issuing, never printed."""
 
     rule: str | None
     start: date
@@ -380,13 +382,6 @@ class Deadline:
         if start != _PLACEHOLDER_DATE and due != _PLACEHOLDER_DATE and due < start:
             r.problem("due", "期限届满日", f"{cn_date(due)}早于起算日{cn_date(start)}")
         return cls(rule, start, due, explanation, provisional)
-
-    def sentence(self) -> str:
-        """期限说明 as printed: the engine's explanation, plus the provisional warning (R-TM-05)."""
-        text = self.explanation.rstrip("。") + "。"
-        if self.provisional and "暂" not in text:
-            text += "（该期限所在年份尚无法定节假日安排，暂按周末计算，待国务院公布放假安排后以重新计算的日期为准。）"
-        return text
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -518,6 +513,58 @@ def blocks(*items: Block | Sequence[Block] | None) -> tuple[Block, ...]:
     return tuple(out)
 
 
+# ------------------------------------------------------------------------------------------------ number, names
+
+#: The input key of a 文号 the clerk typed (a 交办文号): printed as typed instead of the next from the sequence.
+NUMBER_KEY = "number"
+_NUMBER_RE = re.compile(
+    r"^(?P<code>\S{1,24}?)\s*[〔［\[（(【]\s*(?P<year>\d{4})\s*[〕］\]）)】]\s*(?P<seq>\d{1,6})\s*号$"
+)
+
+
+def typed_number(data: Mapping[str, Any]) -> tuple[dict[str, Any], str | None, int | None]:
+    """``data`` without its typed 文号, the number as printed (六角括号, GB/T 9704 7.2.4) and its year.
+
+    示信交[2026]12号 → 示信交〔2026〕12号; anything that is not 机关代字〔年份〕序号号 is refused (Chinese, per
+    field)."""
+    rest = {k: v for k, v in data.items() if k != NUMBER_KEY}
+    value = data.get(NUMBER_KEY)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return rest, None, None
+    found = _NUMBER_RE.match(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        reason = f"“{value}”不是发文字号的格式，应为“机关代字〔年份〕序号号”，如 示信交〔2026〕12号"
+        raise ValidationError([FieldProblem(NUMBER_KEY, "文号", reason)])
+    year = int(found["year"])
+    return rest, f"{found['code']}〔{year}〕{int(found['seq'])}号", year
+
+
+#: Input fields that hold the name of a person (or of a leader by post and name): each is drawn in one typeface.
+NAME_FIELDS = frozenset(
+    {"name", "recipient_name", "leader", "to_leader", "server", "signatory", "first_signatory", "second_signatory"}
+)
+
+
+def names_in(parsed: object) -> tuple[str, ...]:
+    """The people an input names (a petitioner's name, the leader a slip is addressed to …), in order, once each."""
+    out: list[str] = []
+
+    def walk(value: object, key: str, depth: int) -> None:
+        if depth > 6:
+            return
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name), f.name, depth + 1)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item, key, depth + 1)
+        elif isinstance(value, str) and key in NAME_FIELDS and 2 <= len(value.strip()) <= 24:
+            out.append(value.strip())
+
+    walk(parsed, "", 0)
+    return tuple(dict.fromkeys(out))
+
+
 # ------------------------------------------------------------------------------------------------ the spec
 
 
@@ -541,13 +588,22 @@ class DocumentTypeSpec(Generic[InputT]):
     sample: Callable[[], dict[str, Any]]
     issued_on: Callable[[InputT], date]
 
+    def make(self, parsed: InputT, office: OfficeInfo, number: str | None = None) -> OfficialDocument:
+        """Build the document from a validated input, with the names it mentions (each kept in one typeface)."""
+        doc = self.build(parsed, office, number)
+        names = tuple(dict.fromkeys((*doc.names, *names_in(parsed))))
+        return replace(doc, names=names) if names != doc.names else doc
+
     def document(self, data: Mapping[str, Any], office: OfficeInfo, number: str | None = None) -> OfficialDocument:
-        """Validate `data` and build the document (the whole path from JSON input to the model)."""
-        return self.build(self.from_json(data), office, number)
+        """Validate `data` and build the document (the whole path from JSON input to the model); a typed 文号
+        in the input (``number``) is the one printed."""
+        rest, typed, _year = typed_number(data)
+        return self.make(self.from_json(rest), office, typed or number)
 
     def year(self, data: Mapping[str, Any]) -> int:
-        """The year of the document number: the year of its 成文日期."""
-        return self.issued_on(self.from_json(data)).year
+        """The year of the document number: the year of a typed 文号, else of its 成文日期."""
+        rest, _typed, year = typed_number(data)
+        return year or self.issued_on(self.from_json(rest)).year
 
 
 # ------------------------------------------------------------------------------------------------ samples

@@ -7,6 +7,7 @@ from datetime import date
 
 from xinfang_desktop.documents.model import Block, FooterBlock, Layout, OfficialDocument, Signature
 from xinfang_desktop.documents.office import OfficeInfo
+from xinfang_desktop.documents.public_text import public_document
 from xinfang_desktop.documents.types._common import CaseHeader, Deadline, blocks, case_metadata, contact_note
 
 
@@ -28,9 +29,10 @@ def office_document(
     metadata: dict[str, str],
 ) -> OfficialDocument:
     """A document issued and signed by the office under its mark — or by ``organ``, the organ that decided an
-    opinion, under its own name. It is provisional when any clock it prints is (R-TM-05)."""
+    opinion, under its own name. It is provisional when any clock it prints is (R-TM-05): a warning for the clerk,
+    nothing printed. Texts that came from the clerk's records lose their rule IDs here (:func:`public_document`)."""
     signer = office.name if organ is None else organ
-    return OfficialDocument(
+    doc = OfficialDocument(
         type_id=type_id,
         title=title,
         layout=layout,
@@ -45,6 +47,7 @@ def office_document(
         provisional=any(d.provisional for d in deadlines if d),
         metadata=metadata,
     )
+    return public_document(doc)
 
 
 def letter_to_petitioner(

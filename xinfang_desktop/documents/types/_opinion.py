@@ -59,7 +59,7 @@ FINALITY = (
     f"依照{REGULATION}第三十六条第三款，信访人对复核意见不服，仍然以同一事实和理由提出投诉请求的，"
     "各级党委和政府信访部门和其他机关、单位不再受理"
 )
-FINAL_NOTE = f"本复核意见为该信访事项的最终处理意见。{FINALITY}（R-LC-03）。"
+FINAL_NOTE = f"本复核意见为该信访事项的最终处理意见。{FINALITY}。"
 
 
 def remedy_text(kind: str, organ: str, days: int) -> str:
@@ -125,7 +125,7 @@ def sections(
 def clock_text(stage: str, start_label: str, start: date, decided_on: date, deadline: Deadline | None) -> str:
     text = f"本事项于{cn_date(start)}{start_label}，{stage}于{cn_date(decided_on)}作出"
     if deadline:
-        text += f"，法定期限至{cn_date(deadline.due)}届满。期限说明：{deadline.sentence()}"
+        text += f"，法定期限至{cn_date(deadline.due)}届满。"
     else:
         text += "。"
     return text

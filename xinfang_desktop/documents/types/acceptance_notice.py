@@ -80,7 +80,7 @@ def build(inp: AcceptanceInput, office: OfficeInfo, number: str | None = None) -
                 f"依照{REGULATION}第三十四条，信访事项应当自受理之日起60日内办结；"
                 "情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过30日，并告知延期理由。"
             )
-        paragraphs.append(body(f"{law}本事项的办理期限至{cn_date(d.due)}届满。期限说明：{d.sentence()}"))
+        paragraphs.append(body(f"{law}本事项的办理期限至{cn_date(d.due)}届满。"))
     paragraphs.append(
         body(
             "办理结束后，将向你出具书面处理意见。办理期间如有新的情况或材料，请及时与承办单位联系。"

@@ -95,7 +95,6 @@ def build(inp: AssignmentInput, office: OfficeInfo, number: str | None = None) -
         ("交办日期", cn_date(inp.assigned_on)),
         ("交办方式", f"{inp.mode}：{MODES[inp.mode]}"),
         ("办理期限", f"{inp.days}日，{cn_date(d.due)}前报送"),
-        ("期限说明", d.sentence()),
     ]
     if inp.requirements:
         rows.append(("办理要求", "；".join(x.rstrip("。；") for x in inp.requirements) + "。"))

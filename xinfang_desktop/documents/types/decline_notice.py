@@ -109,8 +109,7 @@ def build(inp: DeclineInput, office: OfficeInfo, number: str | None = None) -> O
             + "请注意在法定期限内提出，以免影响你依法行使权利。"
         ),
     ]
-    if inp.deadline:
-        paragraphs.append(body(f"本告知应于{cn_date(inp.deadline.due)}前书面作出。期限说明：{inp.deadline.sentence()}"))
+    # The deadline (R-DL-01/02) is the office's own: when this notice must be made, not news for the petitioner.
     paragraphs.append(body("特此告知。"))
     return letter_to_petitioner(
         office,
@@ -120,7 +119,6 @@ def build(inp: DeclineInput, office: OfficeInfo, number: str | None = None) -> O
         number=number,
         content=paragraphs,
         issued_on=inp.issued_on,
-        deadlines=[inp.deadline],
     )
 
 

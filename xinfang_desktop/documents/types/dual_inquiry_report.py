@@ -99,7 +99,7 @@ def from_json(data: Mapping[str, Any]) -> DualInquiryInput:
 def sample() -> dict[str, Any]:
     return sample_case(
         detected_on="2026-07-20",
-        backlog_reason="未在规定期限内办结（R-DL-06，期限2026年5月6日），信访人于2026年7月20日再次信访",
+        backlog_reason="未在规定期限内办结（办理期限2026年5月6日届满），信访人于2026年7月20日再次信访",
         handling_due_on="2026-08-10",
         first_unit="城关街道办事处",
         handler="李明",
@@ -124,7 +124,7 @@ def build(inp: DualInquiryInput, office: OfficeInfo, number: str | None = None) 
         body(
             f"信访人{c.petitioner.for_unit()}于{cn_date(c.received_on)}以{c.channel}形式反映“{c.topic()}”的信访事项"
             f"（信访事项编号：{c.case_number}），于{cn_date(inp.detected_on)}列为新增信访积案："
-            f"{inp.backlog_reason.rstrip('。')}。依照“一事双查”要求（R-BK-01），既查信访事项处理情况，"
+            f"{inp.backlog_reason.rstrip('。')}。依照“一事双查”要求，既查信访事项处理情况，"
             "又查责任追究情况，现将核查情况报告如下。"
         ),
         h1("一、信访事项处理情况"),

@@ -77,7 +77,7 @@ def sample() -> dict[str, Any]:
             "rule": "R-WS-03",
             "start": "2026-09-14",
             "due": "2026-09-17",
-            "explanation": "自2026年9月14日再次上访之次日起计算3个工作日，至2026年9月17日届满（R-WS-03）。",
+            "explanation": "自2026年9月14日再次上访之次日起计算3个工作日，至2026年9月17日届满。",
         },
         issued_on="2026-09-14",
     )
@@ -86,7 +86,6 @@ def sample() -> dict[str, Any]:
 def build(inp: ExplanationInput, office: OfficeInfo, number: str | None = None) -> OfficialDocument:
     c, d = inp.case, inp.deadline
     to = f"{office.higher_leaders}" if inp.escalated else f"{office.leading_group}组长"
-    rule = "R-WS-04" if inp.escalated else "R-WS-03"
     paragraphs = [
         body(
             f"本机关已于{cn_date(inp.warning_on)}向你单位发出《信访预警单》（{inp.warning_number}），"
@@ -98,11 +97,10 @@ def build(inp: ExplanationInput, office: OfficeInfo, number: str | None = None) 
             + ("，此前你单位已就再次上访作出书面说明" if inp.escalated else "")
             + "。"
         ),
-        body(f"请你单位于{cn_date(d.due)}前（信访人上访后的3个工作日内），以书面形式向{to}说明以下情况（{rule}）："),
+        body(f"请你单位于{cn_date(d.due)}前（信访人上访后的3个工作日内），以书面形式向{to}说明以下情况："),
         body("1.责任落实情况；"),
         body("2.化解稳控工作情况；"),
         body("3.信访人再次上访的原因。"),
-        body(f"期限说明：{d.sentence()}"),
     ]
     return office_document(
         office,

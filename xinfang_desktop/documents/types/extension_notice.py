@@ -90,7 +90,7 @@ def build(inp: ExtensionInput, office: OfficeInfo, number: str | None = None) ->
         body(
             f"因{inp.reason.rstrip('。')}，不能在原定期限内办结。依照{REGULATION}第三十四条的规定，"
             f"经本机关负责人于{cn_date(inp.approved_on)}批准，办理期限延长{inp.days}日，"
-            f"至{cn_date(e.due)}届满。期限说明：{e.sentence()}"
+            f"至{cn_date(e.due)}届满。"
         ),
         body("办理期限只能延长一次。办理结束后，将向你出具书面处理意见。"),
         body("特此告知。"),

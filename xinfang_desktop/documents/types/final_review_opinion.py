@@ -108,7 +108,7 @@ def build(inp: FinalReviewInput, office: OfficeInfo, number: str | None = None) 
         title = "告知事项"
     clock = clock_text("复核意见", "收到复核请求", inp.requested_on, inp.decided_on, inp.deadline)
     if inp.hearing:
-        clock += f"{inp.hearing.rstrip('。')}（听证时间不计入复核期限，R-TM-04）。"
+        clock += f"{inp.hearing.rstrip('。')}（听证时间不计入复核期限）。"
     parts = sections(inp.findings, decision, inp.reasons, inp.basis, clock, closing, title)
     return letter_to_petitioner(
         office,

@@ -103,7 +103,7 @@ def build(inp: PackageInput, office: OfficeInfo, number: str | None = None) -> O
         body(
             f"为推动信访人{c.petitioner.for_unit()}反映“{c.topic()}”的信访事项"
             f"（信访事项编号：{c.case_number}，{cn_date(c.received_on)}{c.channel}）依法及时就地解决，"
-            f"按照“一个案件、一名领导、一个专班、一套方案、一抓到底”的要求（R-PK-01），"
+            f"按照“一个案件、一名领导、一个专班、一套方案、一抓到底”的要求，"
             f"经研究，确定由{inp.leader_post}{inp.leader}同志包案，{inp.lead_unit}为责任单位。现将有关事项通知如下："
         ),
         h1("一、包案领导和工作专班"),

@@ -87,7 +87,7 @@ def build(inp: ReceiptInput, office: OfficeInfo, number: str | None = None) -> O
         ("反映的主要问题", c.summary.rstrip("。")),
     ]
     if inp.deadline:
-        rows.append(("书面答复期限", f"{cn_date(inp.deadline.due)}前。{inp.deadline.sentence()}"))
+        rows.append(("书面答复期限", f"{cn_date(inp.deadline.due)}前"))
     how = office.query_hint or (f"拨打{office.phone}" if office.phone else "到本机关接待场所")
     paragraphs: list[Block] = [
         Table(tuple(rows), header_rows=0, col_widths=(1, 3)),

@@ -88,11 +88,8 @@ def build(inp: SupervisionInput, office: OfficeInfo, number: str | None = None) 
     ]
     if inp.handling_deadline:
         h = inp.handling_deadline
-        rows.append(("原办理期限", f"{cn_date(h.start)}起算，{cn_date(h.due)}届满。{h.sentence()}"))
-    report = f"{cn_date(inp.report_by)}前"
-    if inp.report_deadline:
-        report += f"。{inp.report_deadline.sentence()}"
-    rows.append(("报送期限", report))
+        rows.append(("原办理期限", f"{cn_date(h.start)}起算，{cn_date(h.due)}届满"))
+    rows.append(("报送期限", f"{cn_date(inp.report_by)}前"))
     if inp.requirements:
         rows.append(("督办要求", "；".join(x.rstrip("。；") for x in inp.requirements) + "。"))
     paragraphs = [

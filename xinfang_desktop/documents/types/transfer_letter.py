@@ -92,10 +92,7 @@ def build(inp: TransferInput, office: OfficeInfo, number: str | None = None) -> 
     ]
     if inp.deadline:
         paragraphs.append(
-            body(
-                f"按本函{cn_date(inp.deadline.start)}送达计算，书面告知期限至{cn_date(inp.deadline.due)}届满。"
-                f"期限说明：{inp.deadline.sentence()}"
-            )
+            body(f"按本函{cn_date(inp.deadline.start)}送达计算，书面告知期限至{cn_date(inp.deadline.due)}届满。")
         )
     return office_document(
         office,

@@ -151,7 +151,7 @@ def build(inp: ReviewRecordInput, office: OfficeInfo, number: str | None = None)
         body(
             f"信访人{c.petitioner.for_unit()}反映“{c.topic()}”的信访事项（信访事项编号：{c.case_number}），"
             f"因{'、'.join(v.triggers)}（{cn_date(v.visit_on)}），须在上访后15个工作日内（{cn_date(v.due_on)}前）"
-            f"组织“三方会审”（R-BK-02）。本次会审{held}。"
+            f"组织“三方会审”。本次会审{held}。"
         ),
         h1("一、参加人员"),
         Table(participant_rows(v), header_rows=0, col_widths=(1, 3)),

@@ -83,7 +83,7 @@ def build(inp: UrgeInput, office: OfficeInfo, number: str | None = None) -> Offi
             f"{cn_date(c.received_on)}{c.channel}），反映“{a.summary(c)}”问题。"
         ),
         body(
-            f"该事项的办理期限自{cn_date(d.start)}起算，{state}{cn_date(d.due)}届满。期限说明：{d.sentence()}"
+            f"该事项的办理期限自{cn_date(d.start)}起算，{state}{cn_date(d.due)}届满。"
             + (f"{inp.reason.rstrip('。')}。" if inp.reason else "")
         ),
         body(

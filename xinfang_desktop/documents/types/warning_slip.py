@@ -114,11 +114,11 @@ def build(inp: WarningInput, office: OfficeInfo, number: str | None = None) -> O
     paragraphs.append(
         body(
             "本预警单发出后，信访人再次到县级及以上上访的，你单位须在信访人上访后的3个工作日内，以书面形式向"
-            f"{office.leading_group}组长说明责任落实、化解稳控工作及信访人再次上访原因等情况（R-WS-03）；"
-            f"信访人再次上访的，向{office.higher_leaders}说明情况（R-WS-04）。"
+            f"{office.leading_group}组长说明责任落实、化解稳控工作及信访人再次上访原因等情况；"
+            f"信访人再次上访的，向{office.higher_leaders}说明情况。"
         )
     )
-    paragraphs.append(body("请收到本预警单后签收，并将签收回执交回本机关（R-WS-02）。"))
+    paragraphs.append(body("请收到本预警单后签收，并将签收回执交回本机关。"))
     paragraphs.append(
         Table(
             (("签收单位", inp.to_unit), ("签收人", ""), ("签收时间", "    年  月  日  时  分")),
