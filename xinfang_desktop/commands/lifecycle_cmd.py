@@ -7,6 +7,7 @@ from typing import Any
 
 from xinfang_desktop.commands.base import Context, Result, UsageError, parse_date_arg
 from xinfang_desktop.commands.base import today_arg as _today
+from xinfang_desktop.commands.summary import add_summary_args
 
 ACTIONS = (
     "accept",
@@ -117,13 +118,15 @@ def _queue(ctx: Context) -> Result:
 
 
 def _tick(ctx: Context) -> Result:
+    from xinfang_desktop.commands.summary import first_of, summarise
     from xinfang_desktop.persistence.accountability.detection import detect_candidates
     from xinfang_desktop.persistence.lifecycle_store import tick_all
     from xinfang_desktop.persistence.warnings_store import tick_warnings
 
     db = ctx.database()
-    summary = tick_all(db, today=_today(ctx))
-    summary["warnings"] = tick_warnings(db, today=_today(ctx))
+    first, full = first_of(ctx.args), ctx.args.full
+    summary = tick_all(db, today=_today(ctx), full=full)
+    summary["warnings"] = tick_warnings(db, today=_today(ctx), repair=full, first=first)
     # After the clocks and the warning slips: the candidates read what those just marked (R-AC-01).
     summary["accountability"] = detect_candidates(db, today=_today(ctx))
     lines = [f"{summary['today']}：检查 {summary['examined']} 件，变化 {summary['changed']} 件"]
@@ -131,7 +134,12 @@ def _tick(ctx: Context) -> Result:
         lines.append(f"新发现追责线索 {summary['accountability']['added']} 条（xinfang accountability candidates）")
     for c in summary["cases"][:50]:
         lines.append(f"  {c['number']} → {c['status']}")
-    return Result(summary, "\n".join(lines))
+    summary["warnings"] = summarise(summary["warnings"], WARNING_LISTS, first=first)
+    return Result(summarise(summary, ("cases",), first=first), "\n".join(lines))
+
+
+#: The lists of `tick_warnings` / `warn scan` that grow with the ledger (summarised in the JSON by default).
+WARNING_LISTS = ("candidates", "explanations", "backlog", "reviews", "overdue")
 
 
 def register_case_actions(cs: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
@@ -169,4 +177,8 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
 
     p = sub.add_parser("tick", parents=[common], help="执行到期变化：期限届满、超期标记、自动督办（可重复运行）")
     p.add_argument("--today", metavar="D", help="按此日期计算（默认今天）")
+    p.add_argument(
+        "--full", action="store_true", help="校验模式：重放每件有期限或督办的事项（默认只看到期事项，结果相同）"
+    )
+    add_summary_args(p)
     p.set_defaults(handler=_tick)

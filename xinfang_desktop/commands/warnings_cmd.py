@@ -11,6 +11,7 @@ from typing import Any
 
 from xinfang_desktop.commands.base import Context, Result, UsageError, parse_date_arg
 from xinfang_desktop.commands.base import today_arg as _today
+from xinfang_desktop.commands.summary import add_summary_args
 
 
 def _date(text: str, label: str) -> date:
@@ -42,10 +43,15 @@ def _print_document(ctx: Context, type_id: str, data: Mapping[str, Any], number:
 
 
 def _scan(ctx: Context) -> Result:
+    from xinfang_desktop.commands.lifecycle_cmd import WARNING_LISTS
+    from xinfang_desktop.commands.summary import first_of, summarise
     from xinfang_desktop.persistence.warnings_store import scan
 
-    summary = scan(ctx.database(), today=_today(ctx))
-    lines = [f"{summary['today']}：符合预警条件、尚未发预警单的事项 {len(summary['candidates'])} 件（R-WS-01）"]
+    first = first_of(ctx.args)
+    # The text lists the first 100; the JSON the first N (`--all`: every one). `--full` also repairs the index.
+    listed = None if first is None else max(first, 100)
+    summary = scan(ctx.database(), today=_today(ctx), repair=ctx.args.full, first=listed)
+    lines = [f"{summary['today']}：符合预警条件、尚未发预警单的事项 {summary['counts']['candidates']} 件（R-WS-01）"]
     for c in summary["candidates"][:100]:
         lines.append(f"  {c['number']} {c['petitioner'] or ''}：{c['reason']}")
     extra = [
@@ -55,7 +61,7 @@ def _scan(ctx: Context) -> Result:
         ("书面说明逾期", len(summary["overdue"])),
     ]
     lines.append("；".join(f"{k} {n} 件" for k, n in extra))
-    return Result(summary, "\n".join(lines))
+    return Result(summarise(summary, WARNING_LISTS, first=first), "\n".join(lines))
 
 
 def _issue(ctx: Context) -> Result:
@@ -375,6 +381,8 @@ def _with_today(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
     warn = _group(sub, common, "warn", "信访预警单：筛查、发出、签收、书面说明（R-WS）")
     p = _with_today(warn.add_parser("scan", parents=[common], help="筛查符合预警条件的事项（附依据），记录到期变化"))
+    add_summary_args(p)
+    p.add_argument("--full", action="store_true", help="先重建预警条件索引（修复；百万件需数秒）")
     p.set_defaults(handler=_scan)
     p = _with_today(warn.add_parser("issue", parents=[common], help="对一件事项发出编号的信访预警单"))
     p.add_argument("number", metavar="NUMBER", help="信访事项编号")

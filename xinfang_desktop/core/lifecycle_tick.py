@@ -12,7 +12,8 @@ it took effect (never before the case's last event, so the timeline stays in ord
   handed down again within 5 日; a 不满意 or 未评价 rating (R-LC-06);
 - 催办 reminders for an order whose deadline passed, then every `reminder_days` 日 while it stays open.
 
-Idempotent: `tick` on the state it returns finds nothing to do.
+Idempotent: `tick` on the state it returns finds nothing to do. `next_due` is the first day `tick` would change a
+case (stored as `cases.tick_due_on`, so the daily run reads only the due cases: issue 19).
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ from xinfang_desktop.core.cases import EventData
 from xinfang_desktop.core.codes import CaseStatus, Satisfaction
 from xinfang_desktop.core.lifecycle import Decision
 from xinfang_desktop.core.lifecycle_clocks import running_clock, supervision_due
-from xinfang_desktop.core.lifecycle_model import DEFAULT_SUPERVISION_DAYS, ISSUED, STAGE_LABELS, CaseFacts, CaseState
+from xinfang_desktop.core.lifecycle_model import (
+    DEFAULT_SUPERVISION_DAYS,
+    ISSUED,
+    STAGE_LABELS,
+    CaseFacts,
+    CaseState,
+    SupervisionOrder,
+)
 from xinfang_desktop.core.lifecycle_state import evolve
 from xinfang_desktop.core.rule_profiles import RuleProfile
 from xinfang_desktop.core.workdays import WorkdayCalendar, cn_date
@@ -254,3 +262,115 @@ def tick(
         state = evolve(state, event)
     documents = [e.document for e in events if e.document]
     return Decision(tuple(events), state, documents[-1] if documents else None)
+
+
+# ---------------------------------------------------------------------------------------------- next due (issue 19)
+
+
+def _reminder_due(order: SupervisionOrder, step: int) -> date:
+    """The first day `_reminders` sends a 催办 for this order: its due date + 1, then every `step` 日 after the last."""
+    first = order.due_on + timedelta(days=1)
+    if order.last_reminded_on is None or order.last_reminded_on < first:
+        return first
+    return first + timedelta(days=((order.last_reminded_on - first).days // step + 1) * step)
+
+
+def in_replay(state: CaseState, profile: RuleProfile) -> bool:
+    """Whether the full replay (`tick_all --full`) looks at the case: a running clock of the profile or an open
+    督办 order (the `case_deadlines` / `supervision_orders` projections)."""
+    if state.supervision_orders:
+        return True
+    return any(s.met_on is None and s.rule_id in profile.rules for s in state.clock_specs)
+
+
+def next_due(
+    state: CaseState,
+    facts: CaseFacts,
+    *,
+    calendar: WorkdayCalendar,
+    profile: RuleProfile,
+    policy: SupervisionPolicy = DEFAULT_POLICY,
+    after: date | None = None,
+) -> date | None:
+    """The first day on which `tick` would change the case, or None if time alone never will (issue 19).
+
+    Exact while no hearing is open: `tick(today=d)` finds something to do iff `d >= next_due` (every change waits
+    for a fixed date, and each source stays pending once due). An open hearing (R-TM-04) moves the clocks with
+    `today`: the date is then a lower bound (clocks computed with the shortest pause), and with `after` (the day the
+    tick has just run) never before the next day, so such a case is examined at every tick until the hearing ends.
+    None when the full replay would not examine the case either (`in_replay`): the results stay the same.
+    """
+    if state.is_final and state.status not in _LAPSED:
+        return None
+    if not in_replay(state, profile):
+        return None
+    if state.status in _LAPSED:
+        return state.last_event_on
+    # The shortest pause of an open hearing: the clocks at their earliest (a longer pause only moves them later).
+    lowest = state.hearing_open_since
+    env = _Env(facts, lowest or state.last_event_on, calendar, profile, policy)
+    found: list[date] = []
+    entry = _OVERDUE.get(state.status)
+    if entry is not None:
+        d = running_clock(state, _duty_rule(state, entry[0]), profile=profile, calendar=calendar, today=lowest)
+        if d is not None:
+            found.append(d.due_on + timedelta(days=1))
+    window = _WINDOWS.get(state.status)
+    if window is not None:
+        d = running_clock(state, window[0], profile=profile, calendar=calendar)
+        if d is not None:
+            found.append(d.due_on + timedelta(days=1))
+    found += _half_period_due(state, env)
+    found += _repeats_due(state, env)
+    objected = state.objected_on
+    returned = f"returned:{objected.isoformat()}" if objected else ""
+    if state.status is _S.UNDER_REVIEW and state.returned and objected and returned not in state.supervision_triggers:
+        found.append(objected + timedelta(days=policy.resubmit_days + 1))
+    stage = ISSUED.get(state.status)
+    value, rated = state.satisfaction, state.rated_on
+    rating_trigger = f"rating:{state.redo_count}:{stage}"
+    if stage and value in policy.rating_triggers and rated and rating_trigger not in state.supervision_triggers:
+        found.append(rated)
+    step = max(1, policy.reminder_days)
+    found += [_reminder_due(o, step) for o in state.supervision_orders]
+    if not found:
+        return None
+    due = min(found)
+    if lowest is not None and after is not None:
+        due = max(due, after + timedelta(days=1))
+    return due
+
+
+def _half_period_due(state: CaseState, env: _Env) -> list[date]:
+    if state.status is not _S.ACCEPTED:
+        return []
+    rule_id = state.handling_rule
+    spec = state.open_spec(rule_id)
+    d = running_clock(state, rule_id, profile=env.profile, calendar=env.calendar, today=state.hearing_open_since)
+    if spec is None or d is None:
+        return []
+    if f"half:{rule_id}:{spec.start_on.isoformat()}" in state.supervision_triggers:
+        return []
+    if state.last_progress_on is not None and state.last_progress_on >= spec.start_on:
+        return []
+    return [spec.start_on + timedelta(days=-(-(d.due_on - spec.start_on).days // 2) + 1)]
+
+
+def _repeats_due(state: CaseState, env: _Env) -> list[date]:
+    if state.status not in _DUTY_STATUSES or not state.repeat_submissions:
+        return []
+    rule_id = _duty_rule(state, _DUTY_STATUSES[state.status])
+    spec = state.open_spec(rule_id)
+    if spec is None or running_clock(state, rule_id, profile=env.profile, calendar=env.calendar) is None:
+        return []
+    if state.hearing_open_since is None:
+        d = running_clock(state, rule_id, profile=env.profile, calendar=env.calendar)
+        last = d.due_on if d is not None else spec.start_on
+    else:
+        last = date.max  # the clock grows with the hearing: any later visit may still fall inside it
+    came = [
+        c
+        for c in set(state.repeat_submissions)
+        if spec.start_on <= c <= last and f"repeat:{c.isoformat()}" not in state.supervision_triggers
+    ]
+    return [min(came)] if came else []

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Table, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from xinfang_desktop.core.actions import CaseAction
 from xinfang_desktop.core.cases import CaseHeader, DeadlineData, EventData, NewCase, PetitionerData, SubmissionData
 from xinfang_desktop.core.codes import CaseStatus, Channel, PetitionerRole, RegionLevel
 from xinfang_desktop.core.intake_rules import DuplicateCandidate, content_similarity
+from xinfang_desktop.core.lifecycle_model import FINAL_STATUSES
 from xinfang_desktop.core.search_text import cjk_bigrams, people_text
 from xinfang_desktop.persistence.records import (
     AccusedUnitRecord,
@@ -31,6 +33,8 @@ from xinfang_desktop.persistence.search_schema import (
     suspend_search_triggers,
     sync_search_range,
 )
+
+_FINAL = frozenset(s.value for s in FINAL_STATUSES)
 
 
 class SqlCaseRepository:
@@ -191,6 +195,10 @@ class SqlCaseRepository:
             "recorded_at": self.now,
         }
 
+    def event_row(self, case_id: int, seq: int, event: EventData, actor: int) -> dict[str, object]:
+        """The `case_events` row of one event (for bulk inserts of many events at once)."""
+        return self._event_row(case_id, seq, event, actor)
+
     def _event_row(self, case_id: int, seq: int, event: EventData, actor: int) -> dict[str, object]:
         return {
             "case_id": case_id,
@@ -246,7 +254,17 @@ class SqlCaseRepository:
     def add_event(self, case_id: int, event: EventData, actor: int) -> int:
         last_seq = self.session.scalar(select(func.max(CaseEventRecord.seq)).where(CaseEventRecord.case_id == case_id))
         row = self._event_row(case_id, int(last_seq or 0) + 1, event, actor)
-        return int(self.session.execute(insert(CaseEventRecord).returning(CaseEventRecord.id), [row]).scalar_one())
+        event_id = int(self.session.execute(insert(CaseEventRecord).returning(CaseEventRecord.id), [row]).scalar_one())
+        if event.action == CaseAction.SUBMIT.value:
+            self._note_repeat(case_id, event.occurred_on)
+        return event_id
+
+    def _note_repeat(self, case_id: int, on: date) -> None:
+        """A later visit may open a 督办 at the next tick (R-LC-01 repeat trigger): the case is due from its day at the
+        latest (issue 19: the tick stores the exact day after examining it; lifecycle writes keep it otherwise)."""
+        rec = self.session.get(CaseRecord, case_id)
+        if rec is not None and rec.status not in _FINAL and (rec.tick_due_on is None or rec.tick_due_on > on):
+            rec.tick_due_on = on
 
     def find_duplicates(
         self, id_number: str | None, name: str, phone: str | None, summary: str, limit: int = 10

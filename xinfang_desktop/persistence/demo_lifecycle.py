@@ -18,7 +18,7 @@ from xinfang_desktop.core.codes import CaseStatus
 from xinfang_desktop.core.errors import DomainError
 from xinfang_desktop.core.lifecycle import ActionRequest, clocks, current_due, decide
 from xinfang_desktop.core.lifecycle_state import CaseFacts, CaseState, evolve, fold
-from xinfang_desktop.core.lifecycle_tick import tick
+from xinfang_desktop.core.lifecycle_tick import next_due, tick
 from xinfang_desktop.core.rule_profiles import RuleProfile
 from xinfang_desktop.core.workdays import WorkdayCalendar
 
@@ -105,6 +105,7 @@ class History:
     awaiting: str | None
     final: bool = True
     orders: tuple[dict[str, Any], ...] = ()  # open 督办 orders (the supervision_orders projection)
+    tick_due_on: date | None = None  # the first day `tick` would change the case (cases.tick_due_on, issue 19)
 
 
 class DemoHistories:
@@ -181,7 +182,10 @@ class DemoHistories:
             }
             for o in state.supervision_orders
         )
-        return History(state.status, tuple(events), rows, current_due(running), state.awaiting, state.is_final, orders)
+        due = next_due(state, facts, calendar=self.calendar, profile=self.profile, after=self.today)
+        return History(
+            state.status, tuple(events), rows, current_due(running), state.awaiting, state.is_final, orders, due
+        )
 
     def _decide(
         self, state: CaseState, facts: CaseFacts, action: CaseAction, on: date, params: dict[str, str]

@@ -202,14 +202,19 @@ def scan_case(db: Database, number: str, *, today: date, user: str | None = None
     return result
 
 
-def tick_warnings(db: Database, *, today: date, user: str | None = None) -> dict[str, Any]:
+def tick_warnings(
+    db: Database, *, today: date, user: str | None = None, repair: bool = True, first: int | None = None
+) -> dict[str, Any]:
     """Time-driven changes of issue 8 (for `xinfang tick`); idempotent, in batches of one transaction each.
 
     Writes only where something may follow (cases with a slip, backlog and review candidates); the R-WS-01
     candidates (every case meeting the trigger with no slip yet, with the evidence) are computed read-only in bulk.
+    `repair` rebuilds the warning-trigger index first (a visit whose scan failed after its intake is caught there;
+    seconds on a million cases: `xinfang tick --full` and the demo, not the daily run, which rebuilds only for a new
+    policy). `first`: the evidence of the first `first` candidates only (their total under `counts`, issue 19).
     """
     calendar = load_calendar(db)
-    warning_index.ensure(db, force=True)  # a repair: a visit whose scan failed after its intake is caught here
+    warning_index.ensure(db, force=repair)
     with db.read_session() as s:
         policy = policy_for(s)
         with_slips = set(s.scalars(select(WarningSlipRecord.case_id).distinct()))
@@ -238,13 +243,16 @@ def tick_warnings(db: Database, *, today: date, user: str | None = None) -> dict
         summary["overdue"] = mark_overdue(uow, today)
         summary["resolved_backlog"] = close_resolved(uow, today)
         uow.commit()
-    summary["candidates"] = candidates(db, today=today)
+    total, summary["candidates"] = _candidates(db, today=today, first=first)
+    summary["counts"] = {"candidates": total}
     return summary
 
 
-def scan(db: Database, *, today: date, user: str | None = None) -> dict[str, Any]:
+def scan(
+    db: Database, *, today: date, user: str | None = None, repair: bool = True, first: int | None = None
+) -> dict[str, Any]:
     """`xinfang warn scan`: the candidates for a slip (R-WS-01, with the evidence) and what the tick recorded."""
-    return tick_warnings(db, today=today, user=user)
+    return tick_warnings(db, today=today, user=user, repair=repair, first=first)
 
 
 # --- candidates (read-only) --------------------------------------------------------------------------------------
@@ -252,10 +260,15 @@ def scan(db: Database, *, today: date, user: str | None = None) -> dict[str, Any
 
 def candidates(db: Database, *, today: date) -> list[dict[str, Any]]:
     """Read-only: every case that meets R-WS-01 and has no slip yet, with the evidence, in the order met."""
+    return _candidates(db, today=today)[1]
+
+
+def _candidates(db: Database, *, today: date, first: int | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """How many cases meet R-WS-01 with no slip yet, and the first `first` of them (None: all) in the order met."""
     warning_index.ensure(db)
     with db.read_session() as s:
-        _, ids = warning_index.candidate_ids(s, today=today)
-        return _bulk_candidates(s, ids, today=today, policy=policy_for(s))
+        total, ids = warning_index.candidate_ids(s, today=today, first=first)
+        return total, _bulk_candidates(s, ids, today=today, policy=policy_for(s))
 
 
 def candidate_page(db: Database, *, today: date, newest: int) -> dict[str, Any]:

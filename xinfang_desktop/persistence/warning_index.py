@@ -124,9 +124,11 @@ def ensure(db: Database, *, force: bool = False) -> int | None:
     return changed
 
 
-def candidate_ids(session: Session, *, today: date, newest: int | None = None) -> tuple[int, list[int]]:
+def candidate_ids(
+    session: Session, *, today: date, newest: int | None = None, first: int | None = None
+) -> tuple[int, list[int]]:
     """(how many, which) cases meet R-WS-01 as of `today` and have no slip yet; the newest `newest` when given,
-    newest first, else all in the order met. Reads the partial index only."""
+    newest first, else all (or the first `first`) in the order met. Reads the partial index only."""
     no_slip = ~select(WarningSlipRecord.id).where(WarningSlipRecord.case_id == CaseRecord.id).exists()
     met = CaseRecord.warning_met_on.is_not(None) & (CaseRecord.warning_met_on <= today) & no_slip
     total = session.scalar(select(func.count()).select_from(CaseRecord).where(met)) or 0
@@ -135,4 +137,6 @@ def candidate_ids(session: Session, *, today: date, newest: int | None = None) -
         stmt = stmt.order_by(CaseRecord.warning_met_on.desc(), CaseRecord.id.desc()).limit(newest)
     else:
         stmt = stmt.order_by(CaseRecord.warning_met_on, CaseRecord.id)
+        if first is not None:
+            stmt = stmt.limit(first)
     return int(total), list(session.scalars(stmt))
