@@ -44,6 +44,11 @@ COMMAND_MODULES = (
     "xinfang_desktop.commands.accountability_cmd",
     "xinfang_desktop.commands.statement_cmd",
     "xinfang_desktop.commands.duty_cmd",
+    "xinfang_desktop.commands.import_cmd",
+    "xinfang_desktop.commands.report_cmd",
+    "xinfang_desktop.commands.export_cmd",
+    "xinfang_desktop.commands.exchange_cmd",
+    "xinfang_desktop.commands.backup_cmd",
     "xinfang_desktop.commands.gui_cmd",
 )
 
