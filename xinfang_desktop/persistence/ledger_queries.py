@@ -90,7 +90,8 @@ def filter_conditions(session: Session, flt: LedgerFilter) -> list[ColumnElement
         (CaseRecord.is_backlog, flt.backlog),
     ):
         if wanted is not None:
-            conds.append(column.is_(wanted))
+            # `= 1`, never `IS 1`: SQLite matches a partial index `WHERE flag = 1` only to the same term.
+            conds.append(column == wanted)
     return conds
 
 

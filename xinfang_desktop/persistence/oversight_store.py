@@ -174,7 +174,7 @@ def backlog_cases(session: Session, year: int) -> list[BacklogCase]:
     """The backlog (积案) of the year: cases flagged `is_backlog`, received by the end of the year, not closed."""
     rows = session.execute(
         select(CaseRecord.id, CaseRecord.responsible_unit_id, CaseRecord.locality_code).where(
-            CaseRecord.is_backlog.is_(True),
+            CaseRecord.is_backlog == True,  # noqa: E712 — `= 1` matches ix_cases_backlog; `IS 1` does not
             CaseRecord.received_on <= date(year, 12, 31),
             CaseRecord.status != CaseStatus.CLOSED.value,
         )

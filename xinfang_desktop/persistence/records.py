@@ -203,6 +203,29 @@ class CaseRecord(Base):
             sqlite_where=text("awaiting IS NOT NULL"),
             postgresql_where=text("awaiting IS NOT NULL"),
         ),
+        # The flags the ledger filters on: a few percent of the cases each. The filter must say `flag = 1` (not
+        # `IS 1`) for SQLite to use these (issue 19: a count went from a 2 s scan to a covering-index walk).
+        Index(
+            "ix_cases_collective",
+            "received_on",
+            "id",
+            sqlite_where=text("is_collective = 1"),
+            postgresql_where=text("is_collective"),
+        ),
+        Index(
+            "ix_cases_repeat",
+            "received_on",
+            "id",
+            sqlite_where=text("is_repeat = 1"),
+            postgresql_where=text("is_repeat"),
+        ),
+        Index(
+            "ix_cases_level_skipping",
+            "received_on",
+            "id",
+            sqlite_where=text("is_level_skipping = 1"),
+            postgresql_where=text("is_level_skipping"),
+        ),
         Index(
             "ix_cases_backlog",
             "responsible_unit_id",
