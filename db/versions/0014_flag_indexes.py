@@ -1,4 +1,4 @@
-"""Partial indexes on the ledger's flags 集体访, 重复信访, 越级 (issue 19)
+"""Partial indexes on the ledger's flags 集体访, 重复信访, 越级, 积案 (issue 19)
 
 Revision ID: 0014
 Revises: 0013
@@ -17,7 +17,7 @@ depends_on: str | Sequence[str] | None = None
 # A few percent of the cases carry each flag: a count or a first page by received date walks these instead of
 # scanning the ledger (2 s → 2 ms on 1M cases). The filter writes `flag = 1` so that SQLite matches the index.
 _FLAGS = (("ix_cases_collective", "is_collective"), ("ix_cases_repeat", "is_repeat"))
-_FLAGS += (("ix_cases_level_skipping", "is_level_skipping"),)
+_FLAGS += (("ix_cases_level_skipping", "is_level_skipping"), ("ix_cases_backlog_received", "is_backlog"))
 
 
 def upgrade() -> None:

@@ -227,6 +227,13 @@ class CaseRecord(Base):
             postgresql_where=text("is_level_skipping"),
         ),
         Index(
+            "ix_cases_backlog_received",
+            "received_on",
+            "id",
+            sqlite_where=text("is_backlog = 1"),
+            postgresql_where=text("is_backlog"),
+        ),
+        Index(
             "ix_cases_backlog",
             "responsible_unit_id",
             "locality_code",
