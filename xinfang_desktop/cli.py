@@ -53,6 +53,61 @@ COMMAND_MODULES = (
 )
 
 
+#: Which module registers each top-level command: `xinfang tick` imports lifecycle_cmd only, not the other 20 groups
+#: and the core modules they pull in (issue 19: the fixed start of a command). tests/cli/test_cli_startup.py keeps
+#: this equal to what the modules register; a command missing here still works (every group is then imported).
+COMMAND_OWNERS = {
+    "init": "db_cmd",
+    "db": "db_cmd",
+    "case": "case_cmd",
+    "demo": "demo_cmd",
+    "reference": "demo_cmd",
+    "validate": "validate_cmd",
+    "calendar": "calendar_cmd",
+    "deadline": "deadline_cmd",
+    "queue": "lifecycle_cmd",
+    "tick": "lifecycle_cmd",
+    "unit": "unit_cmd",
+    "settings": "settings_cmd",
+    "doc": "doc_cmd",
+    "leader": "packages_cmd",
+    "package": "packages_cmd",
+    "oversight": "reception_cmd",
+    "reception": "reception_cmd",
+    "instruction": "reception_cmd",
+    "warn": "warnings_cmd",
+    "backlog": "warnings_cmd",
+    "inquiry": "warnings_cmd",
+    "review": "warnings_cmd",
+    "stats": "stats_cmd",
+    "views": "views_cmd",
+    "grounds": "accountability_cmd",
+    "accountability": "accountability_cmd",
+    "statement": "statement_cmd",
+    "duty": "duty_cmd",
+    "import": "import_cmd",
+    "report": "report_cmd",
+    "export": "export_cmd",
+    "exchange": "exchange_cmd",
+    "backup": "backup_cmd",
+    "gui": "gui_cmd",
+}
+_VALUE_OPTIONS = ("--db",)  # common options that take a value (the token after them is not the command)
+
+
+def requested_command(argv: Sequence[str]) -> str | None:
+    """The top-level command named in `argv`, if any (the first token that is not an option or an option's value)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _VALUE_OPTIONS:
+            skip = True
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports errors as exit code 2 in our format instead of printing usage and exiting."""
 
@@ -64,13 +119,18 @@ class _ArgError(Exception):
     pass
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command group, or only of `command`'s group when it is a known one."""
     parser = _Parser(prog="xinfang", description=f"{APP_LABEL} 命令行")
     add_common(parser)
     parser.add_argument("--version", action="version", version=f"xinfang {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     common = add_common(argparse.ArgumentParser(add_help=False))
-    for name in COMMAND_MODULES:
+    owner = COMMAND_OWNERS.get(command or "")
+    modules = (f"xinfang_desktop.commands.{owner}",) if owner else COMMAND_MODULES
+    if owner and modules[0] not in COMMAND_MODULES:
+        modules = COMMAND_MODULES
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -103,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_json = "--json" in argv
     debug = "--debug" in argv
     try:
-        parser = build_parser()
+        parser = build_parser(requested_command(argv))
         args = parser.parse_args(argv)
     except _ArgError as exc:
         return _emit_error(EXIT_BAD_INPUT, f"参数错误：{exc}", as_json)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from xinfang_desktop.core.backlog import (
@@ -32,6 +32,7 @@ from xinfang_desktop.core.workdays import WorkdayCalendar
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.records import (
+    UNRESOLVED_CLOCKS,
     CaseDeadlineRecord,
     CaseEventRecord,
     CasePetitionerRecord,
@@ -151,6 +152,7 @@ def backlog_candidate_ids(session: Session, today: date) -> list[int]:
         select(CaseDeadlineRecord.case_id)
         .join(SubmissionRecord, SubmissionRecord.case_id == CaseDeadlineRecord.case_id)
         .where(
+            text(UNRESOLVED_CLOCKS),  # verbatim: the terms of ix_case_deadlines_unresolved (implied by the ones below)
             CaseDeadlineRecord.rule_id.in_(RESOLUTION_RULES),
             missed,
             SubmissionRecord.seq > 1,

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from xinfang_desktop.core.backlog import ReviewTrigger, review_due, review_triggers
 from xinfang_desktop.core.codes import OfficeLevel
@@ -37,7 +37,7 @@ from xinfang_desktop.persistence.backlog_store import (
 )
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
-from xinfang_desktop.persistence.records import AttachmentRecord, CaseRecord, SubmissionRecord
+from xinfang_desktop.persistence.records import UPPER_VISITS, AttachmentRecord, CaseRecord, SubmissionRecord
 from xinfang_desktop.persistence.records_warnings import TripartiteReviewFileRecord, TripartiteReviewRecord
 from xinfang_desktop.persistence.uow import SqlUnitOfWork, unit_of_work
 
@@ -129,6 +129,7 @@ def review_candidate_ids(session: Any, policy: WarningPolicy) -> list[int]:
     stmt = (
         select(SubmissionRecord.case_id)
         .where(
+            text(UPPER_VISITS),  # verbatim: the terms of ix_submissions_upper_visits (implied by the ones below)
             SubmissionRecord.channel == "visit",
             (capital & (SubmissionRecord.is_abnormal | (SubmissionRecord.headcount >= policy.collective_threshold)))
             | (province & (SubmissionRecord.headcount >= policy.province_headcount)),

@@ -1,0 +1,64 @@
+"""A command imports its own group only (issue 19: the fixed start of `xinfang tick` or `xinfang settings show`)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from xinfang_desktop.cli import COMMAND_MODULES, COMMAND_OWNERS, _Parser, main, requested_command
+from xinfang_desktop.commands.base import add_common
+
+
+def _registered(module_name: str) -> list[str]:
+    parser = _Parser(prog="xinfang")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    importlib.import_module(module_name).register(sub, add_common(argparse.ArgumentParser(add_help=False)))
+    return list(sub.choices)
+
+
+def test_the_owner_table_is_what_the_groups_register() -> None:
+    found: dict[str, str] = {}
+    for name in COMMAND_MODULES:
+        try:
+            commands = _registered(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a group not built yet
+        found.update({command: name.rsplit(".", 1)[1] for command in commands})
+    assert found == {command: owner for command, owner in COMMAND_OWNERS.items() if command in found}
+    assert set(COMMAND_OWNERS.values()) <= {m.rsplit(".", 1)[1] for m in COMMAND_MODULES}
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["tick", "--today", "2026-12-01"], "tick"),
+        (["--db", "tick", "settings", "show"], "settings"),  # a database file named like a command
+        (["--json", "case", "show", "X"], "case"),
+        (["--version"], None),
+        ([], None),
+    ],
+)
+def test_the_requested_command_is_found_in_argv(argv: list[str], command: str | None) -> None:
+    assert requested_command(argv) == command
+
+
+def test_a_command_imports_its_own_group_only() -> None:
+    code = (
+        "import sys; from xinfang_desktop.cli import build_parser; build_parser('tick'); "
+        "print(sorted(m for m in sys.modules if m.startswith('xinfang_desktop.commands.') and m.endswith('_cmd')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert json.loads(out.replace("'", '"')) == ["xinfang_desktop.commands.lifecycle_cmd"]
+
+
+def test_help_and_an_unknown_command_still_see_every_group(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["no-such-command", "--json"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert "tick" in error and "statement" in error  # argparse lists every command it knows
