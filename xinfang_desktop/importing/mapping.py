@@ -102,6 +102,11 @@ def propose_columns(headers: Sequence[str], samples: Sequence[Sequence[object]])
             out[h] = key
             if key != IGNORE:
                 taken.add(key)
+    if "received_on" not in taken and "registered_on" in taken:
+        # A ledger with only a 登记日期 registers on the day received: it is the 信访日期 (the synonyms).
+        header = next(h for h, k in out.items() if k == "registered_on")
+        out[header] = "received_on"
+        taken.add("received_on")
     for i, h in enumerate(headers):
         if h in out:
             continue

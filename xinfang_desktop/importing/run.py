@@ -4,6 +4,7 @@ same and roll back, so the counts (cases, submissions, skipped) and every row er
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -282,12 +283,13 @@ def run_import(
     written)."""
     info, name, rows = read_sheet(path, sheet)
     table = open_table(rows, mapping.header_row if mapping else None)
-    if mapping is None:
-        import itertools
-
-        head = list(itertools.islice(table.rows, 200))
-        mapping = ImportMapping(propose_columns(table.headers, [r for _, r in head]))
-        table.rows = itertools.chain(head, table.rows)
+    # The columns the mapping does not name are proposed from their headers and content, as `inspect` shows them.
+    head = list(itertools.islice(table.rows, 200))
+    table.rows = itertools.chain(head, table.rows)
+    given = mapping or ImportMapping()
+    columns = propose_columns(table.headers, [r for _, r in head])
+    columns.update({h: k for h, k in given.columns.items() if h in table.headers})
+    mapping = ImportMapping(columns, dict(given.defaults), given.values, given.header_row)
     missing = mapping.missing(table.headers)
     if missing:
         labels = "、".join(FIELD_BY_KEY[k].label for k in missing)
