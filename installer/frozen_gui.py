@@ -21,9 +21,18 @@ def _streams_for_windowed() -> None:
             sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
+def _bundled_tools_on_path() -> None:
+    """A Windows bundle carries poppler's pdftoppm in _internal/poppler/ (see xinfang.spec): put it on PATH,
+    where the documents panel looks for it, ahead of any other copy."""
+    poppler = os.path.join(getattr(sys, "_MEIPASS", ""), "poppler")
+    if os.path.isdir(poppler):
+        os.environ["PATH"] = poppler + os.pathsep + os.environ.get("PATH", "")
+
+
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # see frozen_cli.py: the demo generator's child process
     _streams_for_windowed()
+    _bundled_tools_on_path()
     from xinfang_desktop.cli import gui_main
 
     sys.exit(gui_main())
