@@ -56,6 +56,8 @@ class ImportReport:
     errors_xlsx: str | None = None
     numbers: list[str] = field(default_factory=list)  # the new cases (first 50)
     mapping: dict[str, Any] = field(default_factory=dict)
+    headers: tuple[str, ...] = ()
+    bad: list[BadRow] = field(default_factory=list)  # the bad rows as read, for the errors .xlsx
 
     @property
     def bad_rows(self) -> int:
@@ -314,8 +316,9 @@ def run_import(
         if not dry_run and (not report.errors or skip_bad_rows):
             tx.commit()
             report.committed = True
+    runner.bad.sort(key=lambda b: b.row)
+    report.headers, report.bad = table.headers, runner.bad
     if errors_xlsx is not None and runner.bad:
-        runner.bad.sort(key=lambda b: b.row)
         write_error_rows(errors_xlsx, table.headers, runner.bad)
         report.errors_xlsx = str(errors_xlsx)
     if progress:

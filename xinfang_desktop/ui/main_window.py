@@ -21,6 +21,7 @@ from xinfang_desktop import APP_LABEL
 from xinfang_desktop.core.ledger import LedgerFilter, SortKey
 from xinfang_desktop.core.queues import queue
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.import_menu import install_import_menu
 from xinfang_desktop.ui.ledger.case_table_model import warm_up_job
 from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
 from xinfang_desktop.ui.placeholder_panel import PlaceholderPanel
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = AppStatusBar(ctx)
         self.setStatusBar(self.status)
+        install_import_menu(self, ctx)  # 文件 → 导入台账… (issue 15)
 
         self.workbench.queue_activated.connect(self.open_queue)
         self.ledger.case_activated.connect(self.open_case)
