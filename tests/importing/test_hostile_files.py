@@ -61,7 +61,9 @@ def test_empty_rows_below_the_data_are_not_read_as_rows(sqlite_db: Any, tmp_path
 
 def test_one_megabyte_cell(sqlite_db: Any, tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
-    path.write_text("姓名,信访日期,信访形式,概况,信访目的\n张三,2026-01-02,来信," + "长" * 1_048_576 + ",求决\n", encoding="utf-8")
+    path.write_text(
+        "姓名,信访日期,信访形式,概况,信访目的\n张三,2026-01-02,来信," + "长" * 1_048_576 + ",求决\n", encoding="utf-8"
+    )
     before = content_hash(sqlite_db)
     report = run_import(sqlite_db, path, today=TODAY)
     assert not report.committed and report.errors[0].column == "概况" and "过长" in report.errors[0].reason
@@ -87,7 +89,9 @@ def test_formulas_are_row_errors_and_formula_text_stays_text(sqlite_db: Any, tmp
     assert back.cell(1, back.max_column).value == "错误" and back.cell(2, 1).value == 2
     # text that looks like a formula in a CSV is kept as text, and written back as text
     csv_path = tmp_path / "inject.csv"
-    csv_path.write_text("姓名,信访日期,信访形式,概况,信访目的\n=HYPERLINK(1),2026-01-02,来信,反映问题。,求决\n", encoding="utf-8")
+    csv_path.write_text(
+        "姓名,信访日期,信访形式,概况,信访目的\n=HYPERLINK(1),2026-01-02,来信,反映问题。,求决\n", encoding="utf-8"
+    )
     report = run_import(sqlite_db, csv_path, today=TODAY, errors_xlsx=tmp_path / "e2.xlsx")
     if report.errors:  # the name check refuses it: its error file keeps it as typed, never a live formula
         cell = openpyxl.load_workbook(tmp_path / "e2.xlsx").active.cell(2, 2)

@@ -33,7 +33,11 @@ def test_inspect_json(dbpath: str, tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 0
     assert {"sheets", "sheet", "header_row", "mapping", "encoding", "columns", "missing"} <= set(data)
     assert data["sheets"] == ["2026年台账"] and data["header_row"] == 4 and data["encoding"] is None
-    assert data["columns"][1] == {"header": "姓名", "field": "name", "samples": ["张伟", "李娜", "王强", "张伟", "赵敏"]}
+    assert data["columns"][1] == {
+        "header": "姓名",
+        "field": "name",
+        "samples": ["张伟", "李娜", "王强", "张伟", "赵敏"],
+    }
     assert data["missing"] == [{"field": "purpose", "label": "信访目的"}]
     code, data = run(capsys, "import", "inspect", str(path), "--sheet", "没有", "--db", dbpath)
     assert code == 2 and "没有名为" in data["error"]
@@ -72,8 +76,19 @@ def test_profiles(dbpath: str, tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert code == 0 and data["profiles"]["乡镇台账"]["defaults"] == {"purpose": "求决"}
     assert run(capsys, "import", "profiles", "list", "--db", dbpath)[1]["profiles"].keys() == {"乡镇台账"}
     path = messy_ledger(tmp_path / "台账.xlsx")
-    code, data = run(capsys, "import", "run", str(path), "--profile", "乡镇台账", "--dry-run", "--today",
-                     TODAY.isoformat(), "--db", dbpath)  # fmt: skip
+    code, data = run(
+        capsys,
+        "import",
+        "run",
+        str(path),
+        "--profile",
+        "乡镇台账",
+        "--dry-run",
+        "--today",
+        TODAY.isoformat(),
+        "--db",
+        dbpath,
+    )
     assert code == 2 and data["cases"] == 3  # the profile completes the mapping; the two bad rows remain
     bad = tmp_path / "bad.json"
     bad.write_text('{"columns": {"姓名": "nonsense"}}', encoding="utf-8")

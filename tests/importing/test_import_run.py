@@ -30,13 +30,21 @@ def _ledger(db: Any) -> dict[str, dict[str, Any]]:
         ).all()
         return {
             name: {
-                "number": c.number, "status": c.status, "batches": c.batches, "person_visits": c.person_visits,
-                "received_on": c.received_on, "due_on": c.due_on, "category": c.category_code,
-                "locality": c.locality_code, "channel": c.channel, "unit": c.responsible_unit_id,
-                "headcount": c.headcount, "is_repeat": c.is_repeat,
+                "number": c.number,
+                "status": c.status,
+                "batches": c.batches,
+                "person_visits": c.person_visits,
+                "received_on": c.received_on,
+                "due_on": c.due_on,
+                "category": c.category_code,
+                "locality": c.locality_code,
+                "channel": c.channel,
+                "unit": c.responsible_unit_id,
+                "headcount": c.headcount,
+                "is_repeat": c.is_repeat,
             }
             for c, name in rows
-        }  # fmt: skip
+        }
 
 
 def test_messy_ledger_dry_run_lists_every_error_and_writes_nothing(sqlite_db: Any, tmp_path: Path) -> None:
@@ -127,14 +135,17 @@ def test_national_layout_maps_fully(sqlite_db: Any, tmp_path: Path) -> None:
 
     with sqlite_db.read_session() as s:
         case_id = s.scalar(select(CaseRecord.id).where(CaseRecord.number == cases["孙丽"]["number"]))
-        actions = s.scalars(select(CaseEventRecord.action).where(CaseEventRecord.case_id == case_id).order_by(CaseEventRecord.seq)).all()
+        actions = s.scalars(
+            select(CaseEventRecord.action).where(CaseEventRecord.case_id == case_id).order_by(CaseEventRecord.seq)
+        ).all()
         assert list(actions) == ["register", "accept", "submit"]
         details = s.scalars(
             select(AuditEntryRecord.detail).where(
-                AuditEntryRecord.entity == "case", AuditEntryRecord.entity_id == cases["孙丽"]["number"],
+                AuditEntryRecord.entity == "case",
+                AuditEntryRecord.entity_id == cases["孙丽"]["number"],
                 AuditEntryRecord.action == "import",
             )
-        ).all()  # fmt: skip
+        ).all()
     first = json.loads(details[0])
     assert first["file"] == "export.xlsx" and first["row"] == 2 and first["external_number"] == "3312212026000101"
     assert {json.loads(d)["as"] for d in details} == {"case", "submission"}
@@ -159,7 +170,9 @@ def test_gbk_csv_is_detected_and_imported(sqlite_db: Any, tmp_path: Path) -> Non
 
 def test_utf8_bom_csv(sqlite_db: Any, tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
-    path.write_text("姓名,信访日期,信访形式,概况,信访目的\n张三,2026-01-02,来信,反映问题。,求决\n", encoding="utf-8-sig")
+    path.write_text(
+        "姓名,信访日期,信访形式,概况,信访目的\n张三,2026-01-02,来信,反映问题。,求决\n", encoding="utf-8-sig"
+    )
     found = inspect_file(path)
     assert found.encoding == "UTF-8-BOM" and found.columns[0].header == "姓名"
     assert run_import(sqlite_db, path, today=TODAY).cases == 1

@@ -8,7 +8,12 @@ from xinfang_desktop.core.importing.values import Choice, propose
 
 
 def test_header_below_title_rows() -> None:
-    rows = [["某县信访台账"], [None, "2026年"], ["序号", "来信人", "来信日期", "主要内容"], [1, "张三", "2026-01-02", "x"]]
+    rows = [
+        ["某县信访台账"],
+        [None, "2026年"],
+        ["序号", "来信人", "来信日期", "主要内容"],
+        [1, "张三", "2026-01-02", "x"],
+    ]
     guess = detect_header(rows)
     assert guess is not None and guess.row == 2 and guess.rows == 1
     assert guess.headers == ("序号", "来信人", "来信日期", "主要内容")
@@ -27,12 +32,25 @@ def test_two_row_merged_header_takes_the_sub_headers() -> None:
 
 def test_synonyms_of_the_issue() -> None:
     for header, key in [
-        ("信访人", "name"), ("来信人", "name"), ("来访日期", "received_on"), ("登记日期", "registered_on"),
-        ("信访形式", "channel"), ("来源", "channel"), ("问题属地", "locality"), ("属地", "locality"),
-        ("内容分类", "category"), ("问题类别", "category"), ("概况", "summary"), ("主要内容", "summary"),
-        ("反映问题", "summary"), ("信访件编号", "external_number"), ("信访件状态", "status"), ("限办时间", "due_on"),
-        ("姓 名", "name"), ("联系电话*", "phone"),
-    ]:  # fmt: skip
+        ("信访人", "name"),
+        ("来信人", "name"),
+        ("来访日期", "received_on"),
+        ("登记日期", "registered_on"),
+        ("信访形式", "channel"),
+        ("来源", "channel"),
+        ("问题属地", "locality"),
+        ("属地", "locality"),
+        ("内容分类", "category"),
+        ("问题类别", "category"),
+        ("概况", "summary"),
+        ("主要内容", "summary"),
+        ("反映问题", "summary"),
+        ("信访件编号", "external_number"),
+        ("信访件状态", "status"),
+        ("限办时间", "due_on"),
+        ("姓 名", "name"),
+        ("联系电话*", "phone"),
+    ]:
         assert field_for_header(header) == key, header
     assert field_for_header_loose("信访人身份证号码") == "id_number"
 
@@ -50,7 +68,11 @@ def test_columns_judged_by_content() -> None:
 
 
 def test_value_proposals() -> None:
-    cats = [Choice("01", "城乡建设"), Choice("0101", "城乡建设_征地拆迁"), Choice("010102", "城乡建设_征地拆迁_集体土地征收补偿安置")]
+    cats = [
+        Choice("01", "城乡建设"),
+        Choice("0101", "城乡建设_征地拆迁"),
+        Choice("010102", "城乡建设_征地拆迁_集体土地征收补偿安置"),
+    ]
     assert propose("category", "城乡建设_征地拆迁_集体土地征收补偿安置", cats) == "010102"
     assert propose("category", "征地拆迁", cats) == "0101"
     assert propose("category", "城乡建设_不存在的小类", cats) == "01"  # the most specific level that is known

@@ -1,4 +1,4 @@
-"""`xinfang import inspect|run|profiles`: bring an office's Excel/CSV ledgers and national-system sheets in (issue 15)."""
+"""`xinfang import inspect|run|profiles`: an office's Excel/CSV ledgers and national-system sheets (issue 15)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,9 @@ def _inspect(ctx: Context) -> Result:
         lines.append(f"  {c.header} → {label}    例：{' | '.join(c.samples[:3])}")
     if found.missing:
         lines.append("缺少必填字段：" + "、".join(FIELD_BY_KEY[k].label for k in found.missing))
-    undecided = [f"{FIELD_BY_KEY[k].label}“{v}”" for k, m in found.mapping.values.items() for v, code in m.items() if not code]
+    undecided = [
+        f"{FIELD_BY_KEY[k].label}“{v}”" for k, m in found.mapping.values.items() for v, code in m.items() if not code
+    ]
     if undecided:
         lines.append("未对应代码的值：" + "、".join(undecided[:20]) + ("…" if len(undecided) > 20 else ""))
     return Result(data, "\n".join(lines))
@@ -64,9 +66,12 @@ def _run(ctx: Context) -> Result:
         errors_xlsx=ctx.args.errors_xlsx,
     )
     data = report.to_json()
-    head = "试导入（未写入）" if report.dry_run else ("已导入" if report.committed else "未导入（有错误行，数据库未改动）")
+    head = (
+        "试导入（未写入）" if report.dry_run else ("已导入" if report.committed else "未导入（有错误行，数据库未改动）")
+    )
     lines = [
-        f"{head}：{report.rows} 行 → 新事项 {report.cases} 件，重复信访 {report.submissions} 次，跳过 {len(report.skipped)} 行，"
+        f"{head}：{report.rows} 行 → 新事项 {report.cases} 件，重复信访 {report.submissions} 次，"
+        f"跳过 {len(report.skipped)} 行，"
         f"错误 {report.bad_rows} 行"
     ]
     lines += [f"  第 {e.row} 行 [{e.column}] {e.reason}" for e in report.errors]
@@ -113,7 +118,9 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("file", metavar="FILE")
     p.add_argument("--sheet", metavar="S", help="工作表名称或序号（默认第一个）")
     p.add_argument("--profile", metavar="NAME", help="已保存的导入方案")
-    p.add_argument("--mapping", metavar="FILE.json", help='映射文件 {"columns": {列名: 字段}, "defaults": {…}, "values": {…}}')
+    p.add_argument(
+        "--mapping", metavar="FILE.json", help='映射文件 {"columns": {列名: 字段}, "defaults": {…}, "values": {…}}'
+    )
     p.add_argument("--dry-run", action="store_true", help="试导入：给出件数和全部错误行，不写入")
     p.add_argument("--errors-xlsx", metavar="FILE", help="把错误行写入此 .xlsx（带错误说明列，改正后可再导入）")
     p.add_argument("--skip-bad-rows", action="store_true", help="导入正确的行，跳过错误行")

@@ -54,22 +54,28 @@ class ImportMapping:
         for header, key in columns.items():
             if key != IGNORE and key not in FIELD_BY_KEY:
                 choices = "、".join([*FIELD_BY_KEY, IGNORE])
-                problems.append(FieldProblem(f"mapping.columns.{header}", str(header), f"未知字段“{key}”，可选：{choices}"))
+                problems.append(
+                    FieldProblem(f"mapping.columns.{header}", str(header), f"未知字段“{key}”，可选：{choices}")
+                )
         used = [k for k in columns.values() if k != IGNORE]
         for key in sorted({k for k in used if used.count(k) > 1}):
-            problems.append(FieldProblem(f"mapping.columns", key, f"字段“{FIELD_BY_KEY[key].label}”对应了多列"))
+            problems.append(FieldProblem("mapping.columns", key, f"字段“{FIELD_BY_KEY[key].label}”对应了多列"))
         if not isinstance(defaults, AnyMapping) or not all(isinstance(v, str) for v in defaults.values()):
             problems.append(FieldProblem("mapping.defaults", "defaults", "应为 {字段: 值} 对象"))
             defaults = {}
         for key in defaults:
             if key not in DEFAULTABLE_KEYS:
-                problems.append(FieldProblem(f"mapping.defaults.{key}", key, f"只有 {'、'.join(DEFAULTABLE_KEYS)} 可设统一值"))
+                problems.append(
+                    FieldProblem(f"mapping.defaults.{key}", key, f"只有 {'、'.join(DEFAULTABLE_KEYS)} 可设统一值")
+                )
         if not isinstance(values, AnyMapping) or not all(
             isinstance(m, AnyMapping) and all(isinstance(v, str) for v in m.values()) for m in values.values()
         ):
             problems.append(FieldProblem("mapping.values", "values", "应为 {字段: {文件中的值: 代码}} 对象"))
             values = {}
-        if header_row is not None and (not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1):
+        if header_row is not None and (
+            not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1
+        ):
             problems.append(FieldProblem("mapping.header_row", "header_row", "应为正整数（Excel 中的行号）"))
             header_row = None
         if problems:

@@ -61,7 +61,9 @@ def _check_size(path: Path) -> int:
     except OSError as exc:
         raise ImportFileError(f"无法打开文件：{exc.strerror or exc}") from exc
     if size > MAX_FILE_BYTES:
-        raise ImportFileError(f"文件过大（{size / 1048576:.0f} MB），上限 {MAX_FILE_BYTES >> 20} MB：请按年度拆分后分批导入")
+        raise ImportFileError(
+            f"文件过大（{size / 1048576:.0f} MB），上限 {MAX_FILE_BYTES >> 20} MB：请按年度拆分后分批导入"
+        )
     if size == 0:
         raise ImportFileError("文件是空的")
     return size

@@ -100,7 +100,7 @@ class _Proposing(dict[str, str]):
         super().__init__(given)
         self._table, self._choices = table, choices
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         found = super().get(key)
         if found:
             return found
@@ -152,12 +152,18 @@ class _Runner:
 
     def _check_codes(self, built: BuiltRow) -> None:
         assert built.intake is not None
-        for key, table in (("category", "category"), ("locality", "locality"), ("responsible_unit", "responsible_unit")):
+        for key, table in (
+            ("category", "category"),
+            ("locality", "locality"),
+            ("responsible_unit", "responsible_unit"),
+        ):
             value = built.intake.get(key)
             if isinstance(value, str) and value not in self.known.get(table, set()):
                 label = FIELD_BY_KEY[key].label
                 column = self.table.headers[self.columns[key]] if key in self.columns else label
-                built.errors.append(RowError(built.row, column, f"未对应的{label}“{value[:40]}”：请在映射中选择对应项或留空"))
+                built.errors.append(
+                    RowError(built.row, column, f"未对应的{label}“{value[:40]}”：请在映射中选择对应项或留空")
+                )
                 built.request = None
 
     def fail(self, built: BuiltRow, raw: list[object]) -> None:
@@ -172,7 +178,9 @@ class _Runner:
             if b.request is None:
                 self.fail(b, raw)
             elif b.fingerprint in before:
-                self.report.skipped.append({"row": b.row, "reason": "已导入过（" + _where(before[b.fingerprint]) + "）"})
+                self.report.skipped.append(
+                    {"row": b.row, "reason": "已导入过（" + _where(before[b.fingerprint]) + "）"}
+                )
             elif b.fingerprint in self.seen_fp:
                 self.report.skipped.append({"row": b.row, "reason": f"与第 {self.seen_fp[b.fingerprint]} 行完全相同"})
             else:
@@ -198,7 +206,12 @@ class _Runner:
                 case = KnownCase(f"row:{b.row}", b.request.summary, b.request.submission.received_on, "id_number")
                 for k in keys:
                     self.local.setdefault(k, []).append(
-                        KnownCase(case.key, case.summary, case.first_received_on, "id_number" if k == p.id_number else "name_phone")
+                        KnownCase(
+                            case.key,
+                            case.summary,
+                            case.first_received_on,
+                            "id_number" if k == p.id_number else "name_phone",
+                        )
                     )
                 continue
             target = verdict.case.key

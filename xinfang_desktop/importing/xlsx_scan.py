@@ -19,7 +19,9 @@ from xinfang_desktop.importing.limits import (
 
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>(<f|<v|<is)?')
 _SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_REL = re.compile(
+    rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"'
+)
 _CHUNK = 1 << 20
 
 
@@ -76,7 +78,13 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def scan_sheet(archive: zipfile.ZipFile, sheet: str) -> SheetScan:

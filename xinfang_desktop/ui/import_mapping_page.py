@@ -51,7 +51,9 @@ class MappingPage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self.setTitle("第二步：核对各列")
-        self.setSubTitle("每一列对应到哪一项，文件中的取值对应到哪个代码。确认一次后可保存为导入方案，下次同样格式的文件直接使用。")
+        self.setSubTitle(
+            "每一列对应到哪一项，文件中的取值对应到哪个代码。确认一次后可保存为导入方案，下次同样格式的文件直接使用。"
+        )
         self.inspection: Any = None
         self.tables: dict[str, list[Any]] = {}
         self.header_spin = QSpinBox()
@@ -203,10 +205,10 @@ class MappingPage(QWizardPage):
 
         columns: dict[str, str] = {}
         for r in range(self.columns.rowCount()):
-            header = self.columns.item(r, 0).text()
+            header = self.columns.item(r, 0)
             combo = self.columns.cellWidget(r, 2)
-            if isinstance(combo, QComboBox):
-                columns[header] = str(combo.currentData())
+            if header is not None and isinstance(combo, QComboBox):
+                columns[header.text()] = str(combo.currentData())
         defaults = {
             key: combo.currentText()
             for key, combo in (("channel", self.channel_default), ("purpose", self.purpose_default))
@@ -216,7 +218,7 @@ class MappingPage(QWizardPage):
         for r in range(self.values.rowCount()):
             item = self.values.item(r, 1)
             combo = self.values.cellWidget(r, 3)
-            if isinstance(combo, QComboBox):
+            if item is not None and isinstance(combo, QComboBox):
                 index = combo.findText(combo.currentText())
                 code = str(combo.itemData(index) or "") if index >= 0 else ""
                 values.setdefault(str(item.data(Qt.ItemDataRole.UserRole)), {})[item.text()] = code

@@ -61,7 +61,8 @@ def _message(exc: BaseException) -> str:
 
 def _counts(report: Any) -> str:
     return (
-        f"共 {report.rows:,} 行：新建信访事项 {report.cases:,} 件，重复信访 {report.submissions:,} 次（计入已有事项的批次、人次），"
+        f"共 {report.rows:,} 行：新建信访事项 {report.cases:,} 件，"
+        f"重复信访 {report.submissions:,} 次（计入已有事项的批次、人次），"
         f"跳过 {len(report.skipped):,} 行，错误 {report.bad_rows:,} 行"
     )
 
@@ -143,7 +144,9 @@ class DryRunPage(QWizardPage):
         report = self.report
         if report is None:
             return
-        target, _f = QFileDialog.getSaveFileName(self, "导出错误行", f"{Path(report.file).stem}-错误行.xlsx", "Excel 工作簿 (*.xlsx)")
+        target, _f = QFileDialog.getSaveFileName(
+            self, "导出错误行", f"{Path(report.file).stem}-错误行.xlsx", "Excel 工作簿 (*.xlsx)"
+        )
         if target:
             self.export_to(target if target.endswith(".xlsx") else target + ".xlsx")
 

@@ -25,9 +25,9 @@ class ImpliedStep:
 def implied_steps(
     status: CaseStatus | None, closed: bool | None, *, received_on: date, registered_on: date | None, today: date
 ) -> tuple[ImpliedStep, ...]:
-    """受理申请审查中 (or nothing known): none, the R-DL-01 clock runs from receipt. 受理 and 超期未作出处理意见: 受理 on
-    the 登记日期 (else the day received), and `tick` marks the overdue ones. Every later state: one import event on
-    that day. 是否办结 = 是 without a state: 审核认定办结."""
+    """受理申请审查中 (or nothing known): none, the R-DL-01 clock runs from receipt. 受理 and 超期未作出处理意见:
+    受理 on the 登记日期 (else the day received), and `tick` marks the overdue ones. Every later state: one import
+    event on that day. 是否办结 = 是 without a state: 审核认定办结."""
     if status is None and closed:
         status = S.CLOSED
     if status is None or status is S.UNDER_REVIEW:

@@ -192,9 +192,7 @@ def build_row(
     return built
 
 
-def _validate(
-    built: BuiltRow, mapped: MappedRow, today: date, regions: Collection[str] | None, col: object
-) -> None:
+def _validate(built: BuiltRow, mapped: MappedRow, today: date, regions: Collection[str] | None, col: object) -> None:
     failed = {e.column for e in built.errors}
     try:
         request, warnings = parse_intake(built.intake, today=today, known_region_codes=regions)

@@ -99,6 +99,10 @@ def _by_suffix(text: str, choices: Sequence[Choice]) -> str | None:
     best: Choice | None = None
     for c in choices:
         name = _key(c.name)
-        if len(name) >= 2 and (text.startswith(name) or text.endswith(name)) and (best is None or len(name) > len(best.name)):
+        if (
+            len(name) >= 2
+            and (text.startswith(name) or text.endswith(name))
+            and (best is None or len(name) > len(best.name))
+        ):
             best = c
     return best.code if best else None

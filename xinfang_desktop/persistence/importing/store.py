@@ -18,7 +18,6 @@ from sqlalchemy import delete, select, tuple_
 
 from xinfang_desktop.core.actions import CaseAction
 from xinfang_desktop.core.cases import EventData, IntakeRequest
-from xinfang_desktop.core.codes import CaseStatus
 from xinfang_desktop.core.importing.history import ImpliedStep
 from xinfang_desktop.core.importing.repeats import KnownCase
 from xinfang_desktop.core.lifecycle import ActionRequest, Decision, decide
@@ -200,10 +199,6 @@ class ImportTransaction:
                 loaded.record.due_on = None
                 loaded.record.tick_due_on = None
                 session.flush()
-
-    def status_of(self, number: str) -> CaseStatus:
-        value = self.uow.session.scalar(select(CaseRecord.status).where(CaseRecord.number == number))
-        return CaseStatus(value)
 
     def commit(self) -> None:
         self.uow.commit()
