@@ -194,6 +194,7 @@ class _Runner:
         for key, case, _ in tx.known_cases(ids, [(n, p) for n, p in pairs if p]):
             stored.setdefault(key, []).append(case)
         pending: list[NewRow] = []
+        repeats: list[tuple[str, NewRow]] = []
         for b in good:
             assert b.request is not None
             p = b.request.petitioner
@@ -214,14 +215,12 @@ class _Runner:
                         )
                     )
                 continue
-            target = verdict.case.key
-            if target.startswith("row:") and target not in self.numbers:
-                self._flush(tx, pending)
-                pending = []
-            number = self.numbers.get(target, target)
-            tx.add_submission(number, row)
-            self.report.submissions += 1
+            repeats.append((verdict.case.key, row))
+        # The chunk's new cases in one go, then the repeats (of stored cases or of rows just registered) in order.
         self._flush(tx, pending)
+        for target, row in repeats:
+            tx.add_submission(self.numbers.get(target, target), row)
+            self.report.submissions += 1
 
     def _new_row(self, b: BuiltRow) -> NewRow:
         assert b.request is not None
@@ -255,9 +254,6 @@ class _Runner:
             self.numbers[f"row:{row.row}"] = reg.number
             if len(self.report.numbers) < 50:
                 self.report.numbers.append(reg.number)
-        for key, cases in self.local.items():
-            self.local[key] = [KnownCase(self.numbers.get(c.key, c.key), c.summary, c.first_received_on, c.matched_on)
-                               for c in cases]  # fmt: skip
         self.report.cases += len(pending)
 
 

@@ -42,16 +42,46 @@ IMPORT_ROW = "import_row"  # audit entity of a row's fingerprint (entity_id = SH
 _CHUNK = 400
 
 
+class _CachedReferences:
+    """The case repository with its reference look-ups (regions, categories, units) remembered for the import: they
+    do not change inside its transaction, and the intake asks for each of them once or twice per row."""
+
+    def __init__(self, repo: CaseRepository) -> None:
+        self._repo = repo
+        self._regions: dict[str, Any] = {}
+        self._categories: dict[str, str | None] = {}
+        self._units: dict[str, int | None] = {}
+
+    def find_region(self, code_or_name: str) -> Any:
+        if code_or_name not in self._regions:
+            self._regions[code_or_name] = self._repo.find_region(code_or_name)
+        return self._regions[code_or_name]
+
+    def find_category(self, code_or_name: str) -> str | None:
+        if code_or_name not in self._categories:
+            self._categories[code_or_name] = self._repo.find_category(code_or_name)
+        return self._categories[code_or_name]
+
+    def unit_id(self, name: str) -> int | None:
+        if name not in self._units:
+            self._units[name] = self._repo.unit_id(name)
+        return self._units[name]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repo, name)
+
+
 class _DeferredCommit:
     """The import's unit of work as the intake use cases see it: `commit` flushes (the pending audit entries and the
     session), the transaction stays open for the next row."""
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
+        self._cases = _CachedReferences(uow.cases)
 
     @property
     def cases(self) -> CaseRepository:
-        return self._uow.cases
+        return self._cases  # type: ignore[return-value]  # the repository, its reference reads remembered
 
     @property
     def audit(self) -> AuditLog:
