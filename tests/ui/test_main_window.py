@@ -160,5 +160,6 @@ def test_start_up_imports_only_the_first_screen():
     assert steps.split(",") == [
         "xinfang_desktop.core.assessment",
         "xinfang_desktop.reports.assessment",
+        "xinfang_desktop.reports.assessment_cache",
         "xinfang_desktop.ui.column_widths",
     ]

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.records import SettingRecord
 
+#: Keys of what the application keeps for speed beside the settings (not settings: `all` leaves them out).
+CACHE_PREFIX = "cache."
+
 # What a new office starts with; every key can be changed in 设置 or with `xinfang settings set`.
 DEFAULTS: dict[str, object] = {
     "office_name": "示范县信访局",
@@ -50,9 +53,11 @@ class SqlSettings:
         self._stored()[key] = value
 
     def all(self) -> dict[str, object]:
+        """Every setting (the caches kept beside them are not settings: left out)."""
         values = dict(DEFAULTS)
         for key, raw in self.session.execute(select(SettingRecord.key, SettingRecord.value)):
-            values[key] = json.loads(raw)
+            if not key.startswith(CACHE_PREFIX):
+                values[key] = json.loads(raw)
         return values
 
 

@@ -44,10 +44,10 @@ from xinfang_desktop.reports.assessment import (
     PERIOD_NOTE,
     AssessmentReport,
     Ranking,
-    assessment_report,
     screen_headers,
     write_xlsx,
 )
+from xinfang_desktop.reports.assessment_cache import CachedReport, cached_report, count_and_keep
 from xinfang_desktop.ui.column_widths import fit_columns
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.progress import DelayedProgress
@@ -254,16 +254,31 @@ class _Loaded:
     rankings: dict[str, tuple[Ranking, list[Row]]]
 
 
+def _loaded(report: AssessmentReport, grouping: Grouping) -> _Loaded:
+    rows = [(r.screen(), r.is_total, False) for r in report.rows()]
+    rankings: dict[str, tuple[Ranking, list[Row]]] = {}
+    if grouping is not Grouping.COUNTY:
+        for definition in RATES:
+            ranking = report.ranking(definition)
+            rankings[definition.id] = (ranking, ranking_rows(ranking))
+    return _Loaded(report, rows, rankings)
+
+
 def _load_job(period: AssessmentPeriod, grouping: Grouping, today: date) -> Callable[[Database], _Loaded]:
     def job(db: Database) -> _Loaded:
-        report = assessment_report(db, period, grouping, today=today)
-        rows = [(r.screen(), r.is_total, False) for r in report.rows()]
-        rankings: dict[str, tuple[Ranking, list[Row]]] = {}
-        if grouping is not Grouping.COUNTY:
-            for definition in RATES:
-                ranking = report.ranking(definition)
-                rankings[definition.id] = (ranking, ranking_rows(ranking))
-        return _Loaded(report, rows, rankings)
+        return _loaded(count_and_keep(db, period, grouping, today=today), grouping)
+
+    return job
+
+
+def _kept_job(
+    period: AssessmentPeriod, grouping: Grouping, today: date
+) -> Callable[[Database], tuple[_Loaded, CachedReport] | None]:
+    """The counts last made for this period and grouping today (issue 19: figures at once, a recount if stale)."""
+
+    def job(db: Database) -> tuple[_Loaded, CachedReport] | None:
+        kept = cached_report(db, period, grouping, today=today)
+        return None if kept is None else (_loaded(kept.report, grouping), kept)
 
     return job
 
@@ -304,6 +319,8 @@ class StatisticsPanel(QWidget):
         bar.addWidget(self.export_button)
 
         self.summary_label = _label("color: #444444;")
+        self.kept_note = _label("color: #8a6d00;")
+        self._final = True
         self.error_label = _label("color: #c62828;")
         self.empty_label = _label("color: #555555; font-size: 12pt; padding: 40px;")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -346,6 +363,7 @@ class StatisticsPanel(QWidget):
         root.addWidget(QLabel("<h2>统计</h2>"))
         root.addLayout(bar)
         root.addWidget(self.summary_label)
+        root.addWidget(self.kept_note)
         root.addWidget(self.error_label)
         root.addWidget(self.empty_label, 1)
         root.addWidget(self.tabs, 1)
@@ -367,7 +385,7 @@ class StatisticsPanel(QWidget):
     def start(self) -> None:
         if not self._started:
             self._started = True
-            self.refresh()
+            self.refresh(use_kept=True)
 
     @property
     def grouping(self) -> Grouping:
@@ -376,8 +394,10 @@ class StatisticsPanel(QWidget):
     def period(self) -> AssessmentPeriod:
         return AssessmentPeriod(_pydate(self.from_edit.date()), _pydate(self.to_edit.date()))
 
-    def refresh(self) -> None:
-        """Count the period on the database thread; the table fills when the counts come back."""
+    def refresh(self, use_kept: bool = False) -> None:
+        """Count the period on the database thread; the table fills when the counts come back. With `use_kept`
+        (opening the section), the counts last made for it are shown first: exact when nothing was written since
+        (then nothing is recounted), else marked with their time while the recount runs."""
         try:
             period = self.period()
         except DomainError as exc:
@@ -385,10 +405,34 @@ class StatisticsPanel(QWidget):
             return
         self.refresh_button.setEnabled(False)
         self._progress.start()
-        self._ctx.tasks.run_db(_load_job(period, self.grouping, self._ctx.today()), self._show, self._show_error)
+        grouping, today = self.grouping, self._ctx.today()
 
-    def _show(self, loaded: _Loaded) -> None:
+        def count() -> None:
+            self._ctx.tasks.run_db(_load_job(period, grouping, today), self._show, self._show_error)
+
+        def kept(found: tuple[_Loaded, CachedReport] | None) -> None:
+            if found is None:
+                count()
+                return
+            loaded, cached = found
+            self._show(loaded, final=cached.current)
+            if not cached.current:
+                self.refresh_button.setEnabled(False)
+                self._progress.start()
+                self.kept_note.setText(
+                    f"以下为 {cached.counted_at:%m月%d日 %H:%M} 统计的结果，此后台账有变化，正在重新统计……"
+                )
+                count()
+
+        if use_kept:
+            self._ctx.tasks.run_db(_kept_job(period, grouping, today), kept, lambda _exc: count())
+        else:
+            count()
+
+    def _show(self, loaded: _Loaded, final: bool = True) -> None:
         self._progress.finish()
+        self.kept_note.clear()
+        self._final = final
         self.refresh_button.setEnabled(True)
         report = self.report = loaded.report
         self._rankings = loaded.rankings
@@ -413,7 +457,8 @@ class StatisticsPanel(QWidget):
 
     def _show_ranking_and_finish(self) -> None:
         self.show_ranking()
-        self.loaded.emit()
+        if self._final:  # kept figures about to be recounted are not "loaded" yet
+            self.loaded.emit()
 
     def _show_error(self, exc: BaseException) -> None:
         self._progress.finish()
