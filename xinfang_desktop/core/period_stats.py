@@ -71,7 +71,7 @@ class SpecialCount:
 
 
 SPECIALS: tuple[SpecialCount, ...] = (
-    SpecialCount("collective", "集体访", "一次来访人数达到集体访人数标准（设置项，默认5人）", ("R-CL-02", "R-AS-01")),
+    SpecialCount("collective", "集体访", "一次来访人数达到集体访人数标准", ("R-CL-02", "R-AS-01")),
     SpecialCount("level_skipping", "越级访", "越过有权处理机关直接到上级机关的来访", ("R-CL-03", "R-AS-01")),
     SpecialCount("repeat", "重复访", "同一信访事项第二次及以后的来访", ("R-CL-04", "R-AS-01")),
     SpecialCount("abnormal", "非正常上访", "登记为非正常上访的来访", ("R-AS-01", "R-AS-03")),

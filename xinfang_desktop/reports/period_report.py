@@ -117,8 +117,7 @@ class PeriodReport:
         """The lines printed under the table: the caliber, the counting, the formulas, the special counts."""
         lines = [self.caliber_note, COUNTING_NOTE, CHANGE_NOTE]
         lines += [
-            f"{s.name}：{s.description}"
-            + (f"（本单位标准为{self.collective_threshold}人）" if s.id == "collective" else "")
+            f"{s.name}：{s.description}" + (f"（{self.collective_threshold}人及以上）" if s.id == "collective" else "")
             for s in SPECIALS
         ]
         return lines

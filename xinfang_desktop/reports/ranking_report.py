@@ -1,0 +1,180 @@
+"""The quarterly composite ranking of townships and units (R-AS-02) with the 挂牌整治 listing, and the 三无 report of
+the townships (R-AS-03): read from the ledger, scored by `core.composite_ranking` and `core.sanwu`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from xinfang_desktop.core.assessment import AssessmentPeriod, Grouping
+from xinfang_desktop.core.composite_ranking import (
+    DEFAULT_WEIGHTS,
+    CompositeRow,
+    CompositeWeights,
+    parse_weights,
+    rank_composite,
+    score_group,
+)
+from xinfang_desktop.core.duties import Span
+from xinfang_desktop.core.errors import DomainError
+from xinfang_desktop.core.period_stats import GroupBy
+from xinfang_desktop.core.sanwu import CONDITIONS, EXTREME_INCIDENTS, SanwuEvent, TownshipSanwu, assess_townships
+from xinfang_desktop.persistence.assessment_queries import assessment_counts
+from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.period_queries import capital_visit_counts, sanwu_visits, townships
+from xinfang_desktop.persistence.settings_store import SqlSettings
+
+WEIGHTS_SETTING = "ranking_weights"
+LISTING_PENDING = "挂牌整治对象的书面说明（任务链）尚未实现，本表只列出名单"
+_GROUPINGS = ((Grouping.TOWNSHIP, GroupBy.LOCALITY), (Grouping.UNIT, GroupBy.UNIT))
+
+
+def _threshold(settings: SqlSettings) -> int:
+    value = settings.get("collective_threshold", 5)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 5
+
+
+def stored_weights(settings: SqlSettings) -> CompositeWeights:
+    """The office's `ranking_weights` (the defaults until it sets them; a stored value that no longer parses falls
+    back to the defaults rather than stopping the report)."""
+    try:
+        return parse_weights(settings.get(WEIGHTS_SETTING, DEFAULT_WEIGHTS))
+    except DomainError:
+        return parse_weights(DEFAULT_WEIGHTS)
+
+
+@dataclass(frozen=True)
+class RankingTable:
+    grouping: Grouping
+    rows: tuple[CompositeRow, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"by": self.grouping.value, "by_label": self.grouping.label, "rows": [r.to_json() for r in self.rows]}
+
+
+@dataclass(frozen=True)
+class RankingReport:
+    quarter: Span
+    today: date
+    weights: CompositeWeights
+    tables: tuple[RankingTable, ...]
+    office: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.quarter.label}信访工作综合排名"
+
+    def listed(self) -> list[tuple[Grouping, CompositeRow]]:
+        return [(t.grouping, r) for t in self.tables for r in t.rows if r.listed]
+
+    def notes(self) -> list[str]:
+        return [
+            self.weights.formula(),
+            self.weights.listing_rule(),
+            f"统计期间：{self.quarter.start.isoformat()} 至 {self.quarter.end.isoformat()}；"
+            f"办理状态截至 {self.today.isoformat()}",
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "quarter": self.quarter.code,
+            "label": self.quarter.label,
+            "from": self.quarter.start.isoformat(),
+            "to": self.quarter.end.isoformat(),
+            "today": self.today.isoformat(),
+            "office": self.office,
+            "weights": self.weights.to_json(),
+            "formula": self.weights.formula(),
+            "rate_definitions": [{"id": r.id, "name": r.name} for r, _ in self.weights.rates],
+            "tables": [t.to_json() for t in self.tables],
+            "rectification_listing": [
+                {"by": g.value, "key": r.key, "name": r.name, "reasons": list(r.listed_for)} for g, r in self.listed()
+            ],
+            "rectification_note": LISTING_PENDING,
+        }
+
+    def text(self) -> str:
+        lines = [f"{self.office}{self.title}", *self.notes()]
+        for table in self.tables:
+            lines.append(f"按{table.grouping.label}：")
+            for r in table.rows:
+                rank = f"第{r.rank}名" if r.rank is not None else "无数据"
+                score = "—" if r.score is None else f"{r.score:.1f}"
+                mark = f"  ← 挂牌整治（{'、'.join(r.listed_for)}）" if r.listed else ""
+                lines.append(f"  {rank} {r.name}：{score}分{mark}")
+        lines.append(LISTING_PENDING)
+        return "\n".join(lines)
+
+
+def ranking_report(db: Database, quarter: Span, *, today: date) -> RankingReport:
+    period = AssessmentPeriod(quarter.start, quarter.end)
+    tables = []
+    with db.read_session() as session:
+        settings = SqlSettings(session)
+        weights = stored_weights(settings)
+        threshold = _threshold(settings)
+        office = str(settings.get("office_name") or "")
+        for grouping, group_by in _GROUPINGS:
+            groups = assessment_counts(session, period, grouping, today=today)
+            visits = capital_visit_counts(session, quarter.start, quarter.end, group_by, collective_threshold=threshold)
+            rows = [score_group(g.key, g.name, g.counts, visits.get(g.key, {}), weights) for g in groups]
+            tables.append(RankingTable(grouping, tuple(rank_composite(rows, weights))))
+    return RankingReport(quarter, today, weights, tuple(tables), office)
+
+
+# ------------------------------------------------------------------------------------------------ 三无
+
+
+@dataclass(frozen=True)
+class SanwuReport:
+    period: Span
+    townships: tuple[TownshipSanwu, ...]
+    collective_threshold: int
+
+    @property
+    def title(self) -> str:
+        return f"{self.period.label}乡镇“三无”情况"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "period": self.period.to_json(),
+            "conditions": [{"id": c.id, "name": c.name, "description": c.description} for c in CONDITIONS]
+            + [
+                {
+                    "id": EXTREME_INCIDENTS.id,
+                    "name": EXTREME_INCIDENTS.name,
+                    "description": EXTREME_INCIDENTS.description,
+                }
+            ],
+            "collective_threshold": self.collective_threshold,
+            "townships": [t.to_json() for t in self.townships],
+            "achieved": sum(1 for t in self.townships if t.achieved),
+            "broken": sum(1 for t in self.townships if not t.achieved),
+            "note": EXTREME_INCIDENTS.description,
+        }
+
+    def text(self) -> str:
+        lines = [self.title]
+        for t in self.townships:
+            if t.achieved:
+                lines.append(f"  {t.name}：三无")
+            else:
+                what = "、".join(
+                    e["condition_label"] + " " + e["case_number"] + " " + e["received_on"]
+                    for e in [ev.to_json() for ev in t.events]
+                )
+                lines.append(f"  {t.name}：未达到（{what}）")
+        lines.append(f"注：{EXTREME_INCIDENTS.description}")
+        return "\n".join(lines)
+
+
+def sanwu_report(db: Database, period: Span) -> SanwuReport:
+    with db.read_session() as session:
+        threshold = _threshold(SqlSettings(session))
+        visits = sanwu_visits(session, period.start, period.end, collective_threshold=threshold)
+        register = townships(session)
+    events = [
+        (v.township, SanwuEvent(v.condition, v.case_number, v.received_on, v.destination, v.headcount)) for v in visits
+    ]
+    return SanwuReport(period, tuple(assess_townships(register, events)), threshold)
