@@ -46,8 +46,8 @@ def minutes(tmp_path: Path) -> Path:
     return path
 
 
-def _stored_files() -> list[str]:
-    root = attachments_dir()
+def _stored_files(db: Any) -> list[str]:
+    root = attachments_dir(db)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
 
 
@@ -78,7 +78,9 @@ def test_record_with_minutes_and_compliance(cli: Cli, db_target: str, minutes: P
     assert rec["body"] == "县委常委会" and rec["topic"] == "听取2025年信访工作汇报"
     sha = hashlib.sha256(minutes.read_bytes()).hexdigest()
     assert rec["minutes"]["sha256"] == sha and rec["minutes"]["name"] == "常委会纪要.pdf"
-    assert stored_path(sha).read_bytes() == minutes.read_bytes()
+    db = open_database(db_target)
+    assert stored_path(db, sha).read_bytes() == minutes.read_bytes()
+    db.dispose()
 
     # Units, townships (by name or by the government's name) and leaders, resolved against the register.
     ok = [
@@ -171,7 +173,7 @@ def test_bad_input_exit_2_and_nothing_written(cli: Cli, db_target: str, minutes:
     assert cli("duty", "record", "dispute_screening", "--date", "2026-03-02", "--today", "2026-03-31")[0] == 0
     db = open_database(db_target)
     before = content_hash(db)
-    files_before = _stored_files()
+    files_before = _stored_files(db)
     record = ("duty", "record")
     today = ("--today", "2026-03-31")
     bad: list[tuple[str, ...]] = [
@@ -207,7 +209,7 @@ def test_bad_input_exit_2_and_nothing_written(cli: Cli, db_target: str, minutes:
         assert code == 2, (argv, out)
         assert out["error"], argv
     assert content_hash(db) == before
-    assert _stored_files() == files_before
+    assert _stored_files(db) == files_before
     db.dispose()
     code, out = cli(*record, "dispute_screening_unit", "--date", "2026-03-03", "--unit", "火星局", *today)
     assert "未登记的县直单位“火星局”" in out["error"] and "示范县信访局" in out["error"]

@@ -36,8 +36,8 @@ def issue(db: Any, type_id: str = "warning_slip", **changes: Any) -> Any:
     return issue_document(db, type_id, data, **changes)
 
 
-def files() -> list[Path]:
-    root = documents_root()
+def files(db: Any) -> list[Path]:
+    root = documents_root(db)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
@@ -98,7 +98,7 @@ def test_bad_input_and_failures_leave_nothing(sqlite_db: Any) -> None:
         issue(sqlite_db, data={"visits": []})
     with pytest.raises(RuntimeError):
         issue(sqlite_db, renderer=_failing)
-    assert content_hash(sqlite_db) == before and files() == []
+    assert content_hash(sqlite_db) == before and files(sqlite_db) == []
 
 
 def test_a_failed_commit_removes_the_file(sqlite_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,7 +111,7 @@ def test_a_failed_commit_removes_the_file(sqlite_db: Any, monkeypatch: pytest.Mo
     monkeypatch.setattr(uow.SqlUnitOfWork, "commit", broken_commit)
     with pytest.raises(RuntimeError, match="disk full"):
         issue(sqlite_db)
-    assert content_hash(sqlite_db) == before and files() == []
+    assert content_hash(sqlite_db) == before and files(sqlite_db) == []
 
 
 def test_sequence_kinds_fit_the_column() -> None:

@@ -1,4 +1,4 @@
-"""`xinfang init`, `xinfang db upgrade`, `xinfang db check`: create, upgrade and inspect the database schema."""
+"""`xinfang init`, `xinfang db upgrade`, `xinfang db check`: create, upgrade and inspect the database and its files."""
 
 from __future__ import annotations
 
@@ -73,17 +73,43 @@ def _check(ctx: Context) -> Result:
         if db.is_sqlite and state.current is not None:
             with db.engine.connect() as conn:
                 integrity = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+        files = None
+        if state.up_to_date and integrity in (None, "ok"):
+            from xinfang_desktop.persistence.archive import check_archive
+
+            files = check_archive(db)  # every stored document and attachment re-hashed (issue 17)
     finally:
         db.dispose()
-    ok = state.up_to_date and not diffs and integrity in (None, "ok")
-    data = {**state.to_json(), "differences": [str(d) for d in diffs], "integrity": integrity, "ok": ok}
+    files_ok = files is None or files.ok
+    ok = state.up_to_date and not diffs and integrity in (None, "ok") and files_ok
+    data = {
+        **state.to_json(),
+        "differences": [str(d) for d in diffs],
+        "integrity": integrity,
+        "files": files.to_json() if files is not None else None,
+        "ok": ok,
+    }
     if ok:
-        text = f"数据库 {db.display_name} 结构完整，版本 {state.current}（最新）"
+        checked = f"；存档文件 {files.checked} 个均与记录的校验值一致" if files is not None and files.checked else ""
+        text = f"数据库 {db.display_name} 结构完整，版本 {state.current}（最新）{checked}"
     elif not state.up_to_date:
         text = f"数据库版本 {state.current or '空库'}，最新为 {state.head}：需要升级（xinfang db upgrade）"
+    elif not files_ok and files is not None and not diffs and integrity in (None, "ok"):
+        text = _files_text(files)
     else:
         text = f"数据库结构与程序不一致：{'；'.join(map(str, diffs)) or integrity}"
     return Result(data, text, exit_code=0 if ok else 1)
+
+
+def _files_text(files: Any) -> str:
+    parts = []
+    if files.changed:
+        parts.append(f"{len(files.changed)} 个文件已被改动（与出具时的校验值不符）：{'、'.join(files.changed[:10])}")
+    if files.missing:
+        parts.append(f"{len(files.missing)} 个文件缺失：{'、'.join(files.missing[:10])}")
+    if files.foreign_marker:
+        parts.append(f"存档目录 {files.root} 属于另一个数据库（{files.foreign_marker}）")
+    return "存档文件有问题：" + "；".join(parts) + "。请从备份恢复（xinfang backup restore）。"
 
 
 def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
@@ -93,4 +119,6 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     db = sub.add_parser("db", help="数据库结构：升级、检查")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION")
     dbsub.add_parser("upgrade", parents=[common], help="升级数据结构（升级前自动备份）").set_defaults(handler=_upgrade)
-    dbsub.add_parser("check", parents=[common], help="检查数据结构版本与完整性").set_defaults(handler=_check)
+    dbsub.add_parser("check", parents=[common], help="检查数据结构、完整性和存档文件").set_defaults(
+        handler=_check
+    )

@@ -1,10 +1,11 @@
-"""Issuing documents: the number, the file in the data directory with its SHA-256, the row, the audit entry.
+"""Issuing documents: the number, the file in the database's archive with its SHA-256, the row, the audit entry.
 
 A document is issued in one transaction: the number is drawn from `number_sequences` (kind "doc:<type>", per year,
-never reused), the document is rendered to a temporary file beside its final name, flushed and fsynced, renamed into
-place, and only then is the row committed; if the commit fails the file is removed. So there is never a row without
-its file nor a half-written file under a final name. A reissue is a new version with the same number; the old file
-stays where it was.
+never reused), the document is rendered to a temporary file beside its final name, flushed and fsynced, linked into
+place (never over an existing file), and only then is the row committed; if the commit fails the file this call
+wrote is removed — never a file it did not write. So there is never a row without its file nor a half-written file
+under a final name. The files are in the database's own archive (persistence.archive), never shared with another.
+A reissue is a new version with the same number; the old file stays where it was.
 
 One document, one number: the number belongs to the issued record. Issuing the same input in the other format
 (the DOCX of a PDF already issued) draws no new number — the file is added to that record (`document_files`).
@@ -33,7 +34,7 @@ from xinfang_desktop.documents.model import OfficialDocument
 from xinfang_desktop.documents.office import OfficeInfo
 from xinfang_desktop.documents.types import spec
 from xinfang_desktop.documents.types._common import NUMBER_KEY, typed_number
-from xinfang_desktop.paths import data_dir
+from xinfang_desktop.persistence.archive import archive_of, file_sha256, place_new
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.records import CaseRecord, DocumentFileRecord, DocumentRecord
 from xinfang_desktop.persistence.settings_store import SqlSettings
@@ -137,8 +138,9 @@ class IssuedDocument:
         }
 
 
-def documents_root() -> Path:
-    return data_dir() / "documents"
+def documents_root(owner: Database | Session) -> Path:
+    """The documents folder of the database `owner` belongs to (its own archive: persistence.archive)."""
+    return archive_of(owner).documents
 
 
 def office_info(db: Database) -> OfficeInfo:
@@ -147,19 +149,10 @@ def office_info(db: Database) -> OfficeInfo:
         return OfficeInfo.from_settings(SqlSettings(session).all())
 
 
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_atomically(final: Path, produce: Callable[[BinaryIO], Rendered]) -> tuple[Rendered, str]:
     """Write `final` through a temporary file in the same folder (flush, fsync, rename); returns what `produce`
-    reported and the SHA-256 of the bytes written. Refuses to replace an existing file."""
+    reported and the SHA-256 of the bytes written. Never replaces an existing file (ConflictError), even one that
+    appears while this one is being written."""
     final.parent.mkdir(parents=True, exist_ok=True)
     if final.exists():
         raise ConflictError(f"文件已存在，不会覆盖：{final}")
@@ -170,10 +163,10 @@ def write_atomically(final: Path, produce: Callable[[BinaryIO], Rendered]) -> tu
             stream.flush()
             os.fsync(stream.fileno())
         digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
-        if final.exists():
-            raise ConflictError(f"文件已存在，不会覆盖：{final}")
-        os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        try:
+            place_new(tmp, final)
+        except FileExistsError:
+            raise ConflictError(f"文件已存在，不会覆盖：{final}") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -216,7 +209,9 @@ def issue_document(
     office = office or office_info(db)
     year = typed_year or document_type.issued_on(parsed).year
     link = case_number or (data.get("case_number") if isinstance(data.get("case_number"), str) else None)
+    root = documents_root(db)  # before the transaction: a first use of the archive may itself write
     final: Path | None = None
+    created = False  # only a file this call wrote is ever removed after a failure (never another record's)
     try:
         with unit_of_work(db, user=user, now=now) as uow:
             session = uow.session
@@ -248,9 +243,10 @@ def issue_document(
                 version = 1
             doc = document_type.make(parsed, office, number)
             name = f"{seq:05d}" if seq > 0 else f"t{-seq:04d}"  # t…: a typed number, not from the sequence
-            relative = Path(str(year)) / f"{type_id}-{year}-{name}-v{version}.{fmt}"
-            final = documents_root() / relative
+            relative = _free_name(root, Path(str(year)), f"{type_id}-{year}-{name}-v{version}", fmt)
+            final = root / relative
             rendered, digest = write_atomically(final, lambda stream: renderer(doc, fmt, stream))
+            created = True
             if same is not None:
                 session.add(
                     DocumentFileRecord(
@@ -326,7 +322,7 @@ def issue_document(
                 same_as=same.format if same is not None else None,
             )
     except BaseException:
-        if final is not None and not _committed(db, final):
+        if created and final is not None and not _committed(db, root, final):
             with contextlib.suppress(FileNotFoundError):
                 final.unlink()
         raise
@@ -397,9 +393,19 @@ def _next_free_number(session: Session, uow: Any, office: OfficeInfo, type_id: s
     raise ConflictError(f"{spec(type_id).label}的文号序列与已出具的文号冲突过多，请检查文号设置", field="number")
 
 
-def _committed(db: Database, final: Path) -> bool:
+def _free_name(root: Path, folder: Path, stem: str, fmt: str) -> Path:
+    """`folder/stem.fmt`, or `stem-2.fmt`, `stem-3.fmt` … when a file (left by a crash, or copied in) holds the name:
+    the record keeps the path it was given, so a stray file never blocks a number nor is taken for this one."""
+    for attempt in range(1, 100):
+        relative = folder / (f"{stem}.{fmt}" if attempt == 1 else f"{stem}-{attempt}.{fmt}")
+        if not (root / relative).exists():
+            return relative
+    raise ConflictError(f"文书存档中同名文件过多：{root / folder / stem}", field="number")
+
+
+def _committed(db: Database, root: Path, final: Path) -> bool:
     """Whether a row points at this file (after a failure: keep the file only if its row made it)."""
-    relative = final.relative_to(documents_root()).as_posix()
+    relative = final.relative_to(root).as_posix()
     try:
         with db.read_session() as session:
             if session.scalar(select(DocumentRecord.id).where(DocumentRecord.path == relative)) is not None:
@@ -434,6 +440,7 @@ def document_rows(session: Session, *, case_number: str | None = None) -> list[d
     if case_number:
         stmt = stmt.where(CaseRecord.number == case_number)
     rows = session.execute(stmt.order_by(DocumentRecord.id.desc())).all()
+    root = documents_root(session) if rows else Path()
     files: dict[int, list[DocumentFileRecord]] = {}
     if rows:
         ids = [d.id for d, _ in rows]
@@ -458,7 +465,7 @@ def document_rows(session: Session, *, case_number: str | None = None) -> list[d
                 base
                 | {
                     "format": fmt,
-                    "path": str(documents_root() / path),
+                    "path": str(root / path),
                     "sha256": sha256,
                     "pages": pages,
                     "created_at": created_at.isoformat(timespec="seconds"),
@@ -470,5 +477,17 @@ def document_rows(session: Session, *, case_number: str | None = None) -> list[d
 
 def verify_file(row: Mapping[str, object]) -> bool:
     """Whether the stored file still has the SHA-256 recorded when it was issued."""
+    return file_problem(row) is None
+
+
+def file_problem(row: Mapping[str, object]) -> str | None:
+    """What is wrong with a listed document's file (a sentence for the clerk), or None when it is as issued."""
     path = Path(str(row["path"]))
-    return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == row["sha256"]
+    if not path.is_file():
+        return f"文书文件已不在存档中：{path}。请从备份恢复（设置 → 备份与恢复）。"
+    if file_sha256(path) != row["sha256"]:
+        return (
+            f"文书文件已被改动，与出具时的校验值不符：{path}。"
+            "此文件不是出具时的文书，请勿使用；可从备份恢复（设置 → 备份与恢复）。"
+        )
+    return None

@@ -1,4 +1,4 @@
-"""Attachments (scans, photos, recordings): files kept in the data directory under their SHA-256, listed per case."""
+"""Attachments (scans, photos, recordings): files kept in the database's own archive under their SHA-256, per case."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
 from xinfang_desktop.core.errors import DomainError, NotFoundError
-from xinfang_desktop.paths import data_dir
+from xinfang_desktop.persistence.archive import archive_of, file_sha256
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.records import AttachmentRecord, CaseRecord
 from xinfang_desktop.persistence.uow import unit_of_work
@@ -22,21 +23,31 @@ MAX_ATTACHMENT_BYTES = 2 * 1024**3  # 2 GB: a long video recording of a 三方�
 _CHUNK = 1024 * 1024
 
 
-def attachments_dir() -> Path:
-    return data_dir() / "attachments"
+def attachments_dir(owner: Database | Session) -> Path:
+    """The attachments folder of the database `owner` belongs to (persistence.archive)."""
+    return archive_of(owner).attachments
 
 
-def stored_path(sha256: str) -> Path:
-    """Content-addressed location: attachments/ab/abcdef… (the same file is stored once)."""
-    return attachments_dir() / sha256[:2] / sha256
+def stored_path(owner: Database | Session, sha256: str) -> Path:
+    """Content-addressed location: attachments/ab/abcdef… (the same file is stored once per database)."""
+    return archive_of(owner).attachment_path(sha256)
 
 
-def _copy_hashing(source: Path) -> tuple[Path, str, int]:
+def session_of(record: object) -> Session:
+    """The session a loaded record belongs to (its database names the archive)."""
+    session = object_session(record)
+    if session is None:
+        raise RuntimeError("a detached record has no archive")
+    return session
+
+
+def _copy_hashing(source: Path, owner: Database | Session) -> tuple[Path, str, int]:
     """Copy into a temporary file beside the store while hashing, fsync it; returns (temp, sha256, size)."""
-    attachments_dir().mkdir(parents=True, exist_ok=True)
+    folder = attachments_dir(owner)
+    folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    fd, tmp_name = tempfile.mkstemp(dir=attachments_dir(), prefix=".incoming-")
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as out, source.open("rb") as src:
             while chunk := src.read(_CHUNK):
@@ -57,8 +68,8 @@ def add_attachment(db: Database, number: str, source: Path, *, name: str | None 
     """Store a file for a case: the row is written only once the file is safely in place."""
     if not source.is_file():
         raise NotFoundError(f"找不到文件：{source}", field="file")
-    tmp, sha256, size = _copy_hashing(source)
-    target = stored_path(sha256)
+    tmp, sha256, size = _copy_hashing(source, db)
+    target = stored_path(db, sha256)
     placed_here = False
     try:
         if target.exists():
@@ -95,6 +106,7 @@ def add_attachment(db: Database, number: str, source: Path, *, name: str | None 
 
 
 def list_attachments(db: Database, number: str) -> list[dict[str, Any]]:
+    archive = archive_of(db)
     with db.read_session() as s:
         rows = s.execute(
             select(AttachmentRecord)
@@ -110,20 +122,18 @@ def list_attachments(db: Database, number: str) -> list[dict[str, Any]]:
                 "size": r.size,
                 "type": r.media_type,
                 "added_at": r.added_at.isoformat(timespec="seconds"),
-                "path": str(stored_path(r.sha256)),
+                "path": str(archive.attachment_path(r.sha256)),
             }
             for r in rows
         ]
 
 
-def export_attachment(sha256: str, target: Path) -> Path:
+def export_attachment(owner: Database | Session, sha256: str, target: Path) -> Path:
     """Copy a stored file out (e.g. to open it), checking it still matches its hash."""
-    source = stored_path(sha256)
-    digest = hashlib.sha256()
-    with source.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    if digest.hexdigest() != sha256:
+    source = stored_path(owner, sha256)
+    if not source.is_file():
+        raise NotFoundError(f"附件 {source.name} 不在存档中，请从备份恢复")
+    if file_sha256(source) != sha256:
         raise DomainError(f"附件 {source.name} 已被改动或损坏（校验值不符）")
     shutil.copyfile(source, target)
     return target

@@ -1,4 +1,7 @@
-"""Schema migrations at start-up: copy the SQLite file, then upgrade; refuse a database from a newer version."""
+"""Schema migrations at start-up: copy the SQLite file, then upgrade; refuse a database from a newer version.
+
+An upgraded database then takes its files from the old shared folders into its own archive (persistence.archive).
+"""
 
 from __future__ import annotations
 
@@ -114,4 +117,9 @@ def ensure_current(db: Database) -> SchemaState:
     with db.write_engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    if state.current is not None:
+        # An existing install: its documents and attachments move beside it now (issue 17), not at first issue.
+        from xinfang_desktop.persistence.archive import archive_of
+
+        archive_of(db)
     return SchemaState(state.head, state.head, (), backup)

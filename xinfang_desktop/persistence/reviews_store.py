@@ -26,7 +26,7 @@ from xinfang_desktop.core.codes import OfficeLevel
 from xinfang_desktop.core.errors import ConflictError, DomainError, FieldProblem, NotFoundError, ValidationError
 from xinfang_desktop.core.warnings_rules import Visit, WarningPolicy
 from xinfang_desktop.core.workdays import WorkdayCalendar
-from xinfang_desktop.persistence.attachments import _copy_hashing, stored_path
+from xinfang_desktop.persistence.attachments import _copy_hashing, session_of, stored_path
 from xinfang_desktop.persistence.backlog_store import (
     case_by_number,
     case_visits,
@@ -266,9 +266,9 @@ def record_review(db: Database, review_id: int, change: ReviewRecordInput, *, to
                 review.city_copy_sent_on = change.city_copy_sent_on
             added = []
             for path, kind in change.files:
-                tmp, sha256, size = _copy_hashing(path)
+                tmp, sha256, size = _copy_hashing(path, db)
                 temps.append(tmp)
-                target = stored_path(sha256)
+                target = stored_path(db, sha256)
                 if target.exists():
                     tmp.unlink()
                 else:
@@ -368,7 +368,7 @@ def _review_json(
                 "size": a.size,
                 "type": a.media_type,
                 "added_at": a.added_at.isoformat(timespec="seconds"),
-                "path": str(stored_path(a.sha256)),
+                "path": str(stored_path(session_of(a), a.sha256)),
             }
             for kind, a in files
         ],

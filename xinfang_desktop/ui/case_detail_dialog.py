@@ -286,7 +286,11 @@ class CaseDetailDialog(QDialog):
 
         def open_selected() -> None:
             doc = selected()
-            if doc is not None and not _open_file(str(doc["path"])):
+            from xinfang_desktop.documents.document_store import file_problem
+
+            if doc is not None and (problem := file_problem(doc)) is not None:  # issue 17: re-checked when opened
+                self.show_notice(problem, error=True)
+            elif doc is not None and not _open_file(str(doc["path"])):
                 self.show_notice(f"无法打开 {doc['path']}", error=True)
 
         def reissue_selected() -> None:

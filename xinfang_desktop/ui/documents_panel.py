@@ -322,6 +322,11 @@ class DocumentsPanel(QWidget):
         row = self.recent.currentRow()
         if 0 <= row < len(self._recent_rows):
             d = self._recent_rows[row]
+            from xinfang_desktop.documents.document_store import file_problem
+
+            if (problem := file_problem(d)) is not None:  # issue 17: a changed file is never shown as the document
+                self.show_message(problem, True)
+                return
             self.show_document(str(d["path"]), str(d["format"]), f"{d['label']} {d['number']}")
 
     def _clear_pages(self) -> None:

@@ -195,10 +195,10 @@ def _duty(db: Database, kind: str, profile: str | None = None) -> tuple[RuleProf
     return prof, find_duty(duties_of(prof), kind, f"规则配置“{prof.name}”")
 
 
-def _place_file(source: Path) -> tuple[str, int, Path | None]:
+def _place_file(db: Database, source: Path) -> tuple[str, int, Path | None]:
     """Copy into the attachment store under its SHA-256; the path returned is set when this call put it there."""
-    tmp, sha256, size = _copy_hashing(source)
-    target = stored_path(sha256)
+    tmp, sha256, size = _copy_hashing(source, db)
+    target = stored_path(db, sha256)
     if target.exists():
         tmp.unlink()
         return sha256, size, None
@@ -242,7 +242,7 @@ def record_duty(
     placed: Path | None = None
     minutes: tuple[str, int] | None = None
     if inp.minutes is not None:
-        sha256, size, placed = _place_file(inp.minutes)
+        sha256, size, placed = _place_file(db, inp.minutes)
         minutes = (sha256, size)
     try:
         with unit_of_work(db, user=user) as uow:
@@ -340,7 +340,7 @@ def _record_json(s: Session, rec: DutyRecord, duties: dict[str, Duty]) -> dict[s
                 "sha256": att.sha256,
                 "size": att.size,
                 "type": att.media_type,
-                "path": str(stored_path(att.sha256)),
+                "path": str(stored_path(s, att.sha256)),
             }
             if att is not None
             else None
