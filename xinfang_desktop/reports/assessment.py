@@ -34,6 +34,7 @@ from xinfang_desktop.core.assessment import (
 from xinfang_desktop.persistence.accountability.queries import honours_losses
 from xinfang_desktop.persistence.assessment_queries import GroupCounts, assessment_counts
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.reports.xlsx_cells import safe_value
 
 TOTAL_NAME = "合计"
 LOWEST_MARK = "末位"
@@ -268,8 +269,8 @@ def write_xlsx(report: AssessmentReport, path: Path, ranking: Ranking | None = N
 def _heading(ws: Any, title: str, subtitle: str, width: int) -> None:
     from openpyxl.styles import Alignment, Font
 
-    ws.append([title])
-    ws.append([subtitle])
+    ws.append([safe_value(title)])
+    ws.append([safe_value(subtitle)])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     ws.cell(1, 1).font = Font(size=14, bold=True)
@@ -283,7 +284,7 @@ def _header(ws: Any, row: int, titles: list[str], tips: list[str]) -> None:
 
     thin = Side(style="thin", color="999999")
     for c, (title, tip) in enumerate(zip(titles, tips, strict=True), start=1):
-        cell = ws.cell(row, c, title)
+        cell = ws.cell(row, c, safe_value(title))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8EEF5")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -306,7 +307,7 @@ def _fill_rates(ws: Any, report: AssessmentReport) -> None:
     _header(ws, 3, [c.title for c in cols], [c.tip for c in cols])
     for r, row in enumerate(report.rows(), start=4):
         for c, (col, value) in enumerate(zip(cols, row.values(), strict=True), start=1):
-            target = ws.cell(r, c, "—" if value is None else value)
+            target = ws.cell(r, c, "—" if value is None else safe_value(value))  # a unit named "=…" stays text
             if col.kind == "rate" and value is not None:
                 target.number_format = "0.0%"
             if row.is_total:
@@ -315,10 +316,10 @@ def _fill_rates(ws: Any, report: AssessmentReport) -> None:
     ws.cell(r, 1, f"指标说明：{LEGEND_HEAD}").font = Font(bold=True)
     for d in RATES:
         r += 1
-        ws.cell(r, 1, legend_line(d))
+        ws.cell(r, 1, safe_value(legend_line(d)))
     for count in COUNTS:
         r += 1
-        ws.cell(r, 1, f"{count.name}：{count.description}（{count.rule}，I）")
+        ws.cell(r, 1, safe_value(f"{count.name}：{count.description}（{count.rule}，I）"))
     if report.total.imported:
         ws.cell(r + 1, 1, f"期间内 {report.total.imported} 件为历史数据导入，没有办理时限和评价记录，不计入各率")
     ws.column_dimensions["A"].width = 26
@@ -335,7 +336,7 @@ def _fill_fractions(ws: Any, report: AssessmentReport) -> None:
     _heading(ws, "各项指标的分子和分母", _subtitle(report), len(titles))
     _header(ws, 3, titles, tips)
     for row in report.rows():
-        values: list[Any] = [row.name]
+        values: list[Any] = [safe_value(row.name)]
         for rate in rates(row.counts):
             values += [rate.numerator, rate.denominator]
         ws.append(values)
@@ -359,7 +360,7 @@ def _fill_ranking(ws: Any, report: AssessmentReport, ranking: Ranking) -> None:
         ws.append(
             [
                 r.rank,
-                r.name,
+                safe_value(r.name),
                 value if value is not None else "—",
                 r.rate.numerator,
                 r.rate.denominator,

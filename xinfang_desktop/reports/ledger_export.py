@@ -24,6 +24,7 @@ from xinfang_desktop.core.errors import DomainError
 from xinfang_desktop.core.ledger import LedgerFilter, LedgerPageRequest, LedgerRow, SortKey
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.ledger_queries import ledger_count, ledger_page
+from xinfang_desktop.reports.xlsx_cells import safe_value
 
 PAGE = 500
 SHEET_TITLE = "信访台账"
@@ -115,7 +116,7 @@ def export_ledger(
             with db.read_session() as session:
                 page = ledger_page(session, request)
             for row in page.rows:
-                ws.append([get(row) for get in getters])
+                ws.append([safe_value(get(row)) for get in getters])  # a summary typed "=…" stays text
             written += len(page.rows)
             if progress is not None:
                 progress(written, max(total, written))

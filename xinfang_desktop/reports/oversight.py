@@ -134,11 +134,13 @@ def write_xlsx(report: OversightReport, path: str | Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
+    from xinfang_desktop.reports.xlsx_cells import safe_value
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = f"{report.year}包片督查"
-    ws.append([report.title])
+    ws.append([safe_value(report.title)])  # every text cell through safe_value: a unit named "=…" stays text
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=3)
     ws.cell(1, 1).font = Font(name="方正小标宋简体", size=16)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
@@ -146,7 +148,7 @@ def write_xlsx(report: OversightReport, path: str | Path) -> None:
     for r, row in enumerate(report.table_rows(), start=2):
         for c, value in enumerate(row, start=1):
             count_cell = c == 3 and r > 2 and value != ""
-            cell = ws.cell(r, c, int(value) if count_cell else (value or None))
+            cell = ws.cell(r, c, int(value) if count_cell else safe_value(value or None))
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             if r == 2:
