@@ -213,6 +213,28 @@ def test_input_only_types_refuse_case(tmp_path: Path, dbfile: str, capsys: pytes
     assert code == 2 and "--input" in data["error"]
 
 
+def test_every_type_not_made_from_a_case_refuses_case_with_the_way_to_make_it(
+    tmp_path: Path, dbfile: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 一事双查报告 and 三方会审记录 with --case ended in "KeyError" (exit 1): now exit 2, naming what makes them.
+    from xinfang_desktop.documents.case_documents import FROM_RECORD, HEADER_ONLY, derivable
+    from xinfang_desktop.documents.types import all_specs
+
+    run(capsys, "case", "add", write(tmp_path, sample_case()), "--db", dbfile, "--json")
+    before = content_hash(open_database(dbfile))
+    refused = [s.type_id for s in all_specs() if not derivable(s.type_id) and s.type_id not in HEADER_ONLY]
+    assert {"dual_inquiry_report", "tripartite_review_record", "tripartite_review_cover"} <= set(refused)
+    for type_id in refused:
+        argv = ("doc", "render", type_id, "--case", "XF2026-000001", "-o", str(tmp_path / "x.pdf"), "--db", dbfile)
+        code, data, _ = run(capsys, *argv, "--json")
+        assert code == 2, (type_id, data)
+        assert "KeyError" not in data["error"] and "--input" in data["error"]
+        if type_id in FROM_RECORD:
+            assert FROM_RECORD[type_id] in data["error"]
+    assert content_hash(open_database(dbfile)) == before
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def test_bad_input_exits_2_and_changes_nothing(tmp_path: Path, dbfile: str, capsys: pytest.CaptureFixture[str]) -> None:
     db = open_database(dbfile)
     before = content_hash(db)

@@ -49,6 +49,15 @@ CASE_TYPES: dict[str, tuple[str, ...] | None] = {
 #: Types that only take a case's header (the rest comes from --input).
 HEADER_ONLY = ("warning_slip", "explanation_request", "package_notice")
 INPUT_ONLY = ("responsibility_statement", "accountability_recommendation")
+#: Documents made from a record of their own (not from the case's header and events): how each is issued.
+FROM_RECORD = {
+    "dual_inquiry_report": "由该件的一事双查记录出具：xinfang inquiry show 事项编号 --pdf 文件",
+    "tripartite_review_record": "由三方会审记录出具：xinfang review show 会审编号 --pdf 文件",
+    "tripartite_review_cover": "由三方会审记录出具：xinfang review show 会审编号 --cover 文件",
+    "accountability_outcome_report": "由追责事项出具：xinfang accountability report 追责编号 --to 组织人事部门",
+    "responsibility_statement": "由责任书记录出具：xinfang statement render --year 年度 --unit 单位 -o 文件",
+    "accountability_recommendation": "移送时出具：xinfang accountability refer 追责编号 --to 机关",
+}
 URGE_REPLY_WORKDAYS = 3
 
 
@@ -167,10 +176,11 @@ def input_from_case(
 ) -> tuple[dict[str, Any], int | None]:
     """The input of `type_id` built from case `number`, and the seq of the event that produced the document."""
     spec(type_id)  # unknown type → the list of types
-    if type_id in INPUT_ONLY:
+    if type_id in FROM_RECORD or (type_id not in HEADER_ONLY and type_id not in _BUILDERS):
+        how = FROM_RECORD.get(type_id, "")
         raise DomainError(
-            f"{spec(type_id).label}不针对单个信访事项，不能用 --case 生成；请以 --input 提供内容"
-            f"（示例：xinfang doc sample {type_id}）",
+            f"{spec(type_id).label}不由信访事项直接生成，不能用 --case；"
+            f"{how + '，或' if how else '请'}以 --input 提供内容（示例：xinfang doc sample {type_id}）",
             field="case",
         )
     d = case_detail(session, number, today=today, calendar=calendar, thresholds=thresholds)
