@@ -125,7 +125,7 @@ def _fold_categories(
     session: Session, merged: Mapping[str | None, Mapping[str, int]]
 ) -> dict[str | None, dict[str, int]]:
     """Counts by leaf category folded onto the top-level category (the report's rows)."""
-    parents = dict(session.execute(select(CategoryRecord.code, CategoryRecord.parent_code)).tuples().all())
+    parents = dict(session.execute(select(CategoryRecord.code, CategoryRecord.parent_code)).all())
     folded: dict[str | None, dict[str, int]] = {}
     for code, values in merged.items():
         root = code
@@ -172,7 +172,7 @@ def daily_totals(session: Session, start: date, end: date) -> dict[date, tuple[i
         .where(s.received_on >= start, s.received_on <= end)
         .group_by(s.received_on)
     )
-    return {d: (int(b or 0), int(p or 0)) for d, b, p in session.execute(stmt).tuples()}
+    return {d: (int(b or 0), int(p or 0)) for d, b, p in session.execute(stmt)}
 
 
 def townships(session: Session) -> list[tuple[str, str]]:
@@ -182,7 +182,7 @@ def townships(session: Session) -> list[tuple[str, str]]:
         .where(func.length(RegionRecord.code) == TOWNSHIP_CODE_LENGTH)
         .order_by(RegionRecord.code)
     )
-    return [(str(c), str(n)) for c, n in session.execute(stmt).tuples()]
+    return [(str(c), str(n)) for c, n in session.execute(stmt)]
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ def sanwu_visits(session: Session, start: date, end: date, *, collective_thresho
         .order_by(s.received_on, s.id)
     )
     out = []
-    for township, cond, number, received, destination, headcount in session.execute(stmt).tuples():
+    for township, cond, number, received, destination, headcount in session.execute(stmt):
         if cond is None:
             continue
         out.append(BreakingVisit(township, str(cond), str(number), received, destination, int(headcount)))

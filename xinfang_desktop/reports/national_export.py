@@ -63,7 +63,7 @@ def _label(enum: Any, value: str) -> str:
 
 
 def _paths(session: Any, model: Any, key: Any, parent: Any, name: Any) -> dict[str, list[str]]:
-    rows = {str(k): (p, str(n)) for k, p, n in session.execute(select(key, parent, name)).tuples()}
+    rows = {str(k): (p, str(n)) for k, p, n in session.execute(select(key, parent, name))}
     out: dict[str, list[str]] = {}
     for code in rows:
         chain: list[str] = []
@@ -81,7 +81,7 @@ def _rows(session: Any, start: date, end: date) -> Iterator[list[Any]]:
     c, p, cp = CaseRecord, PetitionerRecord, CasePetitionerRecord
     regions = _paths(session, RegionRecord, RegionRecord.code, RegionRecord.parent_code, RegionRecord.name)
     categories = _paths(session, CategoryRecord, CategoryRecord.code, CategoryRecord.parent_code, CategoryRecord.name)
-    users = dict(session.execute(select(UserRecord.id, UserRecord.display_name)).tuples().all())
+    users = dict(session.execute(select(UserRecord.id, UserRecord.display_name)).all())
     office = str(SqlSettings(session).get("office_name") or "")
     stmt = (
         select(
@@ -110,7 +110,7 @@ def _rows(session: Any, start: date, end: date) -> Iterator[list[Any]]:
         .order_by(c.received_on, c.id)
         .execution_options(yield_per=BATCH)
     )
-    for row in session.execute(stmt).tuples():
+    for row in session.execute(stmt):
         (number, name, headcount, address, phone, locality, purpose, category, received, registered, due) = row[:11]
         channel, summary, status, first, collective, registrar = row[11:]
         yield [
