@@ -21,17 +21,16 @@ started=$(date +%s)
 
 # --- build venv: PyInstaller and the application's dependencies (pyproject.toml, with PostgreSQL support) ---
 venv="$build/venv"
-if [ ! -x "$venv/bin/pyinstaller" ]; then
-  "$python" -m venv "$venv"
-  mapfile -t deps < <("$venv/bin/python" - <<'PY'
+[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+mapfile -t deps < <("$venv/bin/python" - <<'PY'
 import tomllib
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
 for dep in [*project["dependencies"], *project["optional-dependencies"]["postgres"]]:
     print(dep)
 PY
 )
-  nice "$venv/bin/pip" install -q --disable-pip-version-check "pyinstaller>=6.10,<7" "${deps[@]}"
-fi
+# every time (a no-op when nothing changed): a dependency added to pyproject.toml reaches the bundle
+nice "$venv/bin/pip" install -q --disable-pip-version-check "pyinstaller>=6.10,<7" "${deps[@]}"
 venv_done=$(date +%s)
 
 # --- the icon, drawn from the bundled font; then the bundle ---
