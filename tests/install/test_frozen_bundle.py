@@ -35,7 +35,8 @@ def _stale_reason() -> str | None:
         base = ROOT / name
         for path in [base] if base.is_file() else base.rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts and path.stat().st_mtime > built:
-                return f"the bundle is older than {path.relative_to(ROOT)}: rebuild with `bash installer/build-linux.sh`"
+                changed = path.relative_to(ROOT)
+                return f"the bundle is older than {changed}: rebuild with `bash installer/build-linux.sh`"
     return None
 
 
