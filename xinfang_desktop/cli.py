@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from xinfang_desktop import APP_LABEL, __version__
+from xinfang_desktop.commands.argparse_zh import install as install_chinese_argparse
 from xinfang_desktop.commands.base import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -121,9 +122,10 @@ class _ArgError(Exception):
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser of every command group, or only of `command`'s group when it is a known one."""
+    install_chinese_argparse()  # its usage, headings and errors in Chinese (a clerk reads them)
     parser = _Parser(prog="xinfang", description=f"{APP_LABEL} 命令行")
     add_common(parser)
-    parser.add_argument("--version", action="version", version=f"xinfang {__version__}")
+    parser.add_argument("--version", action="version", version=f"xinfang {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     common = add_common(argparse.ArgumentParser(add_help=False))
     owner = COMMAND_OWNERS.get(command or "")

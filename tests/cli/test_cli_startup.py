@@ -62,3 +62,15 @@ def test_help_and_an_unknown_command_still_see_every_group(capsys: pytest.Captur
     assert main(["no-such-command", "--json"]) == 2
     error = json.loads(capsys.readouterr().out)["error"]
     assert "tick" in error and "statement" in error  # argparse lists every command it knows
+
+
+def test_argparse_speaks_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    # A clerk who mistypes a command reads the reason in Chinese (issue 18), with the exit code of bad input.
+    assert main(["tick", "--bogus"]) == 2
+    assert "无法识别的参数：--bogus" in capsys.readouterr().err
+    assert main(["doc", "render"]) == 2
+    assert "缺少必需的参数" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["tick", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：xinfang tick") and "显示本帮助并退出" in out and "show this help" not in out
