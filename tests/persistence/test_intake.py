@@ -173,3 +173,20 @@ def test_concurrent_registrations_never_share_a_number(db: Any) -> None:
         t.join()
     assert not errors
     assert sorted(numbers) == [f"XF2026-{i:06d}" for i in range(1, 41)]
+
+
+def _with_id(number17: str) -> dict[str, Any]:
+    from xinfang_desktop.core.id_numbers import id_check_char
+
+    data = sample_case()
+    data["petitioner"]["id_number"] = number17 + id_check_char(number17)
+    return data
+
+
+def test_an_id_number_of_the_offices_own_county_is_not_an_unknown_region(db: Any) -> None:
+    # Issue 18: the example county's code 331221 is not in GB/T 2260 (chosen so), and every local ID number was
+    # "地址码 331221 不在行政区划代码表中". The office's own region register counts as known; a stray code still warns.
+    own = add_case(db, _with_id("33122119800101123"), today=TODAY)
+    assert not [w for w in own.warnings if "地址码" in w]
+    stray = add_case(db, _with_id("33998819800101123"), today=TODAY)
+    assert [w for w in stray.warnings if "地址码 339988" in w]

@@ -22,7 +22,7 @@ from xinfang_desktop.core.services.intake import (
 )
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
-from xinfang_desktop.persistence.region_codes import known_region_codes
+from xinfang_desktop.persistence.region_codes import office_region_codes
 from xinfang_desktop.persistence.rule_profile_store import selected_profile
 from xinfang_desktop.persistence.uow import unit_of_work
 
@@ -74,7 +74,7 @@ def add_case(
     db: Database, data: object, *, today: date, user: str | None = None, now: datetime | None = None
 ) -> IntakeOutcome:
     """Register a new case from an intake JSON object; nothing is written unless every check passes."""
-    request, warnings = parse_intake(data, today=today, known_region_codes=known_region_codes())
+    request, warnings = parse_intake(data, today=today, known_region_codes=office_region_codes(db))
     clocks = clocks_for(db)
     with unit_of_work(db, user=user, now=now) as uow:
         registered = register_case(uow, request, today=today, now=uow.now, clocks=clocks)
@@ -92,7 +92,7 @@ def submit(db: Database, number: str, data: object, *, today: date, user: str | 
 
 def duplicate_suggestions(db: Database, data: object, *, today: date) -> list[DuplicateCandidate]:
     """Existing cases that may be the same matter as this intake (R-CL-04), for a person to confirm."""
-    request, _ = parse_intake(data, today=today, known_region_codes=known_region_codes())
+    request, _ = parse_intake(data, today=today, known_region_codes=office_region_codes(db))
     with unit_of_work(db) as uow:
         p = request.petitioner
         return uow.cases.find_duplicates(p.id_number, p.name, p.phone, request.summary)
@@ -102,7 +102,7 @@ def import_cases(
     db: Database, items: Sequence[object], *, today: date, user: str | None = None
 ) -> tuple[list[Registered], list[str]]:
     """Register many intake objects in one transaction: every item is checked first; one bad item writes nothing."""
-    regions = known_region_codes()
+    regions = office_region_codes(db)
     requests: list[IntakeRequest] = []
     problems: list[FieldProblem] = []
     warnings: list[str] = []

@@ -11,7 +11,14 @@ from typing import Any
 
 from xinfang_desktop.paths import resource
 
-__all__ = ["RegionTable", "known_region_codes", "load_region_table", "region_full_name", "region_name"]
+__all__ = [
+    "RegionTable",
+    "known_region_codes",
+    "load_region_table",
+    "office_region_codes",
+    "region_full_name",
+    "region_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,20 @@ def load_region_table() -> RegionTable:
 def known_region_codes() -> frozenset[str]:
     """Every 6-digit code in the table, including abolished ones (an old ID number may carry one)."""
     return load_region_table().codes
+
+
+def office_region_codes(db: Any) -> frozenset[str]:
+    """GB/T 2260 with the county and city codes of the office's own region register added (6-digit prefixes of its
+    regions): a county whose code the bundled table does not hold — the example county 331221, or a code newer
+    than the table — must not make every local ID number "not in the code table" (issue 18)."""
+    from sqlalchemy import select
+
+    from xinfang_desktop.persistence.records import RegionRecord
+
+    with db.read_session() as s:
+        own = {str(code)[:6] for code in s.scalars(select(RegionRecord.code)) if len(str(code)) >= 6}
+        own |= {str(code)[:4] + "00" for code in own}  # the prefecture of each county
+    return known_region_codes() | frozenset(own)
 
 
 def region_name(code: str) -> str | None:

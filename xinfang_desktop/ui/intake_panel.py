@@ -265,6 +265,13 @@ class IntakePanel(QWidget):
 
         self._ctx.tasks.run_db(list_units, done, lambda _exc: None)
 
+        def regions(codes: frozenset[str]) -> None:
+            self._known_regions = codes
+
+        from xinfang_desktop.persistence.region_codes import office_region_codes
+
+        self._ctx.tasks.run_db(office_region_codes, regions, lambda _exc: None)
+
     # -- checks as you type ------------------------------------------------------------------------------------
 
     def _show(self, key: str, problems: list[FieldProblem]) -> bool:
@@ -578,7 +585,7 @@ class IntakePanel(QWidget):
         if reg.due_on:
             text += f"，办理期限至 {reg.due_on.isoformat()}"
         if outcome.warnings:
-            text += "<br>请注意：" + "；".join(outcome.warnings)
+            text += "<br>请注意：" + "；".join(dict.fromkeys(outcome.warnings))  # each once
         self.banner.setText(text)
         self.banner.setStyleSheet("background: #e8f5e9; color: #1b5e20; padding: 8px; border-radius: 4px;")
         self.banner.show()
