@@ -61,8 +61,8 @@ MAPPING = {"defaults": {"purpose": "求决"}}
 
 
 def _id_number(i: int) -> str:
-    born = date(1950, 1, 1) + timedelta(days=(i * 37) % 20000)
-    base = f"331221{born:%Y%m%d}{i % 1000:03d}"
+    born = date(1950, 1, 1) + timedelta(days=i % 20000)  # unique for 20 million people with the sequence below
+    base = f"331221{born:%Y%m%d}{(i // 20000) % 1000:03d}"
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     return base + "10X98765432"[sum(int(c) * w for c, w in zip(base, weights, strict=True)) % 11]
 
@@ -76,13 +76,14 @@ def make_ledger(path: Path, rows: int) -> None:
     ws.append(HEADERS)
     ws.append(SUB)
     for i in range(rows):
-        person = i if i % 20 else max(0, i - 7)  # every 20th row: the petitioner of 7 rows earlier, the same matter
+        person = max(0, i - 7) if i % 20 == 0 else i  # every 20th row: the petitioner of 7 rows earlier, same matter
         received = TODAY - timedelta(days=400 - (i * 400) // rows)
         day = (received.isoformat(), f"{received.year}年{received.month}月{received.day}日",
                f"{received.year}.{received.month}.{received.day}", received)[i % 4]  # fmt: skip
         topic = TOPICS[person % len(TOPICS)]
+        name = f"{SURNAMES[person % 30]}{GIVEN[(person // 30) % len(GIVEN)]}{GIVEN[(person // 900) % len(GIVEN)]}"
         ws.append([
-            i + 1, f"{SURNAMES[person % 30]}{GIVEN[(person // 30) % len(GIVEN)]}{GIVEN[(person // 900) % len(GIVEN)]}", _id_number(person),
+            i + 1, name, _id_number(person),
             f"138{person:08d}", "男", day, received.isoformat(), CHANNELS[i % 5], "求决", 1 + (i % 7 == 0) * 5,
             f"反映{topic}问题（第{person}号），要求依法处理并答复。" + ("再次反映。" if person != i else ""),
             TOWNS[i % 2], CATEGORIES[person % 5], None, f"示范县{TOWNS[i % 2]}{i % 97}号", "已转办", None,

@@ -188,3 +188,24 @@ def test_zhang_id_is_valid() -> None:
     from xinfang_desktop.core.id_numbers import validate_id_number
 
     assert validate_id_number(ZHANG_ID, today=TODAY).valid
+
+
+@pytest.mark.parametrize("chunk", [500, 2])
+def test_identical_rows_and_repeats_across_chunks(
+    sqlite_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """State kept between chunks lives in the transaction: the same outcome whatever the chunk size."""
+    import xinfang_desktop.importing.run as run_module
+
+    monkeypatch.setattr(run_module, "CHUNK_ROWS", chunk)
+    path = tmp_path / "dup.csv"
+    row = "张三,13800138000,2026-01-02,来信,反映小区物业管理混乱电梯停运。,求决"
+    later = "张三,13800138000,2026-02-03,来访,再次反映小区物业管理混乱电梯停运。,求决"
+    other = "李四,13900139000,2026-01-05,来信,反映拖欠工资。,求决"
+    path.write_text(
+        f"姓名,联系电话,信访日期,信访形式,概况,信访目的\n{row}\n{other}\n{row}\n{later}\n", encoding="utf-8"
+    )
+    report = run_import(sqlite_db, path, today=TODAY)
+    assert (report.cases, report.submissions) == (2, 1)
+    assert report.skipped == [{"row": 4, "reason": "与第 2 行完全相同"}]
+    assert _ledger(sqlite_db)["张三"]["batches"] == 2

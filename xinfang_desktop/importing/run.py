@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -128,6 +129,7 @@ class _Runner:
         self.known = _known(tables)
         self.regions = known_region_codes()
         self.skip_bad_rows = skip_bad_rows
+        self.batch = uuid.uuid4().hex
         self.bad: list[BadRow] = []
         self.seen_fp: dict[str, int] = {}
         # petitioner key (ID number, or name|phone) → cases of this import: repeats among the file's own rows
@@ -170,7 +172,24 @@ class _Runner:
         self.report.errors.extend(built.errors)
         self.bad.append(BadRow(built.row, tuple(raw), tuple(f"{e.column}：{e.reason}" for e in built.errors)))
 
+    def _seen_before(self, detail: str) -> str:
+        import json
+
+        try:
+            d = json.loads(detail)
+        except (ValueError, TypeError):
+            return "已导入过"
+        if d.get("batch") == self.batch:
+            return f"与第 {d.get('row')} 行完全相同"
+        return f"已导入过（{Path(str(d.get('file', ''))).name} 第 {d.get('row')} 行）"
+
     def chunk(self, tx: Any, items: list[tuple[int, list[object]]]) -> None:
+        """One chunk of rows. What is kept between chunks is in the database (the transaction's own writes): the cases
+        of earlier chunks are found by `known_cases`, their fingerprints by `imported_before`; so memory does not grow
+        with the rows."""
+        self.seen_fp.clear()
+        self.local.clear()
+        self.numbers.clear()
         built = [(self.build(n, raw), raw) for n, raw in items]
         before = tx.imported_before([b.fingerprint for b, _ in built if b.request is not None])
         good: list[BuiltRow] = []
@@ -178,9 +197,7 @@ class _Runner:
             if b.request is None:
                 self.fail(b, raw)
             elif b.fingerprint in before:
-                self.report.skipped.append(
-                    {"row": b.row, "reason": "已导入过（" + _where(before[b.fingerprint]) + "）"}
-                )
+                self.report.skipped.append({"row": b.row, "reason": self._seen_before(before[b.fingerprint])})
             elif b.fingerprint in self.seen_fp:
                 self.report.skipped.append({"row": b.row, "reason": f"与第 {self.seen_fp[b.fingerprint]} 行完全相同"})
             else:
@@ -221,6 +238,7 @@ class _Runner:
         for target, row in repeats:
             tx.add_submission(self.numbers.get(target, target), row)
             self.report.submissions += 1
+        tx.flush()
 
     def _new_row(self, b: BuiltRow) -> NewRow:
         assert b.request is not None
@@ -265,16 +283,6 @@ def _column_index(cell: str) -> int:
     return n - 1
 
 
-def _where(detail: str) -> str:
-    import json
-
-    try:
-        d = json.loads(detail)
-        return f"{Path(str(d.get('file', ''))).name} 第 {d.get('row')} 行"
-    except (ValueError, TypeError):
-        return "更早的导入"
-
-
 def run_import(
     db: Database,
     path: str | Path,
@@ -309,7 +317,7 @@ def run_import(
         )
     report = ImportReport(str(path), name, info.encoding, table.header_row, dry_run, mapping=mapping.to_json())
     runner = _Runner(db, table, mapping, report, today=today, tables=code_tables(db), skip_bad_rows=skip_bad_rows)
-    source = SourceRef(Path(path).name, name, _sha256(path))
+    source = SourceRef(Path(path).name, name, _sha256(path), runner.batch)
     total = rows.total or 0
     with import_transaction(db, today=today, source=source, user=user) as tx:
         batch: list[tuple[int, list[object]]] = []

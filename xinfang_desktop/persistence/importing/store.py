@@ -81,7 +81,7 @@ class _DeferredCommit:
 
     @property
     def cases(self) -> CaseRepository:
-        return self._cases  # type: ignore[return-value]  # the repository, its reference reads remembered
+        return self._cases  # structurally the repository: __getattr__ delegates what it does not remember
 
     @property
     def audit(self) -> AuditLog:
@@ -96,8 +96,7 @@ class _DeferredCommit:
         return self._uow.user_id
 
     def commit(self) -> None:
-        self._uow.audit.flush()
-        self._uow.session.flush()
+        self._uow.session.flush()  # the audit entries wait for the end of the chunk (ImportTransaction.flush)
 
 
 @dataclass(frozen=True)
@@ -107,6 +106,7 @@ class SourceRef:
     file: str
     sheet: str
     sha256: str
+    batch: str = ""  # this run's id: a fingerprint recorded by this run is a repeated row of the file itself
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,13 @@ class ImportTransaction:
         return submitted
 
     def _record(self, row: int, fingerprint: str, number: str, kind: str, detail: dict[str, Any]) -> None:
-        where = {"file": self.source.file, "sheet": self.source.sheet, "row": row, "file_sha256": self.source.sha256}
+        where = {
+            "file": self.source.file,
+            "sheet": self.source.sheet,
+            "row": row,
+            "file_sha256": self.source.sha256,
+            "batch": self.source.batch,
+        }
         self.uow.audit.record("import", "case", number, {**where, "as": kind, "fingerprint": fingerprint, **detail})
         self.uow.audit.record("import", IMPORT_ROW, fingerprint, {**where, "case": number, "as": kind})
 
@@ -229,6 +235,10 @@ class ImportTransaction:
                 loaded.record.due_on = None
                 loaded.record.tick_due_on = None
                 session.flush()
+
+    def flush(self) -> None:
+        """Write the pending audit entries (at the end of each chunk: the fingerprints are then found by the next)."""
+        self.uow.audit.flush()
 
     def commit(self) -> None:
         self.uow.commit()
