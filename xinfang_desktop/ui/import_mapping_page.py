@@ -173,6 +173,7 @@ class MappingPage(QWizardPage):
         for r, (key, value, count) in enumerate(rows):
             self.values.setItem(r, 0, QTableWidgetItem(FIELD_BY_KEY[key].label))
             item = QTableWidgetItem(value)
+            item.setToolTip(value)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.values.setItem(r, 1, item)
             self.values.setItem(r, 2, QTableWidgetItem(str(count)))
@@ -187,6 +188,10 @@ class MappingPage(QWizardPage):
             _searchable(combo)
             code = found.mapping.values.get(key, {}).get(value, "")
             combo.setCurrentIndex(max(0, combo.findData(code)))
+            line = combo.lineEdit()
+            if line is not None:
+                line.setCursorPosition(0)  # the start of a long category path shows, not its end
+            combo.setToolTip(combo.currentText())
             combo.currentIndexChanged.connect(self._refresh_state)
             self.values.setCellWidget(r, 3, combo)
 
