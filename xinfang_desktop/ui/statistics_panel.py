@@ -50,6 +50,7 @@ from xinfang_desktop.reports.assessment import (
 from xinfang_desktop.reports.assessment_cache import CachedReport, cached_report, count_and_keep
 from xinfang_desktop.ui.column_widths import fit_columns
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.period_report_tab import PeriodReportTab, RankingTab
 from xinfang_desktop.ui.progress import DelayedProgress
 
 RED = QColor("#c62828")
@@ -356,6 +357,8 @@ class StatisticsPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(rates_page, "考核指标")
         self.tabs.addTab(rank_page, "排名")
+        self.tabs.addTab(PeriodReportTab(ctx), "期间统计")  # issue 14: 批次/人次 with 同比/环比, charts
+        self.tabs.addTab(RankingTab(ctx), "季度排名与三无")
         self._progress = DelayedProgress(self, "正在统计考核指标…")
 
         root = QVBoxLayout(self)

@@ -1,0 +1,468 @@
+"""统计 → 期间统计 (issue 14): period pickers, the caliber, the grouping; the table of 批次/人次 with 同比/环比 and the
+special visits; the charts (monthly trend, bars of the grouping, category share); 导出 Excel / PDF. 统计 → 季度排名:
+the composite ranking with the 挂牌整治 listing and the townships' 三无. All counting and writing run through
+`ctx.tasks.run_db`, never on the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xinfang_desktop.core.duties import quarter_span
+from xinfang_desktop.core.period_stats import (
+    CHANGE_NOTE,
+    COLUMN_GROUPS,
+    SUB_COLUMNS,
+    Caliber,
+    GroupBy,
+    PeriodRow,
+    Tally,
+    format_change,
+)
+from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.reports.period_report import PeriodReport, period_report, stored_caliber
+from xinfang_desktop.reports.ranking_report import RankingReport, SanwuReport, ranking_report, sanwu_report
+from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.progress import DelayedProgress
+from xinfang_desktop.ui.report_charts import BarChart, TrendChart
+
+GROUP_TEXT = {
+    GroupBy.DESTINATION: "按去向（来县、来市、到省、进京）",
+    GroupBy.CATEGORY: "按内容分类",
+    GroupBy.LOCALITY: "按乡镇（属地）",
+    GroupBy.UNIT: "按责任单位",
+    GroupBy.CHANNEL: "按信访形式",
+}
+CALIBER_TEXT = {Caliber.NATURAL: "自然月", Caliber.REPORTING: "上月21日至本月20日"}
+RED = QColor("#c62828")
+TOTAL_BG = QColor("#eef2f7")
+UP = QColor("#b23c17")
+DOWN = QColor("#2e7d32")
+
+
+def _headers(first: str) -> list[str]:
+    return [first] + [f"{group}\n{sub}" for group in COLUMN_GROUPS for sub in SUB_COLUMNS]
+
+
+def _row_items(row: PeriodRow) -> list[QStandardItem]:
+    items = [QStandardItem(row.name)]
+    for i, value in enumerate(row.cells()):
+        is_change = i in (4, 5, 8, 9)
+        text = format_change(value) if is_change else f"{int(value or 0):,}"
+        item = QStandardItem(text)
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if is_change and isinstance(value, float) and value:
+            item.setForeground(QBrush(UP if value > 0 else DOWN))  # more petitions is the worse news
+        items.append(item)
+    if row.is_total:
+        bold = QFont()
+        bold.setBold(True)
+        for item in items:
+            item.setFont(bold)
+            item.setBackground(QBrush(TOTAL_BG))
+    for item in items:
+        item.setEditable(False)
+    return items
+
+
+def _table() -> tuple[QTableView, QStandardItemModel]:
+    model = QStandardItemModel()
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(False)
+    view.horizontalHeader().setMinimumSectionSize(64)
+    view.setAlternatingRowColors(True)
+    return view, model
+
+
+def _fill(model: QStandardItemModel, headers: list[str], rows: list[list[QStandardItem]]) -> None:
+    model.clear()
+    model.setHorizontalHeaderLabels(headers)
+    for items in rows:
+        model.appendRow(items)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def _date_edit(value: date) -> QDateEdit:
+    edit = QDateEdit(QDate(value.year, value.month, value.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    report: PeriodReport
+    categories: list[tuple[str, int]]  # the current period's 批次 by content category (the share chart)
+
+
+def _load_job(start: date, end: date, group_by: GroupBy, caliber: Caliber) -> Callable[[Database], _Loaded]:
+    def job(db: Database) -> _Loaded:
+        report = period_report(db, start, end, group_by, caliber)
+        if group_by is GroupBy.CATEGORY:
+            shares = [(r.name, r.current.batches) for r in report.rows[:-1]]
+        else:
+            from xinfang_desktop.persistence.period_queries import group_names, period_tallies
+
+            with db.read_session() as session:
+                p = report.period
+                tallies: dict[str | None, Tally] = period_tallies(
+                    session, p.start, p.end, GroupBy.CATEGORY, collective_threshold=report.collective_threshold
+                )
+                names = group_names(session, GroupBy.CATEGORY, list(tallies))
+            shares = [(names.get(k, str(k)), t.batches) for k, t in tallies.items()]
+        shares.sort(key=lambda s: -s[1])
+        return _Loaded(report, shares)
+
+    return job
+
+
+class PeriodReportTab(QWidget):
+    """期间统计: pickers, the tables with 同比/环比, the charts, exports."""
+
+    loaded = Signal()
+    exported = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.report: PeriodReport | None = None
+        today = ctx.today()
+        self.from_edit = _date_edit(date(today.year, today.month, 1))
+        self.to_edit = _date_edit(today)
+        self.caliber_combo = QComboBox()
+        for c in Caliber:
+            self.caliber_combo.addItem(CALIBER_TEXT[c], c.value)
+        self.group_combo = QComboBox()
+        for g in GroupBy:
+            self.group_combo.addItem(GROUP_TEXT[g], g.value)
+        self.refresh_button = QPushButton("统计")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.xlsx_button = QPushButton("导出 Excel…")
+        self.pdf_button = QPushButton("导出 PDF…")
+        for button in (self.xlsx_button, self.pdf_button):
+            button.setEnabled(False)
+        self.xlsx_button.clicked.connect(lambda: self._choose("xlsx"))
+        self.pdf_button.clicked.connect(lambda: self._choose("pdf"))
+        bar = QHBoxLayout()
+        for widget in (QLabel("统计期间："), self.from_edit, QLabel("至"), self.to_edit, QLabel("　口径：")):
+            bar.addWidget(widget)
+        bar.addWidget(self.caliber_combo)
+        bar.addWidget(QLabel("　分组："))
+        bar.addWidget(self.group_combo)
+        bar.addWidget(self.refresh_button)
+        bar.addStretch(1)
+        bar.addWidget(self.xlsx_button)
+        bar.addWidget(self.pdf_button)
+        self.period_label = QLabel()
+        self.period_label.setWordWrap(True)
+        self.period_label.setStyleSheet("color: #444444;")
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setWordWrap(True)
+        self.table, self.model = _table()
+        self.special_table, self.special_model = _table()
+        self.special_table.setMaximumHeight(170)
+        self.notes_label = QLabel(CHANGE_NOTE)
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setStyleSheet("color: #666666;")
+        tables = QWidget()
+        lay = QVBoxLayout(tables)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(QLabel("<b>重点来访</b>（集体访、越级访、重复访、非正常上访）"))
+        lay.addWidget(self.special_table)
+        lay.addWidget(self.notes_label)
+        self.trend_chart = TrendChart("月度信访量趋势")
+        self.group_chart = BarChart("本期批次")
+        self.category_chart = BarChart("内容分类占比")
+        charts = QWidget()
+        grid = QGridLayout(charts)
+        grid.addWidget(self.trend_chart, 0, 0, 1, 2)
+        grid.addWidget(self.group_chart, 1, 0)
+        grid.addWidget(self.category_chart, 1, 1)
+        self.pages = QTabWidget()
+        self.pages.addTab(tables, "统计表")
+        self.pages.addTab(charts, "图表")
+        self._progress = DelayedProgress(self, "正在统计…")
+        root = QVBoxLayout(self)
+        root.addLayout(bar)
+        root.addWidget(self.period_label)
+        root.addWidget(self.error_label)
+        root.addWidget(self.pages, 1)
+        self._caliber_known = False
+        self._started = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Counted the first time the tab is shown (the 统计 section opens on another tab)."""
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.start()
+
+    # -- loading ----------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """The office's caliber first (the setting), then the count."""
+        if self._caliber_known:
+            self.refresh()
+            return
+
+        def known(caliber: Caliber) -> None:
+            self._caliber_known = True
+            self.caliber_combo.setCurrentIndex(self.caliber_combo.findData(caliber.value))
+            self.refresh()
+
+        self._ctx.tasks.run_db(stored_caliber, known, self._show_error)
+
+    @property
+    def group_by(self) -> GroupBy:
+        return GroupBy(self.group_combo.currentData())
+
+    @property
+    def caliber(self) -> Caliber:
+        return Caliber(self.caliber_combo.currentData())
+
+    def refresh(self) -> None:
+        start, end = _pydate(self.from_edit.date()), _pydate(self.to_edit.date())
+        if start > end:
+            self._show_error(ValueError("统计期间的开始日期晚于结束日期，请重新选择。"))
+            return
+        self.refresh_button.setEnabled(False)
+        self._progress.start()
+        self._ctx.tasks.run_db(_load_job(start, end, self.group_by, self.caliber), self._show, self._show_error)
+
+    def _show(self, loaded: _Loaded) -> None:
+        self._progress.finish()
+        self.refresh_button.setEnabled(True)
+        self.error_label.clear()
+        report = self.report = loaded.report
+        self.period_label.setText(f"{report.period_line}。{report.caliber_note}。")
+        _fill(self.model, _headers(report.group_by.label), [_row_items(r) for r in report.rows])
+        _fill(self.special_model, _headers("项目"), [_row_items(r) for r in report.specials])
+        for button in (self.xlsx_button, self.pdf_button):
+            button.setEnabled(True)
+        self.trend_chart.show_trend(
+            [p.label for p in report.trend],
+            [p.batches for p in report.trend],
+            [p.last_year_batches for p in report.trend],
+        )
+        groups = report.rows[:-1]
+        self.group_chart.set_title(f"本期批次（按{report.group_by.label}）")
+        self.group_chart.show_bars([r.name for r in groups], [r.current.batches for r in groups])
+        total = sum(n for _, n in loaded.categories) or 1
+        top = loaded.categories[:8]
+        if len(loaded.categories) > len(top):
+            top.append(("其他", sum(n for _, n in loaded.categories[len(top) :])))
+        self.category_chart.show_bars(
+            [name for name, _ in top],
+            [100 * n / total for _, n in top],
+            unit="占比（%）",
+            texts=[f"{100 * n / total:.1f}%" for _, n in top],
+        )
+        self.loaded.emit()
+
+    def _show_error(self, exc: BaseException) -> None:
+        self._progress.finish()
+        self.refresh_button.setEnabled(True)
+        message = "无法统计：" + str(getattr(exc, "message", None) or exc)
+        self.error_label.setText(message)
+        self.failed.emit(message)
+
+    # -- exports ----------------------------------------------------------------------------------------------
+
+    def _choose(self, kind: str) -> None:
+        if self.report is None:
+            return
+        suffix = f".{kind}"
+        name = f"信访情况统计表（{self.report.period.start:%Y%m%d}-{self.report.period.end:%Y%m%d}）{suffix}"
+        filters = "Excel 工作簿 (*.xlsx)" if kind == "xlsx" else "PDF 文件 (*.pdf)"
+        chosen, _ = QFileDialog.getSaveFileName(self, "导出", name, filters)
+        if chosen:
+            path = Path(chosen if chosen.lower().endswith(suffix) else chosen + suffix)
+            (self.export_xlsx if kind == "xlsx" else self.export_pdf)(path)
+
+    def export_xlsx(self, path: Path) -> None:
+        report = self.report
+        if report is None:
+            return
+        from xinfang_desktop.reports.period_xlsx import write_period_xlsx
+
+        self._ctx.tasks.run_db(lambda _db: write_period_xlsx(report, path), self._exported, self._show_error)
+
+    def export_pdf(self, path: Path) -> None:
+        report = self.report
+        if report is None:
+            return
+
+        def job(_db: Database) -> Path:
+            from xinfang_desktop.documents.pdf_renderer import render_pdf
+            from xinfang_desktop.documents.report_documents import period_report_document
+
+            render_pdf(period_report_document(report.to_json()), path)
+            return path
+
+        self._ctx.tasks.run_db(job, self._exported, self._show_error)
+
+    def _exported(self, path: Any) -> None:
+        self.error_label.clear()
+        self.period_label.setText(self.period_label.text().split("　已导出")[0] + f"　已导出：{path}")
+        self.exported.emit(str(path))
+
+
+class RankingTab(QWidget):
+    """季度排名: the composite ranking of townships and units with the 挂牌整治 listing, and 三无 per township."""
+
+    loaded = Signal()
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        today = ctx.today()
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(2000, 2199)
+        self.year_spin.setValue(today.year)
+        self.quarter_combo = QComboBox()
+        for q, name in enumerate(("第一季度", "第二季度", "第三季度", "第四季度"), start=1):
+            self.quarter_combo.addItem(name, q)
+        self.quarter_combo.setCurrentIndex((today.month - 1) // 3)
+        self.by_combo = QComboBox()
+        self.by_combo.addItem("乡镇", 0)
+        self.by_combo.addItem("责任单位", 1)
+        self.by_combo.currentIndexChanged.connect(lambda _i: self._show_table())
+        self.refresh_button = QPushButton("排名")
+        self.refresh_button.clicked.connect(self.refresh)
+        bar = QHBoxLayout()
+        for widget in (QLabel("季度："), self.year_spin, QLabel("年"), self.quarter_combo, QLabel("　对象：")):
+            bar.addWidget(widget)
+        bar.addWidget(self.by_combo)
+        bar.addWidget(self.refresh_button)
+        bar.addStretch(1)
+        self.formula_label = QLabel()
+        self.formula_label.setWordWrap(True)
+        self.formula_label.setStyleSheet("color: #444444;")
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.table, self.model = _table()
+        self.chart = BarChart("综合得分")
+        self.sanwu_table, self.sanwu_model = _table()
+        pages = QTabWidget()
+        rank_page = QWidget()
+        lay = QHBoxLayout(rank_page)  # side by side: a bar per township or unit needs the page's height
+        lay.addWidget(self.table, 3)
+        lay.addWidget(self.chart, 2)
+        pages.addTab(rank_page, "综合排名")
+        pages.addTab(self.sanwu_table, "乡镇三无")
+        self.pages = pages
+        root = QVBoxLayout(self)
+        root.addLayout(bar)
+        root.addWidget(self.formula_label)
+        root.addWidget(self.error_label)
+        root.addWidget(pages, 1)
+        self.ranking: RankingReport | None = None
+        self.sanwu: SanwuReport | None = None
+        self._started = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.refresh()
+
+    def refresh(self) -> None:
+        quarter = quarter_span(self.year_spin.value(), int(self.quarter_combo.currentData()))
+        today = self._ctx.today()
+        self.refresh_button.setEnabled(False)
+
+        def job(db: Database) -> tuple[RankingReport, SanwuReport]:
+            return ranking_report(db, quarter, today=today), sanwu_report(db, quarter)
+
+        self._ctx.tasks.run_db(job, self._show, self._show_error)
+
+    def _show(self, result: tuple[RankingReport, SanwuReport]) -> None:
+        self.refresh_button.setEnabled(True)
+        self.error_label.clear()
+        self.ranking, self.sanwu = result
+        self.formula_label.setText("<br>".join(self.ranking.notes()))
+        self._show_table()
+        rows = []
+        for t in self.sanwu.townships:
+            events = "；".join(
+                f"{e['condition_label']} {e['case_number']}（{e['received_on']}）"
+                for e in (ev.to_json() for ev in t.events)
+            )
+            items = [QStandardItem(t.name), QStandardItem("三无" if t.achieved else "未达到"), QStandardItem(events)]
+            if not t.achieved:
+                for item in items:
+                    item.setForeground(QBrush(RED))
+            rows.append(items)
+        _fill(self.sanwu_model, ["乡镇", "三无", "未达到的依据（极端事件须人工核实）"], rows)
+        self.loaded.emit()
+
+    def _show_table(self) -> None:
+        if self.ranking is None:
+            return
+        table = self.ranking.tables[int(self.by_combo.currentData())]
+        rates = [r for r, _ in self.ranking.weights.rates]
+        heads = ["名次", table.grouping.label, "综合得分", *(r.name for r in rates), "挂牌整治"]
+        rows = []
+        for r in table.rows:
+            values = dict(r.rate_values)
+            cells = [
+                "—" if r.rank is None else str(r.rank),
+                r.name,
+                "—" if r.score is None else f"{r.score:.1f}",
+                *("—" if values.get(d.id) is None else f"{values[d.id]:.1f}%" for d in rates),
+                "、".join(r.listed_for),
+            ]
+            items = [QStandardItem(c) for c in cells]
+            if r.listed:
+                for item in items:
+                    item.setForeground(QBrush(RED))
+            rows.append(items)
+        _fill(self.model, heads, rows)
+        scored = [r for r in table.rows if r.score is not None]
+        self.chart.set_title(f"综合得分（按{table.grouping.label}）")
+        self.chart.show_bars(
+            [r.name for r in scored],
+            [max(r.score or 0.0, 0.0) for r in scored],
+            unit="分",
+            texts=[f"{r.score:.1f}" for r in scored],
+            flagged=[r.listed for r in scored],
+        )
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.refresh_button.setEnabled(True)
+        message = "无法排名：" + str(getattr(exc, "message", None) or exc)
+        self.error_label.setText(message)
+        self.failed.emit(message)
