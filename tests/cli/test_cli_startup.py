@@ -7,6 +7,7 @@ import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,24 @@ def test_argparse_speaks_chinese(capsys: pytest.CaptureFixture[str]) -> None:
         main(["tick", "--help"])
     out = capsys.readouterr().out
     assert out.startswith("用法：xinfang tick") and "显示本帮助并退出" in out and "show this help" not in out
+
+
+def test_case_actions_carry_their_chinese_names(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["case", "act", "--help"])
+    out = capsys.readouterr().out
+    assert "accept（受理）" in out and "close（审核认定办结）" in out
+
+
+def test_an_action_can_be_named_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.helpers import sample_case
+
+    db = str(tmp_path / "act.sqlite3")
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(sample_case(), ensure_ascii=False), encoding="utf-8")
+    assert main(["init", "--db", db, "--json"]) == 0
+    assert main(["case", "add", str(case), "--db", db, "--json"]) == 0
+    capsys.readouterr()
+    assert main(["case", "act", "XF2026-000001", "受理", "--unit", "示范县住房和城乡建设局", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "：受理" in out and "受理告知书" in out and "acceptance_notice --case" in out

@@ -36,14 +36,33 @@ ACTIONS = (
 )
 
 
+def _label(name: str) -> str:
+    """The Chinese name of an action given by its value or CLI name (the name itself when unknown)."""
+    from xinfang_desktop.core.actions import CaseAction
+
+    try:
+        return CaseAction(name.replace("-", "_")).label
+    except ValueError:
+        return name
+
+
+def _glossed() -> str:
+    """Each action's CLI name with its Chinese name: accept（受理）、decline（不予受理）…"""
+    from xinfang_desktop.core.actions import CaseAction
+
+    return "、".join(f"{name}（{CaseAction(name.replace('-', '_')).label}）" for name in ACTIONS)
+
+
 def _act(ctx: Context) -> Result:
     from xinfang_desktop.core.actions import CaseAction
     from xinfang_desktop.core.lifecycle import ActionRequest
     from xinfang_desktop.persistence.lifecycle_store import act
 
     a = ctx.args
+    by_label = {CaseAction(name.replace("-", "_")).label: name for name in ACTIONS}
+    a.action = by_label.get(a.action.strip(), a.action.strip())  # 受理 as well as accept
     if a.action not in ACTIONS:
-        raise UsageError(f"未知的操作“{a.action}”，可选：{' '.join(ACTIONS)}", field="action")
+        raise UsageError(f"未知的操作“{a.action}”，可选：{_glossed()}", field="action")
     today = _today(ctx)
     if a.days is not None and not 1 <= a.days <= 3650:
         raise UsageError("天数应在 1 到 3650 之间", field="days")
@@ -62,12 +81,15 @@ def _act(ctx: Context) -> Result:
     )
     outcome = act(ctx.database(), a.number, request, today=today)
     lines = [f"{outcome.number}：{outcome.status.label}"]
-    lines += [f"  {e['date']} {e['action']} {e['reason'] or ''}".rstrip() for e in outcome.events]
+    lines += [f"  {e['date']} {_label(e['action'])} {e['reason'] or ''}".rstrip() for e in outcome.events]
     if outcome.document:
-        lines.append(f"  应制作文书：{outcome.document}")
+        from xinfang_desktop.documents.types import spec
+
+        lines.append(f"  应制作文书：{spec(outcome.document).label}（xinfang doc render {outcome.document} --case …）")
     running = [d for d in outcome.clocks if not d.get("met_on")]
     lines += [f"  期限 {d['rule']}：{d['due']} — {d['explanation']}" for d in running]
-    lines.append(f"  下一步可执行：{' '.join(outcome.allowed) or '（无）'}")
+    allowed = "、".join(f"{_label(name)}（{name}）" for name in outcome.allowed)
+    lines.append(f"  下一步可执行：{allowed or '（无）'}")
     return Result(outcome.to_json(), "\n".join(lines))
 
 
@@ -145,7 +167,7 @@ WARNING_LISTS = ("candidates", "explanations", "backlog", "reviews", "overdue")
 def register_case_actions(cs: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
     p = cs.add_parser("act", parents=[common], help="对信访事项执行一项办理操作")
     p.add_argument("number", metavar="NUMBER")
-    p.add_argument("action", metavar="ACTION", help=" | ".join(ACTIONS))
+    p.add_argument("action", metavar="ACTION", help="操作（英文名或中文名均可）：" + _glossed())
     p.add_argument("--date", metavar="D", help="操作日期（默认今天）")
     p.add_argument("--unit", metavar="NAME", help="单位（转送、交办、主办）")
     p.add_argument("--reason", metavar="TEXT", help="理由、说明或进展")
