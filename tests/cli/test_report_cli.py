@@ -128,3 +128,23 @@ def test_bad_input_exits_2_and_writes_nothing(
     assert "错误" in captured.err
     assert _digest(demo) == before
     assert list(tmp_path.iterdir()) == []
+
+
+def test_caliber_and_weights_are_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "settings.sqlite3"
+    assert main(["init", "--db", str(db)]) == 0
+    capsys.readouterr()
+    code, shown = run(capsys, db, "settings", "show", "--json")
+    assert code == 0 and shown["statistics_caliber"] == "natural"
+    assert main(["settings", "set", "statistics_caliber", "21-20", "--db", str(db)]) == 0
+    capsys.readouterr()
+    code, data = run(capsys, db, "report", "period", "--from", "2026-03-01", "--to", "2026-03-31", "--json")
+    assert code == 0 and data["caliber"]["id"] == "21-20" and data["period"]["from"] == "2026-02-21"
+    weights = '{"rates": {"on_time_conclusion": 60, "satisfaction": 40}, "deductions": {"abnormal_capital": 3}}'
+    assert main(["settings", "set", "ranking_weights", weights, "--db", str(db)]) == 0
+    capsys.readouterr()
+    code, data = run(capsys, db, "report", "ranking", "--quarter", "2026Q1", "--json")
+    assert code == 0 and data["formula"].startswith("综合得分 = 按期办结率×60% + 群众满意率×40% − 进京非访批次×3分")
+    for key, value in (("statistics_caliber", "26-25"), ("ranking_weights", '{"rates": {"satisfaction": 50}}')):
+        assert main(["settings", "set", key, value, "--db", str(db)]) == 2
+    assert "权重之和应为100" in capsys.readouterr().err

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, object] = {
     "case_number_format": "{prefix}{year}-{seq:06d}",
     "collective_threshold": 5,
     "rule_profile": "national",
+    "statistics_caliber": "natural",  # issue 14: or 21-20 (上月21日至本月20日)
 }
 
 
@@ -73,7 +74,7 @@ OPTIONAL_TEXT_KEYS = {
     "office_phone": "本单位电话",
     "query_hint": "信访人查询办理情况的方式（回执上）",
 }
-OPTIONAL_KEYS = (*OPTIONAL_TEXT_KEYS, "document_prefixes", "deadline_thresholds", "ledger_views")
+OPTIONAL_KEYS = (*OPTIONAL_TEXT_KEYS, "document_prefixes", "deadline_thresholds", "ledger_views", "ranking_weights")
 LEDGER_VIEW_NAME_MAX = 40
 
 
@@ -112,6 +113,10 @@ def _check(key: str, value: object) -> None:
         raise DomainError('期限阈值应为 {"due_soon_workdays": 3, "seriously_overdue_days": 30}', field=key)
     if key == "ledger_views" and not (isinstance(value, dict) and all(valid_view(k, v) for k, v in value.items())):
         raise DomainError(f"台账视图应为 {{视图名称: {{筛选条件}}}}，名称不超过{LEDGER_VIEW_NAME_MAX}字", field=key)
+    if key in ("statistics_caliber", "ranking_weights"):  # issue 14: checked by the rules of the reports
+        from xinfang_desktop.core.report_settings import check_report_setting
+
+        check_report_setting(key, value)
     if key == "case_number_format":
         if not isinstance(value, str):
             raise DomainError("编号格式应为文本", field=key)

@@ -34,21 +34,17 @@ from xinfang_desktop.core.period_stats import (
     same_period_last_year,
     special_rows,
 )
+from xinfang_desktop.core.report_settings import CALIBER_KEY, parse_caliber
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.period_queries import daily_totals, group_names, period_tallies
 from xinfang_desktop.persistence.settings_store import SqlSettings
 
-CALIBER_SETTING = "statistics_caliber"
+CALIBER_SETTING = CALIBER_KEY
 
 
 def caliber_setting(value: object) -> Caliber:
     """The stored caliber setting (natural or 21-20); a DomainError for anything else."""
-    for c in Caliber:
-        if value in (c.value, c.label):
-            return c
-    raise DomainError(
-        f"统计口径应为 natural（自然月）或 21-20（上月21日至本月20日），而不是“{value}”", field=CALIBER_SETTING
-    )
+    return parse_caliber(value)
 
 
 def stored_caliber(db: Database) -> Caliber:
