@@ -51,8 +51,9 @@ db_path="$(cd "$home" && "${as_user[@]}" /usr/bin/xinfang init --json | field "d
 [ "$db_path" = "$home/.local/share/$package/xinfang.sqlite3" ] || fail "database not in the user data folder: $db_path"
 (cd "$home" && "${as_user[@]}" /usr/bin/xinfang demo --cases 20 --seed 3 --json >/dev/null)
 number="$(cd "$home" && "${as_user[@]}" /usr/bin/xinfang case list --limit 1 --json | field "d['rows'][0]['number']")"
-(cd "$home" && "${as_user[@]}" /usr/bin/xinfang doc render petitioner_receipt --case "$number" --format pdf \
-  -o "$work/receipt.pdf" --json >/dev/null)
+stored="$(cd "$home" && "${as_user[@]}" /usr/bin/xinfang doc render petitioner_receipt --case "$number" \
+  --format pdf -o "$work/receipt.pdf" --json | field "d['stored_path']")"
+case "$stored" in "$home"/*) ;; *) fail "the issued document is not kept in the user's data: $stored" ;; esac
 ok "user database $db_path with 20 cases and an issued document"
 head="$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select version_num from alembic_version').fetchone()[0])" "$db_path")"
 XINFANG_DB="$db_path" PYTHONPATH="$root" "$venv_python" -c "import sys; from alembic import command; from alembic.config import Config; cfg = Config(); cfg.set_main_option('script_location', sys.argv[1]); command.downgrade(cfg, '-2')" "/opt/$package/_internal/db"
@@ -78,6 +79,6 @@ dpkg -r "$package" >/dev/null
 [ ! -e /usr/bin/xinfang ] && [ ! -e "/opt/$package/xinfang" ] || fail "program files left after dpkg -r"
 [ -f "$db_path" ] || fail "dpkg -r removed the user's database"
 dpkg -P "$package" >/dev/null
-[ -f "$db_path" ] && [ -d "$home/.local/share/$package/documents" ] || fail "dpkg -P removed the user's data"
-ok "removed and purged; $db_path and the documents kept"
+[ -f "$db_path" ] && [ -f "$stored" ] || fail "dpkg -P removed the user's data"
+ok "removed and purged; $db_path and the issued document $(basename "$stored") kept"
 echo "test-deb: all checks passed"
