@@ -97,6 +97,8 @@ def cmd_years(ctx: Context) -> Result:
     db = ctx.database()
     infos = list_years(db)
     warning = load_calendar(db).missing_next_year_warning(date.today())
+    if warning:
+        warning += "命令行：xinfang calendar import 文件。"
     lines = ["年份  来源        节假日  调休上班日  依据"]
     for i in infos:
         origin = ORIGIN_LABELS[i.origin] + ("（覆盖随软件提供）" if i.overrides_shipped else "")

@@ -366,6 +366,5 @@ class WorkdayCalendar:
         nxt = today.year + 1
         return (
             f"尚未录入{nxt}年节假日安排：{nxt}年的期限暂按周末推算并标注“暂估”。"
-            f"国务院办公厅发布{nxt}年部分节假日安排的通知后，请在“设置—工作日历”中录入，"
-            f"或使用 xinfang calendar import 导入。"
+            f"国务院办公厅发布{nxt}年部分节假日安排的通知后，请在“设置 → 节假日安排”中录入。"
         )

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = AppStatusBar(ctx)
         self.setStatusBar(self.status)
+        self.status.holidays_requested.connect(self.show_holidays)
         install_import_menu(self, ctx)  # 文件 → 导入台账… (issue 15)
 
         self.workbench.queue_activated.connect(self.open_queue)
@@ -222,6 +223,16 @@ class MainWindow(QMainWindow):
 
     def is_built(self, key: str) -> bool:
         return key in self.panels
+
+    def show_holidays(self) -> None:
+        """设置 → 节假日安排 (the status bar's holiday warning links here)."""
+        self.show_section("settings")
+        settings = self.panel("settings")
+        tabs = getattr(settings, "tabs", None)
+        if tabs is not None:
+            for i in range(tabs.count()):
+                if tabs.tabText(i) == "节假日安排":
+                    tabs.setCurrentIndex(i)
 
     def panel(self, key: str) -> QWidget:
         """The section's panel, imported and built now if it was not yet."""

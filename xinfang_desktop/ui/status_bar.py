@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from xinfang_desktop.persistence.calendar_store import missing_next_year_warning
@@ -29,6 +30,8 @@ def environment_job(today: date) -> Any:
 
 
 class AppStatusBar(QStatusBar):
+    holidays_requested = Signal()  # the link of the holiday warning: open 设置 → 节假日安排
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
@@ -37,6 +40,8 @@ class AppStatusBar(QStatusBar):
         self.user_label = QLabel(f"用户：{ctx.user}")
         self.profile_label = QLabel("期限规则：…")
         self.holiday_label = QLabel("节假日数据：…")
+        self.holiday_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.holiday_label.linkActivated.connect(lambda _link: self.holidays_requested.emit())
         for label in (self.database_label, self.user_label, self.profile_label, self.holiday_label):
             label.setContentsMargins(6, 0, 6, 0)
             self.addPermanentWidget(label)
@@ -49,7 +54,10 @@ class AppStatusBar(QStatusBar):
         self.profile_label.setText(f"期限规则：{info['profile']}")
         warning = info.get("holiday_warning")
         if warning:
-            self.holiday_label.setText("节假日数据：⚠ 缺少下一年度安排")
+            # Says how to fix it, as a link to the tab it names (issue 18).
+            self.holiday_label.setText(
+                "节假日数据：⚠ 缺少下一年度安排 — <a href='holidays' style='color:#c62828'>设置 → 节假日安排</a>"
+            )
             self.holiday_label.setToolTip(warning)
             self.holiday_label.setStyleSheet("color: #c62828; font-weight: bold;")
         else:
