@@ -484,10 +484,10 @@ def file_problem(row: Mapping[str, object]) -> str | None:
     """What is wrong with a listed document's file (a sentence for the clerk), or None when it is as issued."""
     path = Path(str(row["path"]))
     if not path.is_file():
-        return f"文书文件已不在存档中：{path}。请从备份恢复（设置 → 备份与恢复）。"
+        return f"文书文件已不在存档中，请从备份恢复（设置 → 备份与恢复）。\n文件：{path}"
     if file_sha256(path) != row["sha256"]:
         return (
-            f"文书文件已被改动，与出具时的校验值不符：{path}。"
-            "此文件不是出具时的文书，请勿使用；可从备份恢复（设置 → 备份与恢复）。"
+            "文书文件已被改动，与出具时的校验值不符：此文件不是出具时的文书，请勿使用；"
+            f"可从备份恢复（设置 → 备份与恢复）。\n文件：{path}"
         )
     return None

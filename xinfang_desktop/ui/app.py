@@ -151,9 +151,14 @@ def _run_app(
     window = MainWindow(ctx, settings)
     report: dict[str, Any] = {}
     failures: list[str] = []
+    from xinfang_desktop.ui.backup_tab import AutoBackup
+
+    auto = None if smoke else AutoBackup(window)  # issue 17: quick_check and the daily backup, the backup at exit
 
     def opened(_db: object) -> None:
         window.start()
+        if auto is not None:
+            auto.at_start(_db)  # type: ignore[arg-type]
         freeze_heap()
         window.repaint()
         report["startup_ms"] = round(_process_age_ms(started), 1)
@@ -188,6 +193,8 @@ def _run_app(
         if settings is not None:
             settings.setValue("main_window/geometry", window.saveGeometry())
             settings.sync()
+        if auto is not None:
+            auto.at_exit()
         tasks.shutdown()
         crash.uninstall()
         window.close()

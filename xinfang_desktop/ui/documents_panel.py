@@ -326,6 +326,12 @@ class DocumentsPanel(QWidget):
 
             if (problem := file_problem(d)) is not None:  # issue 17: a changed file is never shown as the document
                 self.show_message(problem, True)
+                self.current = None
+                self._clear_pages()
+                self.preview_title.setText("预览")
+                self.preview_note.setText(problem.split("\n")[0])
+                for button in (self.print_button, self.open_button, self.save_button):
+                    button.setEnabled(False)
                 return
             self.show_document(str(d["path"]), str(d["format"]), f"{d['label']} {d['number']}")
 

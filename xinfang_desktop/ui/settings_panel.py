@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.ui.backup_tab import BackupTab
 from xinfang_desktop.ui.context import AppContext
 
 TEXT_KEYS = {
@@ -204,6 +205,7 @@ class SettingsPanel(QWidget):
         self.fonts_page = self._fonts_tab()
         self._fonts_asked = False
         self.tabs.addTab(self.fonts_page, "文书字体")
+        self.tabs.addTab(BackupTab(ctx), "备份与恢复")  # issue 17: ui/backup_tab.py
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.save_button = QPushButton("保存设置（Ctrl+S）")
