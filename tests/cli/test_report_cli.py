@@ -92,7 +92,9 @@ def test_export_national(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
         capsys, demo, "export", "national", "--from", "2026-01-01", "--to", "2026-02-28", "-o", str(out), "--json"
     )
     assert code == 0 and data["cases"] > 0 and data["headers"][0] == "信访件编号"
-    assert sum(1 for _ in load_workbook(out, read_only=True)["信访件"].iter_rows()) == data["cases"] + 1
+    wb = load_workbook(out, read_only=True)
+    assert sum(1 for _ in wb["信访件"].iter_rows()) == data["cases"] + 1
+    wb.close()
 
 
 @pytest.mark.parametrize(

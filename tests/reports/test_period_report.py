@@ -5,6 +5,7 @@ with its merged two-row headers and print setup; the national export has exactly
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -127,8 +128,9 @@ def test_xlsx_has_merged_two_row_headers_print_setup_and_the_caliber(demo_db: An
 def test_national_export_has_exactly_the_system_headers(demo_db: Any, demo_path: Path, tmp_path: Path) -> None:
     path = tmp_path / "national.xlsx"
     count = export_national(demo_db, date(2026, 1, 1), date(2026, 3, 31), path)
-    ws = load_workbook(path, read_only=True)["信访件"]
-    rows = list(ws.iter_rows(values_only=True))
+    wb = load_workbook(path, read_only=True)
+    rows = list(wb["信访件"].iter_rows(values_only=True))
+    wb.close()
     assert list(rows[0]) == [
         *("信访件编号", "姓名", "信访人数", "住址", "手机号码", "问题属地", "信访目的", "内容分类", "信访日期"),
         *("登记日期", "限办时间", "信访形式", "概况", "是否办结", "是否全国初次信访", "联名信或集体访"),
@@ -174,3 +176,22 @@ def test_composite_ranking_prints_its_formula_and_lists_by_the_rule(demo_db: Any
     lowest = [r for r in scored if r["lowest"]]
     assert lowest and all("综合得分末位" in r["listed_for"] for r in lowest)
     assert all(r["rectification_listing"] == bool(r["listed_for"]) for r in townships)
+
+
+def test_the_pdfs_carry_no_rule_ids_or_english(demo_db: Any, tmp_path: Path) -> None:
+    """Paper for people: the caliber and the formulas in Chinese, no rule IDs, English keys or internal notes."""
+    import pdfplumber
+
+    from xinfang_desktop.documents.pdf_renderer import render_pdf
+    from xinfang_desktop.documents.report_documents import period_report_document, ranking_document
+
+    period = period_report(demo_db, date(2026, 1, 1), date(2026, 3, 31), GroupBy.UNIT, Caliber.REPORTING).to_json()
+    ranking = ranking_report(demo_db, parse_period("2026Q1"), today=TODAY).to_json()
+    for name, document in (("p.pdf", period_report_document(period)), ("r.pdf", ranking_document(ranking))):
+        render_pdf(document, tmp_path / name)
+        with pdfplumber.open(tmp_path / name) as pdf:
+            text = "".join(page.extract_text() or "" for page in pdf.pages)
+        assert not re.search(r"[A-Za-z]", text), name
+        assert "尚未实现" not in text
+    assert "上月21日至本月20日" in period_report_document(period).plain_text()
+    assert "综合得分 =" in ranking_document(ranking).plain_text()

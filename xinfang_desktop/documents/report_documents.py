@@ -25,8 +25,8 @@ def _change(value: float | None) -> str:
     return f"{value:+.1f}%" if value else "0.0%"
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
 
 
 def _cn_date(iso: str) -> str:
@@ -98,7 +98,8 @@ def ranking_document(data: Mapping[str, Any]) -> OfficialDocument:
     ]
     for i, table in enumerate(data["tables"]):
         body.append(Paragraph.of(f"{_NUMERALS[i]}、按{table['by_label']}排名", ParagraphKind.HEADING1))
-        head = ("名次", table["by_label"], "综合得分", *(rate_names.get(r, r) for r in rate_ids), "挂牌整治")
+        # Rates without the % sign (it is in the header): "100.0%" does not fit a portrait column of eight.
+        head = ("名次", table["by_label"], "综合得分", *(f"{rate_names.get(r, r)}（%）" for r in rate_ids), "挂牌整治")
         rows: list[tuple[str, ...]] = [head]
         for r in table["rows"]:
             rows.append(
@@ -106,19 +107,18 @@ def ranking_document(data: Mapping[str, Any]) -> OfficialDocument:
                     "—" if r["rank"] is None else str(r["rank"]),
                     r["name"],
                     "—" if r["score"] is None else f"{r['score']:.1f}",
-                    *(_pct(r["rates"].get(k)) for k in rate_ids),
+                    *(_number(r["rates"].get(k)) for k in rate_ids),
                     "、".join(r["listed_for"]),
                 )
             )
-        widths = (0.6, 1.8, 0.9, *(1.0 for _ in rate_ids), 1.6)
+        widths = (0.55, 1.6, 0.95, *(1.0 for _ in rate_ids), 1.5)
         body.append(Table(tuple(rows), header_rows=1, col_widths=widths))
     body.append(Paragraph.of(f"{_NUMERALS[len(data['tables'])]}、说明", ParagraphKind.HEADING1))
     body.append(Paragraph.of(weights["formula"], ParagraphKind.BODY))
     body.append(Paragraph.of(weights["listing_rule"], ParagraphKind.BODY))
-    title = f"{data['label']}信访工作综合排名"
     return OfficialDocument(
         type_id="ranking_report",
-        title=f"{data['office']}{title}" if data.get("office") else title,
+        title=f"{data['label']}信访工作综合排名",
         layout=Layout.FORM,
         body=tuple(body),
         metadata={"report": "ranking", "quarter": data["quarter"]},
