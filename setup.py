@@ -1,4 +1,5 @@
-"""Build hook: a wheel carries the migrations (db/) and the bundled resources (resources/) as package data.
+"""Build hook: a wheel carries the migrations (db/), the bundled resources (resources/) and the manual (docs/, shown
+by 帮助 → 使用手册) as package data.
 
 They live at the top of the checkout, where Alembic, the scripts and the tests find them; a real build copies both
 into `xinfang_desktop/_data/` of the wheel, which is where `xinfang_desktop.paths` looks in an installed copy.
@@ -14,7 +15,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-BUNDLED = ("resources", "db")  # folders of the checkout, copied to xinfang_desktop/_data/<name>
+BUNDLED = ("resources", "db", "docs")  # folders of the checkout, copied to xinfang_desktop/_data/<name> (docs: 帮助)
 TARGET = Path("xinfang_desktop", "_data")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,6 +123,38 @@ def test_duplicates_are_shown_before_saving(qtbot: Any, panel: IntakePanel, empt
         qtbot.mouseClick(panel.confirm_new_button, Qt.MouseButton.LeftButton)
     assert _count(empty_ctx) == 2
     assert not panel.duplicates_box.isVisible()
+
+
+def test_a_repeat_visit_is_registered_onto_the_original_case(
+    qtbot: Any, panel: IntakePanel, empty_ctx: Any, tmp_path: Path
+):
+    """Issue 18: the duplicate check offers what its text promises — 登记到原件, a submission of that case."""
+    from sqlalchemy import select
+
+    from xinfang_desktop.persistence.records import CaseRecord
+
+    _fill(qtbot, panel)
+    with qtbot.waitSignal(panel.case_saved) as first:
+        panel.save()
+    original = first.args[0]
+    _fill(qtbot, panel)
+    panel.channel_combo.setCurrentText("来访")
+    with qtbot.waitSignal(panel.duplicates_shown):
+        panel.save()
+    box = panel.duplicates_box
+    assert box.chosen_number() == original and panel.onto_button.isEnabled()  # the first candidate chosen
+    panel.grab().save(str(tmp_path / "duplicates.png"))
+    with qtbot.waitSignal(panel.case_saved) as saved:
+        qtbot.mouseClick(panel.onto_button, Qt.MouseButton.LeftButton)
+    assert saved.args[0] == original
+    assert _count(empty_ctx) == 1  # no new case
+    with empty_ctx.tasks.database.read_session() as session:
+        batches, visits = session.execute(
+            select(CaseRecord.batches, CaseRecord.person_visits).where(CaseRecord.number == original)
+        ).one()
+    assert (batches, visits) == (2, 2)
+    assert "重复信访" in panel.banner.text() and "2 批次" in panel.banner.text()
+    assert not box.isVisible()
 
 
 def test_representatives_typed_by_keyboard_land_in_their_own_rows(qtbot: Any, panel: IntakePanel):

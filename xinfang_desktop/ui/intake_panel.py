@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -28,8 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -45,12 +41,20 @@ from xinfang_desktop.core.field_rules import (
     check_summary,
 )
 from xinfang_desktop.core.id_numbers import validate_id_number
+from xinfang_desktop.core.intake_input import SUBMISSION_KEYS
 from xinfang_desktop.core.intake_rules import DEFAULT_COLLECTIVE_THRESHOLD, DuplicateCandidate
 from xinfang_desktop.core.phone_numbers import validate_phone
-from xinfang_desktop.persistence.case_intake import IntakeOutcome, add_case, duplicate_suggestions
+from xinfang_desktop.persistence.case_intake import (
+    IntakeOutcome,
+    SubmitOutcome,
+    add_case,
+    duplicate_suggestions,
+    submit,
+)
 from xinfang_desktop.persistence.units import list_units
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.field_row import FieldRow, Tone
+from xinfang_desktop.ui.intake_duplicates import DuplicatesBox
 from xinfang_desktop.ui.progress import DelayedProgress
 from xinfang_desktop.ui.representatives_table import RepresentativesTable
 
@@ -75,7 +79,7 @@ class IntakePanel(QWidget):
         self._known_regions: frozenset[str] | None = None
         self._saving = False
         self._progress = DelayedProgress(self, "正在登记…")
-        self.last_outcome: IntakeOutcome | None = None
+        self.last_outcome: IntakeOutcome | SubmitOutcome | None = None
         self.confirm_box: QMessageBox | None = None
         self._pending: dict[str, Any] | None = None
         self.fields: dict[str, FieldRow] = {}
@@ -184,24 +188,9 @@ class IntakePanel(QWidget):
         self._row(matter_form, "summary", "内容摘要", self.summary_edit, room_below=True)
 
         # duplicates, shown side by side with the form before saving
-        self.duplicates_box = QGroupBox("可能是同一信访事项")
-        dup_layout = QVBoxLayout(self.duplicates_box)
-        self.duplicates_intro = QLabel()
-        self.duplicates_intro.setWordWrap(True)
-        self.duplicates_table = QTableWidget(0, 4)
-        self.duplicates_table.setHorizontalHeaderLabels(["编号", "信访人", "依据", "状态"])
-        self.duplicates_table.verticalHeader().setVisible(False)
-        self.duplicates_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.duplicates_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.confirm_new_button = QPushButton("不是同一事项，登记为新件")
-        self.back_button = QPushButton("返回修改")
-        dup_layout.addWidget(self.duplicates_intro)
-        dup_layout.addWidget(self.duplicates_table, 1)
-        dup_buttons = QHBoxLayout()
-        dup_buttons.addWidget(self.confirm_new_button)
-        dup_buttons.addWidget(self.back_button)
-        dup_layout.addLayout(dup_buttons)
-        self.duplicates_box.hide()
+        self.duplicates_box = DuplicatesBox()
+        self.duplicates_table = self.duplicates_box.table
+        self.confirm_new_button, self.onto_button = self.duplicates_box.new_button, self.duplicates_box.onto_button
 
         self.save_button = QPushButton("登记（Ctrl+S）")
         self.save_button.setDefault(True)
@@ -251,8 +240,9 @@ class IntakePanel(QWidget):
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.ask_reset)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.ask_reset)
-        self.confirm_new_button.clicked.connect(self._confirm_new)
-        self.back_button.clicked.connect(self._hide_duplicates)
+        self.duplicates_box.register_new.connect(self._confirm_new)
+        self.duplicates_box.onto_original.connect(self._onto_original)
+        self.duplicates_box.back.connect(self._hide_duplicates)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
 
     def start(self) -> None:
@@ -543,18 +533,7 @@ class IntakePanel(QWidget):
 
     def _show_duplicates(self, data: dict[str, Any], found: list[DuplicateCandidate]) -> None:
         self._pending = data
-        self.duplicates_intro.setText(
-            f"已有 {len(found)} 件信访事项可能与本次登记相同。请核对：如是同一事项，应作为重复信访登记到原件；"
-            "确认不是同一事项，再登记为新件。"
-        )
-        self.duplicates_table.setRowCount(len(found))
-        for r, d in enumerate(found):
-            for c, value in enumerate((d.number, d.petitioner_name, d.reason, d.status_label)):
-                item = QTableWidgetItem(value)
-                item.setToolTip(d.summary)
-                self.duplicates_table.setItem(r, c, item)
-        self.duplicates_table.resizeColumnToContents(0)
-        self.duplicates_box.show()
+        self.duplicates_box.show_candidates(found)
         self.duplicates_shown.emit(len(found))
 
     def _hide_duplicates(self) -> None:
@@ -566,6 +545,35 @@ class IntakePanel(QWidget):
         self._hide_duplicates()
         if data is not None:
             self._register(data)
+
+    def _onto_original(self, number: str) -> None:
+        """This visit or letter as a repeat submission of `number` (R-CL-04): no new case, its counts grow."""
+        data = self._pending
+        self._hide_duplicates()
+        if data is None:
+            return
+        submission = {k: data[k] for k in SUBMISSION_KEYS if k in data}
+        today, user = self._ctx.today(), self._ctx.user
+        self._begin()
+        self._ctx.tasks.run_db(
+            lambda db: submit(db, number, submission, today=today, user=user), self._submitted, self._save_failed
+        )
+
+    def _submitted(self, outcome: SubmitOutcome) -> None:
+        self._end()
+        self.last_outcome = outcome
+        s = outcome.submitted
+        text = f"已登记为 <b>{s.number}</b> 的重复信访：累计 {s.batches} 批次、{s.person_visits} 人次"
+        if s.level_skipping:
+            text += f"（越级：{s.level_skipping_reason}）" if s.level_skipping_reason else "（越级）"
+        if outcome.warnings:
+            text += "<br>请注意：" + "；".join(dict.fromkeys(outcome.warnings))
+        self.banner.setText(text)
+        self.banner.setStyleSheet("background: #e8f5e9; color: #1b5e20; padding: 8px; border-radius: 4px;")
+        self.banner.show()
+        self.reset()
+        self.name_edit.setFocus()
+        self.case_saved.emit(s.number)
 
     def _register(self, data: dict[str, Any]) -> None:
         today = self._ctx.today()

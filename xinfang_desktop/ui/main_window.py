@@ -21,6 +21,7 @@ from xinfang_desktop import APP_LABEL
 from xinfang_desktop.core.ledger import LedgerFilter, SortKey
 from xinfang_desktop.core.queues import queue
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.help_menu import install_help_menu
 from xinfang_desktop.ui.import_menu import install_import_menu
 from xinfang_desktop.ui.ledger.case_table_model import warm_up_job
 from xinfang_desktop.ui.ledger.ledger_panel import LedgerPanel
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.status.holidays_requested.connect(self.show_holidays)
         install_import_menu(self, ctx)  # 文件 → 导入台账… (issue 15)
+        install_help_menu(self, lambda: self.status.info.get("database"))  # 帮助, F1 (issue 18)
 
         self.workbench.queue_activated.connect(self.open_queue)
         self.ledger.case_activated.connect(self.open_case)
