@@ -195,3 +195,16 @@ def test_the_pdfs_carry_no_rule_ids_or_english(demo_db: Any, tmp_path: Path) -> 
         assert "尚未实现" not in text
     assert "上月21日至本月20日" in period_report_document(period).plain_text()
     assert "综合得分 =" in ranking_document(ranking).plain_text()
+
+
+def test_a_long_table_prints_one_page_per_40_rows(tmp_path: Path) -> None:
+    from xinfang_desktop.reports.report_xlsx import HeaderGroup, SheetSpec, write_sheets
+
+    rows = [[f"=第{i}行", i, i * 2] for i in range(85)]  # a name that looks like a formula stays text
+    spec = SheetSpec("表", "标题", ["副标题"], [HeaderGroup("名称"), HeaderGroup("本期", ("批次", "人次"))], rows,
+                     [None, "#,##0", "#,##0"], notes=["说明"])  # fmt: skip
+    ws = load_workbook(write_sheets(tmp_path / "long.xlsx", [spec]))["表"]
+    first = 5  # title, subtitle, two header rows
+    assert [b.id for b in ws.row_breaks.brk] == [first + 39, first + 79]
+    assert ws.page_setup.fitToHeight == 3 and ws.page_setup.fitToWidth == 1
+    assert ws.cell(first, 1).value == "=第0行" and ws.cell(first, 1).data_type != "f"

@@ -144,16 +144,21 @@ def fill_sheet(ws: Any, spec: SheetSpec) -> None:
         ws.cell(r, 1, safe_value(line)).alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         ws.row_dimensions[r].height = 30 if len(line) > 12 * width else 18
-    _print_setup(ws, bottom, r, width)
+    names = [str(values[0]) for values in spec.rows if values and values[0] is not None]
+    if names:  # the name column as wide as its longest name (CJK counts double), so rows stay one line high
+        longest = max(sum(2 if ord(ch) > 0x2E7F else 1 for ch in name) for name in names)
+        ws.column_dimensions["A"].width = max(spec.headers[0].width, min(48, longest + 5))
+    pages = max(1, -(-len(spec.rows) // ROWS_PER_PAGE))
+    _print_setup(ws, bottom, r, width, pages)
 
 
-def _print_setup(ws: Any, header_last: int, last_row: int, width: int) -> None:
+def _print_setup(ws: Any, header_last: int, last_row: int, width: int, pages: int) -> None:
     from openpyxl.utils import get_column_letter
 
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = pages  # one page per 40 rows (the breaks above), scaled to fit
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"1:{header_last}"
     ws.print_area = f"A1:{get_column_letter(width)}{last_row}"
