@@ -101,7 +101,7 @@ Function ${un}CloseRunning
   Pop $5
   ${If} $4 == 1
   ${OrIf} $5 == 1
-    MessageBox MB_OKCANCEL|MB_ICONEXCLAMATION /SD IDOK "${APP_LABEL}正在运行。点击“确定”将关闭它后继续（已保存的数据不受影响），点击“取消”退出。" IDOK close
+    MessageBox MB_OKCANCEL|MB_ICONEXCLAMATION "${APP_LABEL}正在运行。点击“确定”将关闭它后继续（已保存的数据不受影响），点击“取消”退出。" /SD IDOK IDOK close
     Abort
     close:
     nsExec::Exec 'taskkill /IM ${GUI_EXE}'
@@ -211,7 +211,7 @@ SectionEnd
 
 ; Unticked unless the user ticks it: the uninstaller keeps the data by default.
 Section /o "un.同时删除数据库、文书和备份（不可恢复）" UnSecData
-  MessageBox MB_YESNO|MB_ICONEXCLAMATION|MB_DEFBUTTON2 /SD IDNO "将永久删除 ${DATA_DIR} 中的数据库、已出具的文书和所有备份，无法恢复。确定删除吗？" IDYES wipe
+  MessageBox MB_YESNO|MB_ICONEXCLAMATION|MB_DEFBUTTON2 "将永久删除 ${DATA_DIR} 中的数据库、已出具的文书和所有备份，无法恢复。确定删除吗？" /SD IDNO IDYES wipe
   DetailPrint "已保留数据：${DATA_DIR}"
   Goto done
   wipe:
