@@ -144,9 +144,13 @@ def import_year(
 ) -> CalendarYearInfo:
     """Store an office-imported year (R-TM-05). A year already present (shipped or imported) needs `replace`;
     otherwise a ConflictError is raised and nothing is written."""
+    from xinfang_desktop.persistence.uow import unit_of_work
+
+    _refuse_implausible(year)
     shipped_years = {y.year for y in load_shipped_years()}
     stamp = (now or datetime.now()).replace(microsecond=0)
-    with db.write_session() as session:
+    with unit_of_work(db, now=stamp) as uow:  # issue 17: audited, in the same transaction as the write
+        session = uow.session
         existing = session.get(HolidayYearRecord, year.year)
         if not replace and (existing is not None or year.year in shipped_years):
             where = "本单位已导入" if existing is not None else "随软件提供"
@@ -159,6 +163,13 @@ def import_year(
         existing.makeup_workdays = json.dumps(data["makeup_workdays"])
         existing.source = year.source
         existing.imported_at = stamp
+        counts: dict[str, object] = {
+            "holidays": len(year.holidays),
+            "makeup_workdays": len(year.makeup_workdays),
+            "source": year.source,
+        }
+        uow.audit.record("replace" if replace else "import", "holiday_year", str(year.year), counts)
+        uow.commit()
     return CalendarYearInfo(
         year.year,
         IMPORTED,
@@ -168,6 +179,22 @@ def import_year(
         stamp,
         year.year in shipped_years,
     )
+
+
+#: Issue 17: more than this is not a State Council arrangement (2004-2026: 22-33 days off, 5-12 makeup workdays).
+MAX_HOLIDAYS, MAX_MAKEUP_WORKDAYS = 40, 16
+
+
+def _refuse_implausible(year: HolidayYear) -> None:
+    from xinfang_desktop.core.errors import DomainError
+
+    if len(year.holidays) > MAX_HOLIDAYS or len(year.makeup_workdays) > MAX_MAKEUP_WORKDAYS:
+        found = f"法定节假日 {len(year.holidays)} 天、调休上班日 {len(year.makeup_workdays)} 天"
+        usual = f"国务院安排历年放假不超过 {MAX_HOLIDAYS} 天、调休上班不超过 {MAX_MAKEUP_WORKDAYS} 天"
+        raise DomainError(
+            f"{year.year}年节假日安排不合常理：{found}（{usual}），未导入。请核对文件",
+            field="holidays",
+        )
 
 
 def delete_imported_year(db: Database, year: int) -> bool:

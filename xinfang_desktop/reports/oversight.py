@@ -21,6 +21,16 @@ HEADER_LEADER = "督查领导"
 HEADER_CONTACT = "联系单位"
 HEADER_COUNT = "积案数"
 
+# Issue 17: what `oversight import` reads at most (the annex is one sheet of a few dozen rows). A 4.7 KB crafted sheet
+# declaring the whole grid as its dimension made openpyxl pad 16,384 columns on a million rows (6 GB); a 1M-row sheet
+# ran past five minutes. The dimension is ignored, columns and rows are capped, and the zip is measured first.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200  # zip bombs compress thousands of times; real sheets 5-20 times
+MAX_ROWS = 2_000
+MAX_COLUMNS = 30
+MAX_CELL_CHARS = 500
+
 
 def title_of(year: int) -> str:
     return f"{year}年度市领导包片督查信访积案表"
@@ -171,10 +181,11 @@ def read_xlsx(path: str | Path) -> list[OversightRowInput]:
 
     Title rows above the header are skipped; an empty 督查领导 is a row without a named leader; an empty 积案数
     makes a note row; a 合计 row is ignored; the table ends at the first blank row after it. Problems are reported
-    with their row numbers.
+    with their row numbers. A file beyond the MAX_… limits is refused with a message before it can swamp the PC.
     """
     from openpyxl import load_workbook
 
+    _check_file(Path(path))
     try:
         wb = load_workbook(str(path), read_only=True, data_only=True)
     except FileNotFoundError:
@@ -183,13 +194,63 @@ def read_xlsx(path: str | Path) -> list[OversightRowInput]:
         raise DomainError(f"无法读取 .xlsx 文件 {path}：{type(exc).__name__}", field="file") from None
     try:
         for ws in wb.worksheets:
-            rows = [tuple(_cell_text(v) for v in row) for row in ws.iter_rows(values_only=True)]
+            rows, truncated = _sheet_rows(ws)
             found = _find_header(rows)
             if found is not None:
-                return _rows_after(rows, *found)
+                return _rows_after(rows, *found, truncated=truncated)
+    except DomainError:
+        raise
+    except Exception as exc:  # a broken sheet inside a valid zip: one message, nothing written
+        raise DomainError(f"无法读取 .xlsx 文件 {path}：{type(exc).__name__}", field="file") from None
     finally:
         wb.close()
     raise DomainError(f"表中没有找到“{HEADER_LEADER}”“{HEADER_CONTACT}”“{HEADER_COUNT}”三列的表头", field="file")
+
+
+def _check_file(path: Path) -> None:
+    """Size, uncompressed size and compression ratio, before any XML is parsed."""
+    import zipfile
+
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DomainError(f"找不到文件：{path}", field="file") from None
+    if size > MAX_FILE_BYTES:
+        raise DomainError(
+            f"文件过大（{size / 1048576:.1f} MB）：督查表最多 {MAX_FILE_BYTES >> 20} MB，请确认选择的是督查表",
+            field="file",
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise DomainError(f"无法读取 .xlsx 文件 {path}：不是 .xlsx 文件（无法解压）", field="file") from None
+    total = sum(m.file_size for m in members)
+    bomb = any(m.file_size > 1048576 and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1) for m in members)
+    if total > MAX_UNCOMPRESSED_BYTES or bomb:
+        raise DomainError(
+            f"{path.name} 解压后过大（{total / 1048576:,.0f} MB，压缩比异常）：不像是督查表，已拒绝读取",
+            field="file",
+        )
+
+
+def _sheet_rows(ws: Any) -> tuple[list[tuple[str, ...]], bool]:
+    """The first MAX_ROWS rows (MAX_COLUMNS columns) as text; True when the sheet goes on beyond them."""
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # the declared dimension is not trusted: only the cells present are read
+    rows: list[tuple[str, ...]] = []
+    for row in ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True):
+        if len(rows) == MAX_ROWS:
+            return rows, True
+        texts = tuple(_cell_text(v) for v in row)
+        for j, text in enumerate(texts):
+            if len(text) > MAX_CELL_CHARS:
+                raise DomainError(
+                    f"第 {len(rows) + 1} 行第 {j + 1} 列的内容过长（{len(text):,} 字，最多 {MAX_CELL_CHARS} 字）",
+                    field="file",
+                )
+        rows.append(texts)
+    return rows, False
 
 
 def _find_header(rows: list[tuple[str, ...]]) -> tuple[int, int, int, int] | None:
@@ -204,10 +265,11 @@ def _find_header(rows: list[tuple[str, ...]]) -> tuple[int, int, int, int] | Non
 
 
 def _rows_after(
-    rows: list[tuple[str, ...]], header: int, lead: int, contact: int, count: int
+    rows: list[tuple[str, ...]], header: int, lead: int, contact: int, count: int, *, truncated: bool = False
 ) -> list[OversightRowInput]:
     out: list[OversightRowInput] = []
     problems: list[FieldProblem] = []
+    ended = False
     for i in range(header + 1, len(rows)):
         row = rows[i]
 
@@ -217,6 +279,7 @@ def _rows_after(
         leader, unit, number = cell(lead), cell(contact), cell(count)
         if not (leader or unit or number):
             if out or problems:  # the table ends at the first blank row (a contact line may follow it)
+                ended = True
                 break
             continue
         if normalise_name(leader) in ("合计", "总计") or normalise_name(unit) in ("合计", "总计"):
@@ -233,6 +296,8 @@ def _rows_after(
             problems.append(FieldProblem("contact", HEADER_CONTACT, f"第 {excel_row} 行：不能为空"))
             continue
         out.append(OversightRowInput(" ".join(leader.split()) or None, unit, value, excel_row))
+    if truncated and not ended:
+        raise DomainError(f"督查表超过 {MAX_ROWS} 行，已停止读取：请确认选择的是督查表", field="file")
     if problems:
         raise ValidationError(problems)
     if not out:
