@@ -73,6 +73,7 @@ def test_intake_to_rating_through_the_widgets(qtbot: Any, window: MainWindow, em
     assert "受理申请审查中" in detail.message.text()
     offered = set(detail.action_buttons)
     assert CaseAction.ASSIGN in offered and CaseAction.CONCLUDE not in offered  # only what the state allows
+    assert "15 日内决定" in detail.next_step.text()  # what comes next, in words (issue 18)
 
     # 交办: the unit, the mode and the period; the dialog names the 交办单
     def hand_down(dialog: ActionDialog) -> None:
@@ -91,6 +92,7 @@ def test_intake_to_rating_through_the_widgets(qtbot: Any, window: MainWindow, em
     _step(qtbot, detail, CaseAction.RECEIPT)
     _step(qtbot, detail, CaseAction.ACCEPT, lambda d: _choose(d, "unit", "县住房和城乡建设局"))
     assert "受理" in detail.message.text()
+    assert "不再交办或转送" in detail.next_step.text()
 
     def conclude(dialog: ActionDialog) -> None:
         assert "处理意见书" in dialog.document_label.text()

@@ -102,6 +102,7 @@ def case_detail(
         "number": case.number,
         "status": CaseStatus(case.status).label,
         "status_code": case.status,
+        "awaiting": case.awaiting,  # receipt | delivery | rating | None
         "channel": Channel(case.channel).label,
         "purpose": Purpose(case.purpose).label,
         "received_on": case.received_on.isoformat(),

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from xinfang_desktop.core.actions import CaseAction, action_label
+from xinfang_desktop.core.codes import CaseStatus
 from xinfang_desktop.core.errors import DomainError
 from xinfang_desktop.core.lifecycle import allowed_actions
+from xinfang_desktop.core.next_step import next_step
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.case_detail import case_detail
 from xinfang_desktop.persistence.database import Database
@@ -78,6 +80,9 @@ def _table(headers: list[str], rows: list[list[str]], stretch: int | None = None
     table.resizeColumnsToContents()
     if stretch is not None:
         table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        # Row heights follow the wrapped text at the column's real width: measured before the table was laid out
+        # (narrow), one long explanation made its row fill the pane (issue 18).
+        table.horizontalHeader().sectionResized.connect(lambda *_args: table.resizeRowsToContents())
     table.resizeRowsToContents()
     return table
 
@@ -136,6 +141,9 @@ class CaseDetailDialog(QDialog):
         self.resize(960, 660)
         self.tabs = QTabWidget()
         self.message = QLabel("正在读取…")
+        self.next_step = QLabel()  # what the statute expects next, and why a step is not offered (issue 18)
+        self.next_step.setWordWrap(True)
+        self.next_step.setStyleSheet("color: #37474f;")
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.hide()
@@ -145,6 +153,7 @@ class CaseDetailDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
+        layout.addWidget(self.next_step)
         layout.addLayout(self.actions_bar)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
@@ -168,6 +177,7 @@ class CaseDetailDialog(QDialog):
         current = self.tabs.currentIndex()
         self.tabs.clear()
         self.message.setText(f"<b>{d['number']}</b>　当前状态：<b>{d['status']}</b>")
+        self.next_step.setText(next_step(CaseStatus(d["status_code"]), d["allowed"], d.get("awaiting")))
         self._fill_actions(d["allowed"])
         self.tabs.addTab(self._overview(d), "概况")
         self.tabs.addTab(self._deadlines(d), f"期限（{len(d['deadlines'])}）")
