@@ -78,15 +78,22 @@ def _check(ctx: Context) -> Result:
             from xinfang_desktop.persistence.archive import check_archive
 
             files = check_archive(db)  # every stored document and attachment re-hashed (issue 17)
+        statuses = None
+        if state.up_to_date and integrity in (None, "ok"):
+            from xinfang_desktop.persistence.consistency import check_statuses
+
+            statuses = check_statuses(db)
     finally:
         db.dispose()
     files_ok = files is None or files.ok
-    ok = state.up_to_date and not diffs and integrity in (None, "ok") and files_ok
+    statuses_ok = statuses is None or statuses.ok
+    ok = state.up_to_date and not diffs and integrity in (None, "ok") and files_ok and statuses_ok
     data = {
         **state.to_json(),
         "differences": [str(d) for d in diffs],
         "integrity": integrity,
         "files": files.to_json() if files is not None else None,
+        "statuses": statuses.to_json() if statuses is not None else None,
         "ok": ok,
     }
     if ok:
@@ -94,11 +101,40 @@ def _check(ctx: Context) -> Result:
         text = f"数据库 {db.display_name} 结构完整，版本 {state.current}（最新）{checked}"
     elif not state.up_to_date:
         text = f"数据库版本 {state.current or '空库'}，最新为 {state.head}：需要升级（xinfang db upgrade）"
-    elif not files_ok and files is not None and not diffs and integrity in (None, "ok"):
-        text = _files_text(files)
+    elif (not files_ok or not statuses_ok) and not diffs and integrity in (None, "ok"):
+        text = "；".join(
+            part
+            for part in (
+                _files_text(files) if files is not None and not files.ok else "",
+                _statuses_text(statuses) if statuses is not None and not statuses.ok else "",
+            )
+            if part
+        )
     else:
         text = f"数据库结构与程序不一致：{'；'.join(map(str, diffs)) or integrity}"
     return Result(data, text, exit_code=0 if ok else 1)
+
+
+def _status_label(value: str) -> str:
+    from xinfang_desktop.core.codes import CaseStatus
+
+    try:
+        return f"“{CaseStatus(value).label}”"
+    except ValueError:
+        return f"“{value}”"
+
+
+def _statuses_text(statuses: Any) -> str:
+    parts = []
+    if statuses.contradicted:
+        shown = "、".join(
+            f"{e['number']}（记为{_status_label(e['status'])}，办理记录为{_status_label(e['events_say'])}）"
+            for e in statuses.examples
+        )
+        parts.append(f"{statuses.contradicted} 件事项的状态与办理记录不符：{shown}")
+    if statuses.without_events:
+        parts.append(f"{statuses.without_events} 件事项没有任何办理记录")
+    return "数据不一致：" + "；".join(parts)
 
 
 def _files_text(files: Any) -> str:
@@ -119,6 +155,4 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     db = sub.add_parser("db", help="数据库结构：升级、检查")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION")
     dbsub.add_parser("upgrade", parents=[common], help="升级数据结构（升级前自动备份）").set_defaults(handler=_upgrade)
-    dbsub.add_parser("check", parents=[common], help="检查数据结构、完整性和存档文件").set_defaults(
-        handler=_check
-    )
+    dbsub.add_parser("check", parents=[common], help="检查数据结构、完整性和存档文件").set_defaults(handler=_check)
