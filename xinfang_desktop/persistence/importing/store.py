@@ -8,6 +8,7 @@ commits once at the very end — or rolls back (dry run, a bad row, cancel, a cr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -126,7 +127,7 @@ class ImportTransaction:
         self.today = today
         self.source = source
         self._intake = _DeferredCommit(uow)
-        self._clocks = clocks_for(db)
+        self._clocks = functools.lru_cache(maxsize=4096)(clocks_for(db))  # one computation per (rule, day)
         self._calendar = load_calendar(db)
         self._profile = selected_profile(db)
 
