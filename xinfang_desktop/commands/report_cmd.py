@@ -6,6 +6,8 @@
 - `report sanwu --period P --json` — 三无 per township with the visits that broke it (R-AS-03).
 - `report ranking --quarter 2026Q3 (--json|--xlsx FILE|--pdf FILE)` — the composite ranking and the 挂牌整治 listing
   (R-AS-02) on the weights of the setting `ranking_weights`.
+- `report annual --year Y -o FILE.docx` — the annual report to the level above (R-AS-04, 条例 art 41) drafted from
+  the ledger (`.pdf` renders the same draft).
 
 Every argument is checked before the database is opened: bad input exits 2 and touches nothing.
 """
@@ -128,6 +130,34 @@ def _ranking(ctx: Context) -> Result:
     return Result(data, text)
 
 
+def _annual(ctx: Context) -> Result:
+    from xinfang_desktop.documents.annual_report_document import annual_report_document
+    from xinfang_desktop.reports.annual_report import annual_report
+
+    year = ctx.args.year
+    if not 2000 <= year <= 2199:
+        raise UsageError(f"--year 应在 2000—2199 之间，而不是 {year}", field="year")
+    path = Path(ctx.args.output).expanduser()
+    suffix = path.suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        raise UsageError(f"-o 应为 .docx（或 .pdf）文件，而不是“{ctx.args.output}”", field="output")
+    if path.is_dir() or not path.parent.is_dir():
+        raise UsageError(f"-o 应为一个文件路径，且其所在文件夹须已存在：{ctx.args.output}", field="output")
+    report = annual_report(ctx.database(), year)
+    data = report.to_json()
+    document = annual_report_document(data)
+    if suffix == ".docx":
+        from xinfang_desktop.documents.docx_renderer import render_docx
+
+        info = render_docx(document, path)
+    else:
+        from xinfang_desktop.documents.pdf_renderer import render_pdf
+
+        info = render_pdf(document, path)
+    data["output"] = {"path": str(path), "pages": info.pages}
+    return Result(data, f"已起草 {year} 年度信访工作情况报告（{info.pages} 页）：{path}；【】处须经办人补写")
+
+
 def _file_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--xlsx", metavar="FILE.xlsx", help="导出为 Excel 文件")
     p.add_argument("--pdf", metavar="FILE.pdf", help="导出为 PDF 文件")
@@ -156,3 +186,7 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("--today", metavar="D", help="按此日期计算办理状态（默认今天）")
     _file_options(p)
     p.set_defaults(handler=_ranking)
+    p = actions.add_parser("annual", parents=[common], help="起草年度信访工作情况报告（条例第四十一条）")
+    p.add_argument("--year", required=True, type=int, metavar="Y", help="年度")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.docx", help="输出的 Word 文件")
+    p.set_defaults(handler=_annual)

@@ -16,7 +16,7 @@ _NUMERALS = "一二三四五六七八九十"
 
 
 def _n(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}"
+    return "—" if value is None else str(value)  # no thousands separator: figures on paper right-aligned as numbers
 
 
 def _change(value: float | None) -> str:
