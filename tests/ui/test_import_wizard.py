@@ -127,3 +127,11 @@ def test_national_sheet_and_main_window_menu(qtbot: Any, seeded_db: Any, tmp_pat
     wizard.next()
     assert wizard.run_page.report.committed
     assert TODAY.year == 2026
+
+
+def test_closing_the_wizard_cancels_a_running_import(qtbot: Any, seeded_db: Any, tmp_path: Path) -> None:
+    wizard = _wizard(qtbot, seeded_db)
+    wizard.file_page.choose(str(national_sheet(tmp_path / "n.xlsx")))
+    wizard.next()
+    wizard.reject()
+    assert wizard.dry_run_page.cancel.is_set() and wizard.run_page.cancel.is_set()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -74,6 +75,7 @@ class DryRunPage(QWizardPage):
         self.setTitle("第三步：试导入")
         self.setSubTitle("先完整检查一遍，不写入数据库。错误行可导出为 Excel，改正后再导入。")
         self.report: Any = None
+        self.cancel = threading.Event()  # set when the wizard is closed during the dry run
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.bar = QProgressBar()
@@ -109,13 +111,18 @@ class DryRunPage(QWizardPage):
         w = self._wizard
         mapping = w.mapping_page.mapping()
         path, sheet, today = w.path, w.sheet, w.ctx.today()
+        self.cancel = cancel = threading.Event()
         progress = _Progress(self.bar, self)
         progress.start()
 
         def job(db: Any) -> Any:
-            return run_import(db, path, today=today, sheet=sheet, mapping=mapping, dry_run=True, progress=progress)
+            return run_import(
+                db, path, today=today, sheet=sheet, mapping=mapping, dry_run=True, progress=progress, cancel=cancel
+            )
 
         def done(report: Any) -> None:
+            if not shiboken6.isValid(self):
+                return  # the wizard was closed meanwhile
             progress.stop()
             self.bar.setVisible(False)
             self.report = report
@@ -131,6 +138,8 @@ class DryRunPage(QWizardPage):
             self.completeChanged.emit()
 
         def failed(exc: BaseException) -> None:
+            if not shiboken6.isValid(self):
+                return
             progress.stop()
             self.bar.setVisible(False)
             self.summary.setText("无法试导入：" + _message(exc))
@@ -216,6 +225,8 @@ class RunPage(QWizardPage):
             )  # fmt: skip
 
         def done(report: Any) -> None:
+            if not shiboken6.isValid(self):
+                return  # the wizard was closed meanwhile: the import itself finished (or was cancelled)
             progress.stop()
             self.report = report
             if report.committed:
@@ -227,6 +238,8 @@ class RunPage(QWizardPage):
             self._end()
 
         def failed(exc: BaseException) -> None:
+            if not shiboken6.isValid(self):
+                return
             progress.stop()
             self.summary.setText(_message(exc))
             self.summary.setStyleSheet("color: #c62828;")

@@ -138,6 +138,13 @@ class ImportWizard(QWizard):
             self.addPage(page)
         self.resize(1000, 680)
 
+    def reject(self) -> None:
+        """关闭 during a dry run or an import cancels it (rolled back at the next chunk of rows)."""
+        self.dry_run_page.cancel.set()
+        if not self.run_page.finished:
+            self.run_page.cancel.set()
+        super().reject()
+
     @property
     def path(self) -> str:
         return self.file_page.path_edit.text()
