@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from tests.importing.fixtures import TODAY, messy_ledger, national_sheet
@@ -133,5 +134,6 @@ def test_closing_the_wizard_cancels_a_running_import(qtbot: Any, seeded_db: Any,
     wizard = _wizard(qtbot, seeded_db)
     wizard.file_page.choose(str(national_sheet(tmp_path / "n.xlsx")))
     wizard.next()
+    wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # qtbot closes it at the end of the test
     wizard.reject()
     assert wizard.dry_run_page.cancel.is_set() and wizard.run_page.cancel.is_set()
