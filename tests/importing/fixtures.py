@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import openpyxl
 
@@ -292,4 +294,39 @@ def national_sheet(path: Path) -> Path:
         ]
     )
     wb.save(path)
+    return path
+
+
+def ods_sheet(path: Path, rows: list[list[object]], name: str = "台账") -> Path:
+    """A minimal OpenDocument spreadsheet written by hand (no ODS writer is installed): text cells only."""
+    cells = "".join(
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+            for v in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="{escape(name)}">{cells}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    mime = "application/vnd.oasis.opendocument.spreadsheet"
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mime}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mime)
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
     return path

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import content_hash
-from tests.importing.fixtures import TODAY, ZHANG_ID, gbk_csv, messy_ledger, messy_mapping, national_sheet
+from tests.importing.fixtures import TODAY, ZHANG_ID, gbk_csv, messy_ledger, messy_mapping, national_sheet, ods_sheet
 from xinfang_desktop.importing.inspect import inspect_file
 from xinfang_desktop.importing.mapping import ImportMapping
 from xinfang_desktop.importing.run import MappingIncomplete, run_import
@@ -209,3 +209,14 @@ def test_identical_rows_and_repeats_across_chunks(
     assert (report.cases, report.submissions) == (2, 1)
     assert report.skipped == [{"row": 4, "reason": "与第 2 行完全相同"}]
     assert _ledger(sqlite_db)["张三"]["batches"] == 2
+
+
+def test_ods_sheet(sqlite_db: Any, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["姓名", "信访日期", "信访形式", "概况", "信访目的"],
+        ["张三", "2026年1月2日", "来信", "反映小区噪声扰民问题。", "求决"],
+    ]
+    path = ods_sheet(tmp_path / "台账.ods", rows)
+    found = inspect_file(path)
+    assert found.kind == "ods" and found.sheets == ("台账",)
+    assert run_import(sqlite_db, path, today=TODAY).cases == 1
