@@ -31,8 +31,6 @@ from xinfang_desktop.persistence.backup import (
     list_backups,
     prune_backups,
     quick_check,
-    restore_backup,
-    restore_preview,
     retained,
     verify_folder,
 )
@@ -40,6 +38,7 @@ from xinfang_desktop.persistence.case_intake import add_case
 from xinfang_desktop.persistence.database import open_database
 from xinfang_desktop.persistence.records import AuditEntryRecord, CaseRecord
 from xinfang_desktop.persistence.reference_data import seed_reference_data
+from xinfang_desktop.persistence.restore import restore_backup, restore_preview
 
 
 def text_renderer(doc: OfficialDocument, fmt: str, stream: BinaryIO) -> Rendered:

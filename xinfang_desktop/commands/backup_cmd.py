@@ -116,7 +116,7 @@ def _preview_text(preview: dict[str, Any]) -> str:
 
 def _restore(ctx: Context) -> Result:
     from xinfang_desktop.core.errors import DomainError
-    from xinfang_desktop.persistence.backup import restore_backup, restore_preview
+    from xinfang_desktop.persistence.restore import restore_backup, restore_preview
 
     db = _database(ctx)
     try:

@@ -72,7 +72,7 @@ def verify_job(name: str) -> Callable[[Database], dict[str, Any]]:
 
 def preview_job(name: str) -> Callable[[Database], dict[str, Any]]:
     def job(db: Database) -> dict[str, Any]:
-        from xinfang_desktop.persistence.backup import restore_preview
+        from xinfang_desktop.persistence.restore import restore_preview
 
         return restore_preview(db, name)
 
@@ -81,7 +81,7 @@ def preview_job(name: str) -> Callable[[Database], dict[str, Any]]:
 
 def restore_job(name: str) -> Callable[[Database], dict[str, Any]]:
     def job(db: Database) -> dict[str, Any]:
-        from xinfang_desktop.persistence.backup import restore_backup
+        from xinfang_desktop.persistence.restore import restore_backup
 
         return restore_backup(db, name)
 
