@@ -63,6 +63,7 @@ def test_issue_from_the_example_input_as_docx(qtbot: Any, panel: DocumentsPanel)
 
 def test_bad_input_is_shown(panel: DocumentsPanel):
     panel.select_type("responsibility_statement")
+    panel.advanced_check.setChecked(True)  # the JSON text is the advanced option
     panel.input_edit.setPlainText("{oops")
     panel.issue()
     assert "JSON" in panel.message.text()

@@ -15,9 +15,11 @@ from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.document_form import DocumentForm
 from xinfang_desktop.ui.document_jobs import (
     PREVIEW_DPI,
     PRINT_DPI,
@@ -115,7 +118,19 @@ class DocumentsPanel(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 8, 0)
         left_layout.addLayout(form)
-        left_layout.addWidget(QLabel("文书内容（JSON；与由事项生成的内容合并，此处的字段优先）："))
+        # The content as a form per type (issue 18); the JSON text only as an advanced option.
+        self.form: DocumentForm | None = None
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.advanced_check = QCheckBox("高级：直接编辑 JSON")
+        self.advanced_check.toggled.connect(self._advanced_toggled)
+        self.input_edit.hide()
+        content_bar = QHBoxLayout()
+        content_bar.addWidget(QLabel("文书内容（与由事项生成的内容合并，此处填写的优先；＊为必填）："), 1)
+        content_bar.addWidget(self.advanced_check)
+        left_layout.addLayout(content_bar)
+        left_layout.addWidget(self.form_scroll, 1)
         left_layout.addWidget(self.input_edit, 1)
         left_layout.addWidget(self.input_hint)
         buttons = QHBoxLayout()
@@ -236,11 +251,16 @@ class DocumentsPanel(QWidget):
         info = self._type_info()
         if info is None:
             return
+        from xinfang_desktop.documents.input_schema import input_schema
+
+        self.form = DocumentForm(input_schema(info["id"]))
+        self.form_scroll.setWidget(self.form)
         kind = info["case"]
         self.case_edit.setEnabled(kind != "none")
         if kind == "full":
             self.input_hint.setText("由信访事项生成全部内容；事项不能提供的（如处理意见书的调查核实情况）在上面补充。")
             self.input_edit.setPlainText("{}")
+            self.form.set_value({})
         elif kind == "header":
             self.input_hint.setText("事项只提供文头信息（编号、信访人等），其余内容请在上面填写（已载入示例）。")
             self.load_sample()
@@ -253,6 +273,21 @@ class DocumentsPanel(QWidget):
         info = self._type_info()
         if info is not None:
             self.input_edit.setPlainText(json.dumps(info["sample"], ensure_ascii=False, indent=2))
+            if self.form is not None:
+                self.form.set_value(info["sample"])
+
+    def _advanced_toggled(self, on: bool) -> None:
+        """Between the form and the JSON text, carrying what was entered across."""
+        if self.form is not None:
+            if on:
+                self.input_edit.setPlainText(json.dumps(self.form.value(), ensure_ascii=False, indent=2))
+            else:
+                try:
+                    self.form.set_value(self._json_input())
+                except ValueError as exc:
+                    self.show_message(f"{exc}；表单保留切换前的内容", True)
+        self.input_edit.setVisible(on)
+        self.form_scroll.setVisible(not on)
 
     # -- issuing -------------------------------------------------------------------------------------------
 
@@ -261,6 +296,12 @@ class DocumentsPanel(QWidget):
         self.message.setStyleSheet(f"color: {'#c62828' if error else '#2e7d32'};")
 
     def input_data(self) -> dict[str, Any]:
+        """The content entered: the form's, or the JSON text's in the advanced mode."""
+        if self.form is not None and not self.advanced_check.isChecked():
+            return self.form.value()
+        return self._json_input()
+
+    def _json_input(self) -> dict[str, Any]:
         text = self.input_edit.toPlainText().strip() or "{}"
         try:
             data = json.loads(text)

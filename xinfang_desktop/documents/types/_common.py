@@ -22,6 +22,7 @@ from xinfang_desktop.documents.model import (
     ParagraphKind,
 )
 from xinfang_desktop.documents.office import OfficeInfo
+from xinfang_desktop.documents.types._schema import FieldSpec, note, root_schema
 
 __all__ = [
     "REGULATION",
@@ -53,9 +54,17 @@ class Reader:
     A required value that is missing yields a placeholder (empty text, 1970-01-01) that `finish()` never lets escape.
     """
 
-    def __init__(self, data: object, prefix: str = "", problems: list[FieldProblem] | None = None) -> None:
+    def __init__(
+        self,
+        data: object,
+        prefix: str = "",
+        problems: list[FieldProblem] | None = None,
+        schema: list[FieldSpec] | None = None,
+    ) -> None:
         self.problems: list[FieldProblem] = [] if problems is None else problems
         self.prefix = prefix
+        # Where the fields read are described (see _schema): the 文书 form is built from this record.
+        self.schema = schema if schema is not None else (root_schema() if prefix == "" else None)
         self._seen: set[str] = set()
         self._children: list[Reader] = []
         if isinstance(data, Mapping):
@@ -77,6 +86,7 @@ class Reader:
         return value is not None and not (isinstance(value, str) and not value.strip())
 
     def opt_text(self, key: str, label: str, *, max_length: int = 200, multiline: bool = False) -> str | None:
+        note(self.schema, FieldSpec(key, label, "text", multiline=multiline or max_length > 200))
         field = self._key(key)
         value = self.data.get(key)
         found = check_text(field, label, value, max_length=max_length, required=False, multiline=multiline)
@@ -86,6 +96,7 @@ class Reader:
         return value.strip()
 
     def text(self, key: str, label: str, *, max_length: int = 200, multiline: bool = False) -> str:
+        note(self.schema, FieldSpec(key, label, "text", True, multiline or max_length > 200))
         field = self._key(key)
         value = self.data.get(key)
         found = check_text(field, label, value, max_length=max_length, required=True, multiline=multiline)
@@ -94,6 +105,7 @@ class Reader:
 
     def texts(self, key: str, label: str, *, min_items: int = 0, max_length: int = 500) -> tuple[str, ...]:
         """A list of non-empty texts (paragraphs, units, measures)."""
+        note(self.schema, FieldSpec(key, label, "texts", min_items > 0, max_length > 200))
         field = self._key(key)
         value = self.data.get(key)
         if value is None:
@@ -116,6 +128,7 @@ class Reader:
         return tuple(out)
 
     def opt_date(self, key: str, label: str) -> date | None:
+        note(self.schema, FieldSpec(key, label, "date"))
         field = self._key(key)
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -134,6 +147,7 @@ class Reader:
         return parsed
 
     def date(self, key: str, label: str) -> date:
+        note(self.schema, FieldSpec(key, label, "date", True))
         had = len(self.problems)
         value = self.opt_date(key, label)
         if value is None and len(self.problems) == had:
@@ -141,6 +155,7 @@ class Reader:
         return value or _PLACEHOLDER_DATE
 
     def integer(self, key: str, label: str, *, low: int, high: int, default: int | None = None) -> int:
+        note(self.schema, FieldSpec(key, label, "integer", default is None, low=low, high=high))
         field = self._key(key)
         value = self.data.get(key)
         if value is None:
@@ -157,6 +172,7 @@ class Reader:
         return value
 
     def flag(self, key: str, label: str, *, default: bool = False) -> bool:
+        note(self.schema, FieldSpec(key, label, "flag"))
         field = self._key(key)
         value = self.data.get(key)
         if value is None:
@@ -167,6 +183,7 @@ class Reader:
         return value
 
     def choice(self, key: str, label: str, options: Sequence[str], *, default: str | None = None) -> str:
+        note(self.schema, FieldSpec(key, label, "choice", default is None, options=tuple(options)))
         field = self._key(key)
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -181,13 +198,14 @@ class Reader:
 
     def child(self, key: str, label: str, *, required: bool = True) -> Reader | None:
         """A nested object, read with its own Reader sharing this one's problem list."""
+        spec = note(self.schema, FieldSpec(key, label, "object", required))
         field = self._key(key)
         value = self.data.get(key)
         if value is None:
             if required:
                 self.problems.append(FieldProblem(field, label, "不能为空"))
             return None
-        reader = Reader(value, field + ".", self.problems)
+        reader = Reader(value, field + ".", self.problems, spec.fields if self.schema is not None else None)
         self._children.append(reader)
         return reader
 
@@ -200,6 +218,8 @@ class Reader:
         return silent
 
     def children(self, key: str, label: str, *, min_items: int = 0) -> list[Reader]:
+        spec = note(self.schema, FieldSpec(key, label, "objects", min_items > 0))
+        rows = spec.fields if self.schema is not None else None
         field = self._key(key)
         value = self.data.get(key)
         if value is None:
@@ -209,7 +229,7 @@ class Reader:
             return []
         if len(value) < min_items:
             self.problems.append(FieldProblem(field, label, f"至少应有{min_items}项（现为{len(value)}项）"))
-        readers = [Reader(item, f"{field}[{i}].", self.problems) for i, item in enumerate(value)]
+        readers = [Reader(item, f"{field}[{i}].", self.problems, rows) for i, item in enumerate(value)]
         self._children.extend(readers)
         return readers
 
