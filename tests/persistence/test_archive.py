@@ -28,7 +28,7 @@ from xinfang_desktop.documents.types import spec
 from xinfang_desktop.paths import data_dir
 from xinfang_desktop.persistence import archive as archive_mod
 from xinfang_desktop.persistence.archive import MARKER, archive_of, check_archive, read_identity
-from xinfang_desktop.persistence.attachments import add_attachment, stored_path
+from xinfang_desktop.persistence.attachments import add_attachment, attachment_problem, list_attachments, stored_path
 from xinfang_desktop.persistence.case_intake import add_case
 from xinfang_desktop.persistence.database import open_database
 from xinfang_desktop.persistence.records import AuditEntryRecord, DocumentRecord
@@ -115,6 +115,11 @@ def test_attachments_are_per_database(two: Any, tmp_path: Path) -> None:
     assert stored_path(a, info["sha256"]).is_file()
     assert not stored_path(b, info["sha256"]).exists()
     assert stored_path(a, info["sha256"]).is_relative_to(tmp_path / "a.files" / "attachments")
+    (listed,) = list_attachments(a, number)
+    assert attachment_problem(listed) is None
+    stored_path(a, info["sha256"]).write_bytes(b"another scan")
+    assert "已被改动" in (attachment_problem(listed) or "")
+    assert not check_archive(a).ok and check_archive(b).ok
 
 
 def test_db_check_reports_a_changed_and_a_missing_file(sqlite_db: Any, tmp_path: Path, capsys: Any) -> None:

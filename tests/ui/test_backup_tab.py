@@ -162,3 +162,12 @@ def test_a_changed_document_is_not_shown_as_the_document(qtbot: Any, empty_ctx: 
     panel.recent.selectRow(0)
     assert "已被改动" in panel.message.text() and panel.current is None
     panel.grab().save(str(SHOTS / "documents_changed_file.png"))
+
+
+def test_the_backup_at_exit(qtbot: Any, empty_db: Any) -> None:
+    auto = AutoBackup()
+    with qtbot.waitSignal(auto.finished, timeout=20000):
+        auto.at_start(empty_db)
+    auto.at_exit()  # waits for its backup, showing a progress window meanwhile
+    assert sorted(g.reason for g in list_backups(empty_db)) == ["daily", "exit"]
+    assert all(g.ok for g in list_backups(empty_db))

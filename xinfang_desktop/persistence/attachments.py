@@ -128,6 +128,16 @@ def list_attachments(db: Database, number: str) -> list[dict[str, Any]]:
         ]
 
 
+def attachment_problem(row: dict[str, Any]) -> str | None:
+    """What is wrong with a listed attachment's file (a sentence for the clerk), or None when it is as stored."""
+    path = Path(str(row["path"]))
+    if not path.is_file():
+        return f"附件文件已不在存档中，请从备份恢复（设置 → 备份与恢复）。\n文件：{path}"
+    if file_sha256(path) != row["sha256"]:
+        return f"附件文件已被改动，与保存时的校验值不符，请勿使用；可从备份恢复（设置 → 备份与恢复）。\n文件：{path}"
+    return None
+
+
 def export_attachment(owner: Database | Session, sha256: str, target: Path) -> Path:
     """Copy a stored file out (e.g. to open it), checking it still matches its hash."""
     source = stored_path(owner, sha256)

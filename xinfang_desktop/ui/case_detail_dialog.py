@@ -329,7 +329,16 @@ class CaseDetailDialog(QDialog):
         add_button = QPushButton("添加附件…")
         add_button.setToolTip("扫描件、照片、录音等，按 SHA-256 存入数据目录")
         add_button.clicked.connect(self._choose_attachment)
-        table.doubleClicked.connect(lambda i: _open_file(str(files[i.row()]["path"])))
+
+        def open_attachment(row: int) -> None:
+            from xinfang_desktop.persistence.attachments import attachment_problem
+
+            if (problem := attachment_problem(files[row])) is not None:  # issue 17: re-checked when opened
+                self.show_notice(problem, error=True)
+            else:
+                _open_file(str(files[row]["path"]))
+
+        table.doubleClicked.connect(lambda i: open_attachment(i.row()))
         self.add_attachment_button = add_button
         return _with_buttons(table, [add_button], "" if files else "没有附件。")
 
