@@ -101,8 +101,10 @@ def test_a_start_after_the_end_is_explained(qtbot: Any, demo_db: Any) -> None:
 
 def test_charts_render_and_export_png(qtbot: Any, demo_db: Any, tmp_path: Path) -> None:
     tab = _tab(qtbot, demo_db)
+    assert tab.trend_chart is None  # made when their page is first shown (pyqtgraph is not imported before)
     tab.pages.setCurrentIndex(1)
     qtbot.wait(1)
+    assert tab.trend_chart is not None and tab.group_chart is not None and tab.category_chart is not None
     _shot(tab, tmp_path, "period_report_charts.png")
     for chart, name in ((tab.trend_chart, "trend"), (tab.group_chart, "bars"), (tab.category_chart, "share")):
         path = chart.save_png(tmp_path / f"{name}.png")

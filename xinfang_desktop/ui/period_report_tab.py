@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent, QStandardItem, QStandardItemModel
@@ -46,7 +46,9 @@ from xinfang_desktop.reports.period_report import PeriodReport, period_report, s
 from xinfang_desktop.reports.ranking_report import RankingReport, SanwuReport, ranking_report, sanwu_report
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.progress import DelayedProgress
-from xinfang_desktop.ui.report_charts import BarChart, TrendChart
+
+if TYPE_CHECKING:  # the charts module pulls in pyqtgraph and numpy (0.2-0.6 s): imported when a chart is first shown
+    from xinfang_desktop.ui.report_charts import BarChart, TrendChart
 
 GROUP_TEXT = {
     GroupBy.DESTINATION: "按去向（来县、来市、到省、进京）",
@@ -202,17 +204,15 @@ class PeriodReportTab(QWidget):
         lay.addWidget(QLabel("<b>重点来访</b>（集体访、越级访、重复访、非正常上访）"))
         lay.addWidget(self.special_table)
         lay.addWidget(self.notes_label)
-        self.trend_chart = TrendChart("月度信访量趋势")
-        self.group_chart = BarChart("本期批次")
-        self.category_chart = BarChart("内容分类占比")
-        charts = QWidget()
-        grid = QGridLayout(charts)
-        grid.addWidget(self.trend_chart, 0, 0, 1, 2)
-        grid.addWidget(self.group_chart, 1, 0)
-        grid.addWidget(self.category_chart, 1, 1)
+        self.trend_chart: TrendChart | None = None
+        self.group_chart: BarChart | None = None
+        self.category_chart: BarChart | None = None
+        self._charts_page = QWidget()
+        self._loaded: _Loaded | None = None
         self.pages = QTabWidget()
         self.pages.addTab(tables, "统计表")
-        self.pages.addTab(charts, "图表")
+        self.pages.addTab(self._charts_page, "图表")
+        self.pages.currentChanged.connect(self._page_shown)
         self._progress = DelayedProgress(self, "正在统计…")
         root = QVBoxLayout(self)
         root.addLayout(bar)
@@ -271,6 +271,33 @@ class PeriodReportTab(QWidget):
         _fill(self.special_model, _headers("项目"), [_row_items(r) for r in report.specials])
         for button in (self.xlsx_button, self.pdf_button):
             button.setEnabled(True)
+        self._loaded = loaded
+        if self.trend_chart is not None:
+            self._draw_charts(loaded)
+        self.loaded.emit()
+
+    def _page_shown(self, index: int) -> None:
+        if self.pages.widget(index) is self._charts_page:
+            self.build_charts()
+
+    def build_charts(self) -> None:
+        """The charts, made the first time their page is shown (pyqtgraph is imported then, not with the section)."""
+        if self.trend_chart is None:
+            from xinfang_desktop.ui.report_charts import BarChart, TrendChart
+
+            self.trend_chart = TrendChart("月度信访量趋势")
+            self.group_chart = BarChart("本期批次")
+            self.category_chart = BarChart("内容分类占比")
+            grid = QGridLayout(self._charts_page)
+            grid.addWidget(self.trend_chart, 0, 0, 1, 2)
+            grid.addWidget(self.group_chart, 1, 0)
+            grid.addWidget(self.category_chart, 1, 1)
+            if self._loaded is not None:
+                self._draw_charts(self._loaded)
+
+    def _draw_charts(self, loaded: _Loaded) -> None:
+        assert self.trend_chart is not None and self.group_chart is not None and self.category_chart is not None
+        report = loaded.report
         self.trend_chart.show_trend(
             [p.label for p in report.trend],
             [p.batches for p in report.trend],
@@ -280,16 +307,15 @@ class PeriodReportTab(QWidget):
         self.group_chart.set_title(f"本期批次（按{report.group_by.label}）")
         self.group_chart.show_bars([r.name for r in groups], [r.current.batches for r in groups])
         total = sum(n for _, n in loaded.categories) or 1
-        top = loaded.categories[:8]
+        top = list(loaded.categories[:8])
         if len(loaded.categories) > len(top):
-            top.append(("其他", sum(n for _, n in loaded.categories[len(top) :])))
+            top.append(("其余分类", sum(n for _, n in loaded.categories[len(top) :])))
         self.category_chart.show_bars(
             [name for name, _ in top],
             [100 * n / total for _, n in top],
             unit="占比（%）",
             texts=[f"{100 * n / total:.1f}%" for _, n in top],
         )
-        self.loaded.emit()
 
     def _show_error(self, exc: BaseException) -> None:
         self._progress.finish()
@@ -374,13 +400,13 @@ class RankingTab(QWidget):
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #c62828;")
         self.table, self.model = _table()
-        self.chart = BarChart("综合得分")
+        self.chart: BarChart | None = None  # made with the first ranking (pyqtgraph imported then)
         self.sanwu_table, self.sanwu_model = _table()
         pages = QTabWidget()
         rank_page = QWidget()
         lay = QHBoxLayout(rank_page)  # side by side: a bar per township or unit needs the page's height
         lay.addWidget(self.table, 3)
-        lay.addWidget(self.chart, 2)
+        self._rank_layout = lay
         pages.addTab(rank_page, "综合排名")
         pages.addTab(self.sanwu_table, "乡镇三无")
         self.pages = pages
@@ -452,6 +478,11 @@ class RankingTab(QWidget):
             rows.append(items)
         _fill(self.model, heads, rows)
         scored = [r for r in table.rows if r.score is not None]
+        if self.chart is None:
+            from xinfang_desktop.ui.report_charts import BarChart
+
+            self.chart = BarChart("综合得分")
+            self._rank_layout.addWidget(self.chart, 2)
         self.chart.set_title(f"综合得分（按{table.grouping.label}）")
         self.chart.show_bars(
             [r.name for r in scored],
