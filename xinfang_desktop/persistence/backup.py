@@ -299,10 +299,14 @@ def _sqlite_snapshot(source: Path, target: Path) -> tuple[dict[str, int], str | 
 def _stored_refs_sqlite(copy: Path) -> list[tuple[str, str, str]]:
     """Every file the snapshot's records refer to (kind, stored path or hash, sha256)."""
     conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    out: list[tuple[str, str, str]] = []
     try:
-        out = [("document", str(p), str(s)) for p, s in conn.execute("SELECT path, sha256 FROM documents")]
-        out += [("document", str(p), str(s)) for p, s in conn.execute("SELECT path, sha256 FROM document_files")]
-        out += [("attachment", str(s), str(s)) for (s,) in conn.execute("SELECT DISTINCT sha256 FROM attachments")]
+        tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table in ("documents", "document_files"):  # an old schema (before 0012) has no document_files
+            if table in tables:
+                out += [("document", str(p), str(s)) for p, s in conn.execute(f"SELECT path, sha256 FROM {table}")]
+        if "attachments" in tables:
+            out += [("attachment", str(s), str(s)) for (s,) in conn.execute("SELECT DISTINCT sha256 FROM attachments")]
     finally:
         conn.close()
     return out

@@ -9,6 +9,7 @@ every connection) with a message saying so and pointing to the restore.
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -362,6 +363,9 @@ class AutoBackup(QObject):
             answer = quick_check(db)
             self.checked.emit(answer)
             if answer != "ok" or not due_today(db, self._today()):
+                return
+            if db.path is None and shutil.which("pg_dump") is None:  # said once in the status bar, not every start
+                self.finished.emit({"ok": True, "text": "PostgreSQL 数据库：本机未安装 pg_dump，未自动备份"})
                 return
             try:
                 g = create_backup(db, reason="daily")
