@@ -70,19 +70,21 @@ def test_dialogs_create_update_meet_and_close(qtbot: Any, empty_db: Any) -> None
     assert combo.itemText(0).endswith("在办包案 1 件") and combo.itemText(1).endswith("在办包案 0 件")
 
     # refusals are shown in the dialog and nothing is written
-    dialog.case_edit.setText(first)
+    dialog.case_picker.add(first)
     with qtbot.waitSignal(dialog.failed) as blocker:
         dialog.ok_button.click()
     assert "已由包案 1 包案" in blocker.args[0] and dialog.error_label.text() == blocker.args[0]
-    dialog.case_edit.setText(second)
-    dialog.milestones_edit.setText("没有日期")
+    dialog.case_picker.list.clear()
+    dialog.case_picker.add(second)
+    dialog.milestones_table.add_row(["没有日期", "", ""])  # a step without its date
     with qtbot.waitSignal(dialog.failed):
         dialog.ok_button.click()
     assert dialog.error_label.text() and not dialog.error_label.isHidden()
     assert len(list_packages(db, today=TODAY)) == 1
 
-    dialog.milestones_edit.setText("见面=+5")
-    dialog.members_edit.setText("张三:组长:信访局长；赵六")
+    dialog.milestones_table.set_value([{"title": "见面", "after_workdays": 5}])
+    dialog.members_table.add_row(["张三", "组长", "信访局长"])
+    dialog.members_table.add_row(["赵六", "", ""])
     combo.setCurrentIndex(1)
     with qtbot.waitSignal(dialog.saved) as blocker:
         dialog.ok_button.click()

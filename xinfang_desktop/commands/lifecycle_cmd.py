@@ -141,16 +141,10 @@ def _queue(ctx: Context) -> Result:
 
 def _tick(ctx: Context) -> Result:
     from xinfang_desktop.commands.summary import first_of, summarise
-    from xinfang_desktop.persistence.accountability.detection import detect_candidates
-    from xinfang_desktop.persistence.lifecycle_store import tick_all
-    from xinfang_desktop.persistence.warnings_store import tick_warnings
+    from xinfang_desktop.persistence.daily_tick import daily_tick
 
-    db = ctx.database()
-    first, full = first_of(ctx.args), ctx.args.full
-    summary = tick_all(db, today=_today(ctx), full=full)
-    summary["warnings"] = tick_warnings(db, today=_today(ctx), repair=full, first=first)
-    # After the clocks and the warning slips: the candidates read what those just marked (R-AC-01).
-    summary["accountability"] = detect_candidates(db, today=_today(ctx))
+    first = first_of(ctx.args)
+    summary = daily_tick(ctx.database(), today=_today(ctx), full=ctx.args.full, first=first)
     lines = [f"{summary['today']}：检查 {summary['examined']} 件，变化 {summary['changed']} 件"]
     if summary["accountability"]["added"]:
         lines.append(f"新发现追责线索 {summary['accountability']['added']} 条（xinfang accountability candidates）")

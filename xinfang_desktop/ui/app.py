@@ -157,6 +157,8 @@ def _run_app(
 
     def opened(_db: object) -> None:
         window.start()
+        if not smoke:
+            window.run_daily_tick()  # issue 19: the day's clocks when the window opens (idempotent)
         if auto is not None:
             auto.at_start(_db)  # type: ignore[arg-type]
         freeze_heap()

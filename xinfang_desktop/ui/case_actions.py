@@ -266,7 +266,7 @@ class ActionDialog(QDialog):
                 combo.addItem(name, name)
             combo.currentIndexChanged.connect(self._validate)
             if not units:
-                combo.setToolTip("尚未登记单位：先用 xinfang unit add 登记")
+                combo.setToolTip("尚未登记任何单位：请系统管理员先登记本地的单位")
             editor = combo
         elif spec.kind == "units":
             lst = QListWidget()

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.ui.case_picker import CaseNumberEdit
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.document_form import DocumentForm
 from xinfang_desktop.ui.document_jobs import (
@@ -88,8 +88,7 @@ class DocumentsPanel(QWidget):
         self.type_combo = QComboBox()
         self.type_combo.setMinimumWidth(220)
         self.type_combo.currentIndexChanged.connect(self._type_changed)
-        self.case_edit = QLineEdit()
-        self.case_edit.setPlaceholderText("如 XF2026-000001")
+        self.case_edit = CaseNumberEdit(ctx)  # a number, or found by name or words as you type
         self.format_combo = QComboBox()
         self.format_combo.addItem("PDF（可预览、打印）", "pdf")
         self.format_combo.addItem("Word 文档（DOCX）", "docx")
@@ -320,7 +319,7 @@ class DocumentsPanel(QWidget):
         except ValueError as exc:
             self.show_message(str(exc), True)
             return
-        case = self.case_edit.text().strip() or None
+        case = self.case_edit.number() or None
         if info["case"] == "full" and not case and not extra:
             self.show_message("请填写信访事项编号，或“载入示例内容”后修改全部字段", True)
             return

@@ -309,6 +309,17 @@ class MainWindow(QMainWindow):
         self._ctx.tasks.run_db(environment_job(today), done, lambda exc: self.status.showMessage(str(exc)))
         QTimer.singleShot(LEDGER_WARM_UP_MS, self._warm_up_ledger)
 
+    def run_daily_tick(self) -> None:
+        """Today's time-driven changes on the database thread (the application does this once it has opened)."""
+        from xinfang_desktop.ui.daily_tick_runner import run_daily_tick
+
+        def after() -> None:
+            workbench = self.panels.get("workbench")
+            if workbench is not None:
+                workbench.refresh()  # type: ignore[attr-defined]
+
+        run_daily_tick(self._ctx, self.status.tick_label, after)
+
     def _warm_up_ledger(self) -> None:
         """Once the first screen has settled: compile the ledger's first query unless the ledger is open already."""
         if "ledger" not in self._started:

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from xinfang_desktop.core.errors import DomainError
-from xinfang_desktop.core.packages import Duty, DutyStatus, PackageOutcome, parse_milestone
+from xinfang_desktop.core.packages import Duty, DutyStatus, MemberRole, MilestoneSpec, PackageOutcome
 from xinfang_desktop.core.reception import parse_period, quarter_period
+from xinfang_desktop.documents.types._schema import FieldSpec
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.packages_store import (
     PackageInput,
@@ -42,7 +43,10 @@ from xinfang_desktop.persistence.packages_store import (
     update_package,
 )
 from xinfang_desktop.persistence.reception_store import reception_compliance
+from xinfang_desktop.persistence.units import list_units
+from xinfang_desktop.ui.case_picker import CasePicker
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.document_form import RowsEditor
 from xinfang_desktop.ui.empty_hint import EmptyHint
 from xinfang_desktop.ui.leader_dialog import LeaderDialog
 from xinfang_desktop.ui.store_dialog import StoreDialog
@@ -92,25 +96,17 @@ def _date_edit(today: date) -> QDateEdit:
     return edit
 
 
-def _items(text: str) -> list[str]:
-    """Entries separated by ；/; or new lines."""
-    return [x.strip() for x in text.replace("；", ";").replace("\n", ";").split(";") if x.strip()]
-
-
-def _parse_date(text: str, label: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise DomainError(f"{label}格式错误：“{text}”，应为 YYYY-MM-DD", field="date") from None
-
-
-def _member(text: str) -> tuple[str, str, str | None]:
-    """`姓名:角色:职务` (角色 and 职务 optional), as on the command line."""
-    parts = [p.strip() for p in text.replace("：", ":").split(":")]
-    if not parts[0]:
-        raise DomainError(f"专班成员格式错误：“{text}”，应为 姓名:角色:职务", field="member")
-    role = parts[1] if len(parts) > 1 and parts[1] else "成员"
-    return parts[0], role, ":".join(parts[2:]) or None
+def _milestone(row: dict[str, Any]) -> MilestoneSpec:
+    """A row of the plan table: a step with its date, or with the working days after the start."""
+    title = str(row.get("title") or "").strip()
+    if not title:
+        raise DomainError("化解方案：每一步都要写明内容", field="milestone")
+    if row.get("due_on"):
+        return MilestoneSpec(title, due_on=date.fromisoformat(str(row["due_on"])))
+    days = row.get("after_workdays")
+    if isinstance(days, int) and days >= 0:
+        return MilestoneSpec(title, after_workdays=days)
+    raise DomainError(f"化解方案“{title}”：请填写完成日期或开始后的工作日数", field="milestone")
 
 
 class _PackageDialog(StoreDialog):
@@ -123,30 +119,73 @@ class CreatePackageDialog(_PackageDialog):
 
     def __init__(self, ctx: AppContext, case_number: str = "", parent: QWidget | None = None) -> None:
         super().__init__(ctx, "新建领导包案", parent)
-        self.case_edit = QLineEdit(case_number)
-        self.case_edit.setPlaceholderText("信访事项编号，多件关联案件以；分隔")
+        self.case_picker = CasePicker(ctx, [case_number] if case_number else [])
         self.leader_combo = QComboBox()
-        self.target_edit = QLineEdit()
-        self.target_edit.setPlaceholderText("YYYY-MM-DD，留空为开始后 60 个工作日")
-        self.unit_edit = QLineEdit()
-        self.unit_edit.setPlaceholderText("已登记的单位名称（可空）")
-        self.members_edit = QLineEdit()
-        self.members_edit.setPlaceholderText("姓名:角色:职务，以；分隔，如 张三:组长:信访局长")
-        self.milestones_edit = QLineEdit()
-        self.milestones_edit.setPlaceholderText("标题=日期 或 标题=+工作日数，以；分隔")
-        self.form.addRow("信访事项：", self.case_edit)
-        self.form.addRow("包案领导：", self.leader_combo)
+        self.add_leader_button = QPushButton("登记领导…")
+        self.add_leader_button.clicked.connect(self._add_leader)
+        leader_row = QHBoxLayout()
+        leader_row.addWidget(self.leader_combo, 1)
+        leader_row.addWidget(self.add_leader_button)
+        self.target_edit = QDateEdit()
+        self.target_edit.setCalendarPopup(True)
+        self.target_edit.setDisplayFormat("yyyy年M月d日")
+        self.target_edit.setMinimumDate(QDate(1999, 12, 31))
+        self.target_edit.setSpecialValueText("（开始后 60 个工作日）")
+        self.target_edit.setDate(self.target_edit.minimumDate())
+        self.unit_combo = QComboBox()
+        self.unit_combo.addItem("（不指定）", None)
+        # The team and the plan as tables (issue 18), not 姓名:角色:职务 and 标题=日期 typed in one line.
+        roles = tuple(MemberRole.labels())
+        self.members_table = RowsEditor(
+            FieldSpec(
+                "members",
+                "工作专班",
+                "objects",
+                fields=[
+                    FieldSpec("name", "姓名", "text"),
+                    FieldSpec("role", "角色", "choice", options=roles),
+                    FieldSpec("post", "职务", "text"),
+                ],
+            )
+        )
+        self.milestones_table = RowsEditor(
+            FieldSpec(
+                "milestones",
+                "化解方案",
+                "objects",
+                fields=[
+                    FieldSpec("title", "步骤", "text"),
+                    FieldSpec("due_on", "完成日期", "date"),
+                    FieldSpec("after_workdays", "或开始后工作日数", "integer"),
+                ],
+            )
+        )
+        self.form.addRow("信访事项：", self.case_picker)
+        self.form.addRow("包案领导：", leader_row)
         self.form.addRow("化解时限：", self.target_edit)
-        self.form.addRow("责任单位：", self.unit_edit)
-        self.form.addRow("工作专班：", self.members_edit)
-        self.form.addRow("化解方案：", self.milestones_edit)
+        self.form.addRow("责任单位：", self.unit_combo)
+        self.form.addRow("工作专班：", self.members_table)
+        self.form.addRow("化解方案：", self.milestones_table)
         self.ok_button.setText("建立包案")
         self.ok_button.setEnabled(False)
         self.leaders: list[dict[str, Any]] = []
 
     def load(self) -> None:
-        """Fill the candidates (R-PK-03 order, with their open packages)."""
+        """Fill the candidates (R-PK-03 order, with their open packages) and the units."""
         self.ctx.tasks.run_db(list_leaders, self._show_leaders, self._failed)
+        self.ctx.tasks.run_db(list_units, self._show_units, self._failed)
+
+    def _show_units(self, units: list[dict[str, Any]]) -> None:
+        for u in units:
+            self.unit_combo.addItem(u["name"], u["name"])
+
+    def _add_leader(self) -> None:
+        """登记领导… from here: the new leader is offered at once (no command to run elsewhere)."""
+        dialog = LeaderDialog(self.ctx, self)
+        self.leader_dialog = dialog
+        dialog.load()
+        dialog.saved.connect(lambda _leader: self.ctx.tasks.run_db(list_leaders, self._show_leaders, self._failed))
+        dialog.open()
 
     def _show_leaders(self, rows: list[dict[str, Any]]) -> None:
         self.leaders = rows
@@ -157,19 +196,25 @@ class CreatePackageDialog(_PackageDialog):
             )
         self.ok_button.setEnabled(bool(rows))
         if not rows:
-            self.error_label.setText("尚未登记领导，请先登记（xinfang leader add）")
+            self.error_label.setText("尚未登记领导：请点“登记领导…”")
             self.error_label.show()
+        else:
+            self.error_label.hide()
 
     def job(self) -> Callable[[Database], Any]:
         leader = self.leader_combo.currentData()
-        target = self.target_edit.text().strip()
+        target = self.target_edit.date()
+        members = [
+            (m.get("name", ""), m.get("role") or MemberRole.MEMBER.label, m.get("post"))
+            for m in self.members_table.value()
+        ]
         inp = PackageInput(
-            cases=_items(self.case_edit.text()),
+            cases=self.case_picker.numbers(),
             leader=str(leader) if leader is not None else "",
-            target_on=_parse_date(target, "化解时限") if target else None,
-            lead_unit=self.unit_edit.text().strip() or None,
-            members=[_member(m) for m in _items(self.members_edit.text())],
-            milestones=[parse_milestone(m) for m in _items(self.milestones_edit.text())],
+            target_on=None if target == self.target_edit.minimumDate() else _pydate(target),
+            lead_unit=self.unit_combo.currentData(),
+            members=members,
+            milestones=[_milestone(m) for m in self.milestones_table.value()],
         )
         today = self.ctx.today()
         return lambda db: create_package(db, inp, today=today)

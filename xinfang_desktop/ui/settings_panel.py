@@ -279,7 +279,11 @@ class SettingsPanel(QWidget):
         self.years_table = _table(["年份", "来源", "依据", "节假日", "调休上班日", "导入时间"])
         self.years_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.import_button = QPushButton("从文件导入…")
-        self.import_button.setToolTip("JSON 或简单文本格式（见 xinfang calendar import 的说明）")
+        self.import_button.setToolTip(
+            "节假日文件：JSON，或文本，每行一项——年份：2027；来源：通知名称；法定节假日：2027-01-01, "
+            "2027-02-06..2027-02-12；调休上班日：2027-02-14（详见 帮助 → 使用手册 → 工作日历与节假日）。"
+            "也可用“添加年份…”逐日选择。"
+        )
         self.import_button.clicked.connect(self._choose_import_file)
         self.add_year_button = QPushButton("添加年份…")
         self.add_year_button.clicked.connect(self.add_year)

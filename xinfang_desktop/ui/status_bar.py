@@ -42,7 +42,8 @@ class AppStatusBar(QStatusBar):
         self.holiday_label = QLabel("节假日数据：…")
         self.holiday_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.holiday_label.linkActivated.connect(lambda _link: self.holidays_requested.emit())
-        for label in (self.database_label, self.user_label, self.profile_label, self.holiday_label):
+        self.tick_label = QLabel("")  # the day's time-driven changes (daily_tick_runner)
+        for label in (self.database_label, self.user_label, self.profile_label, self.holiday_label, self.tick_label):
             label.setContentsMargins(6, 0, 6, 0)
             self.addPermanentWidget(label)
         self.addPermanentWidget(QWidget(), 1)  # keep the labels left-aligned

@@ -196,7 +196,7 @@ class WarningsPanel(QWidget):
         self.refresh_button = QPushButton("刷新")
         self.refresh_button.clicked.connect(self.refresh)
         self.scan_button = QPushButton("筛查并记录")
-        self.scan_button.setToolTip("与 xinfang warn scan 相同：记录书面说明、积案、三方会审和逾期情况")
+        self.scan_button.setToolTip("现在筛查一次：记录书面说明、积案、三方会审和逾期情况（每天打开时也会自动筛查）")
         self.scan_button.clicked.connect(self.scan)
         self.issue_button = QPushButton("发出预警单…")
         self.issue_button.setToolTip("对所选预警对象发出预警单；未达到条件的事项须写明其他风险")

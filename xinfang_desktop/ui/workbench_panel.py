@@ -141,7 +141,7 @@ class WorkbenchPanel(QWidget):
             self.cards[queue.key] = card
         note = QLabel(
             "期限按法定工作日历计算（见每件事项详情中的“期限说明”）；"
-            "超期、期限届满和自动督办由每日运行的“到期处理”（xinfang tick）记入办理记录。"
+            "超期、期限届满和自动督办由每天打开本软件时的“到期处理”记入办理记录（状态栏显示结果）。"
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #666666;")

@@ -20,7 +20,7 @@ from xinfang_desktop.ui.ledger.section_part import SectionPart
 ViewState = dict[str, Any]
 Views = dict[str, Any]  # {"user", "own": {name: state}, "shared": {name: state}} (saved_views_store.user_views)
 SHARED_MARK = "（共享）"
-SHARED_TIP = "本单位共享的视图（用 xinfang settings set ledger_views 设置）；另存后可改为自己的视图"
+SHARED_TIP = "本单位共享的视图（由系统管理员设置）；另存后可改为自己的视图"
 OWN, SHARED = "own", "shared"
 
 
