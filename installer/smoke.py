@@ -58,6 +58,7 @@ class Runner:
             env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
+            encoding="utf-8",  # the frozen programs run in Python's UTF-8 mode (xinfang.spec)
             timeout=600,
             check=False,
         )

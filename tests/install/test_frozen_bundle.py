@@ -51,7 +51,9 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def _run(args: list[str], tmp_path: Path) -> str:
-    done = subprocess.run(args, cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        args, cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, encoding="utf-8", timeout=300
+    )
     assert done.returncode == 0, f"{args} exited {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
     return done.stdout
 
@@ -92,7 +94,7 @@ def test_frozen_console_program_starts_initialises_and_checks(tmp_path: Path) ->
     check = json.loads(_run([xinfang, "db", "check", "--json"], tmp_path))
     assert check["ok"] is True, check
     bad = subprocess.run([xinfang, "case", "list", "--limit", "x", "--json"], cwd=tmp_path, env=_env(tmp_path),
-                         capture_output=True, text=True, timeout=60)  # fmt: skip
+                         capture_output=True, text=True, encoding="utf-8", timeout=60)  # fmt: skip
     assert bad.returncode == 2 and json.loads(bad.stdout)["exit_code"] == 2, "bad input: exit code 2 in the bundle too"
 
 
@@ -103,7 +105,7 @@ def test_frozen_smoke_run(tmp_path: Path) -> None:
     args = [sys.executable, str(ROOT / "installer" / "smoke.py"), str(BUNDLE), "--json-out", str(tmp_path / "f.json")]
     if venv_python.is_file():
         args += ["--downgrade-python", str(venv_python)]
-    done = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     figures = json.loads((tmp_path / "f.json").read_text("utf-8"))
     assert figures["version"] == xinfang_desktop.__version__
