@@ -19,6 +19,14 @@ def _plain_line(line: Line, align: str) -> Line:
     return replace(line, justify=False)
 
 
+def _to_write_by_hand(row: Sequence[str]) -> bool:
+    """A form row left blank for a signature or a note: written by hand on paper, so it gets two lines. A row
+    already filled (or “年 月 日” to complete) keeps one: a 送达回证 of ten two-line rows spilled onto a second
+    sheet, and a form is one sheet."""
+    values = "".join(row[1:]) if len(row) > 1 else ""
+    return not values.strip(" \u3000")
+
+
 @dataclass
 class Item:
     """A slice of the flow: ``lines`` grid lines high, with ops relative to its top-left (text area's left)."""
@@ -123,8 +131,8 @@ class FlowBuilder:
                 inner = widths[c] - 2 * g.TABLE_CELL_PADDING
                 cells.append((shaped, break_lines(shaped.text, shaped.widths, inner)))
             nlines = max(len(lines) for _, lines in cells)
-            if table.header_rows == 0:
-                nlines = max(nlines, 2)  # a form: room to write by hand
+            if table.header_rows == 0 and _to_write_by_hand(row):
+                nlines = max(nlines, 2)  # a form's blank (签名, “年 月 日”): room to write by hand
             ops: list[Op] = []
             texts: list[str] = []
             for c, (shaped, lines) in enumerate(cells):

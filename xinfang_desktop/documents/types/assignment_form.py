@@ -91,17 +91,16 @@ def build(inp: AssignmentInput, office: OfficeInfo, number: str | None = None) -
         ("信访人", a.petitioner(c)),
         ("信访日期和形式", f"{cn_date(c.received_on)}，{c.channel}"),
         ("反映的主要问题", a.summary(c)),
-        ("承办单位", inp.to_unit),
-        ("交办日期", cn_date(inp.assigned_on)),
-        ("交办方式", f"{inp.mode}：{MODES[inp.mode]}"),
+        ("交办日期", cn_date(inp.assigned_on)),  # the 承办单位 is the addressee above the table
+        ("交办方式", inp.mode),  # what it asks is said once, in the paragraph below (one sheet)
         ("办理期限", f"{inp.days}日，{cn_date(d.due)}前报送"),
     ]
     if inp.requirements:
         rows.append(("办理要求", "；".join(x.rstrip("。；") for x in inp.requirements) + "。"))
     paragraphs = [
         body(
-            f"依照{REGULATION}第二十二条第三项的规定，现将上述信访事项交由你单位办理。{MODES[inp.mode]}，"
-            f"报送期限为{cn_date(d.due)}。逾期未报的，本机关将予以督办。"
+            f"依照{REGULATION}第二十二条第三项的规定，现将上述信访事项交由你单位办理。{MODES[inp.mode]}"
+            "（期限见上表）。逾期未报的，本机关将予以督办。"
         )
     ]
     return office_document(
