@@ -143,3 +143,15 @@ def test_ranking_tab_lists_and_draws(qtbot: Any, demo_db: Any, tmp_path: Path) -
     _shot(tab, tmp_path, "ranking_tab.png")
     tab.pages.setCurrentIndex(1)
     _shot(tab, tmp_path, "sanwu_tab.png")
+
+
+def test_the_annual_report_is_drafted_from_the_tab(qtbot: Any, demo_db: Any, tmp_path: Path) -> None:
+    from docx import Document
+
+    tab = _tab(qtbot, demo_db)
+    path = tmp_path / "2025年度信访工作情况报告.docx"
+    with qtbot.waitSignal(tab.exported):
+        tab.draft_annual(path, 2025)
+    text = "".join(p.text for p in Document(str(path)).paragraphs)
+    assert "一、信访事项的数据统计和分析" in text and "四、其他应当报告的事项" in text
+    assert tab.annual_button.isEnabled()

@@ -174,6 +174,9 @@ class PeriodReportTab(QWidget):
         self.pdf_button = QPushButton("导出 PDF…")
         for button in (self.xlsx_button, self.pdf_button):
             button.setEnabled(False)
+        self.annual_button = QPushButton("起草年度报告…")
+        self.annual_button.setToolTip("按“至”日期所在年度，从台账起草向上级报送的年度信访工作情况报告（Word）")
+        self.annual_button.clicked.connect(self._choose_annual)
         self.xlsx_button.clicked.connect(lambda: self._choose("xlsx"))
         self.pdf_button.clicked.connect(lambda: self._choose("pdf"))
         bar = QHBoxLayout()
@@ -186,6 +189,7 @@ class PeriodReportTab(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.xlsx_button)
         bar.addWidget(self.pdf_button)
+        bar.addWidget(self.annual_button)
         self.period_label = QLabel()
         self.period_label.setWordWrap(True)
         self.period_label.setStyleSheet("color: #444444;")
@@ -358,6 +362,39 @@ class PeriodReportTab(QWidget):
             return path
 
         self._ctx.tasks.run_db(job, self._exported, self._show_error)
+
+    def _choose_annual(self) -> None:
+        year = self.to_edit.date().year()
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "起草年度报告", f"{year}年度信访工作情况报告.docx", "Word 文档 (*.docx)"
+        )
+        if chosen:
+            self.draft_annual(Path(chosen if chosen.lower().endswith(".docx") else chosen + ".docx"), year)
+
+    def draft_annual(self, path: Path, year: int) -> None:
+        """The annual report to the level above (R-AS-04) drafted from the ledger as an editable Word document."""
+
+        def job(db: Database) -> Path:
+            from xinfang_desktop.documents.annual_report_document import annual_report_document
+            from xinfang_desktop.documents.docx_renderer import render_docx
+            from xinfang_desktop.reports.annual_report import annual_report
+
+            render_docx(annual_report_document(annual_report(db, year).to_json()), path)
+            return path
+
+        self.annual_button.setEnabled(False)
+        self._progress.start()
+
+        def done(result: Path) -> None:
+            self._progress.finish()
+            self.annual_button.setEnabled(True)
+            self._exported(result)
+
+        def failed(exc: BaseException) -> None:
+            self.annual_button.setEnabled(True)
+            self._show_error(exc)
+
+        self._ctx.tasks.run_db(job, done, failed)
 
     def _exported(self, path: Any) -> None:
         self.error_label.clear()
