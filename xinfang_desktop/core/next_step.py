@@ -31,9 +31,7 @@ _BY_STATUS: dict[CaseStatus, str] = {
     _S.REVIEW_OPINION_ISSUED: "下一步：送达复查意见书。信访人不服的，可自收到之日起 30 日内申请复核。",
     _S.FINAL_REVIEW: "复核中：复核机关自收到复核请求之日起 30 日内提出复核意见。",
     _S.FINAL_REVIEW_OPINION_OVERDUE: "已超过复核期限：请尽快提出复核意见。",
-    _S.FINAL_REVIEW_OPINION_ISSUED: (
-        "已提出复核意见：送达复核意见书；信访人仍以同一事实和理由提出信访的，不再受理。"
-    ),
+    _S.FINAL_REVIEW_OPINION_ISSUED: ("已提出复核意见：送达复核意见书；信访人仍以同一事实和理由提出信访的，不再受理。"),
     _S.REVIEW_WINDOW_LAPSED: "信访人未在期限内申请复查，处理意见已生效。",
     _S.FINAL_REVIEW_WINDOW_LAPSED: "信访人未在期限内申请复核，复查意见已生效。",
     _S.DECLINED: "已不予受理并告知信访人。",
