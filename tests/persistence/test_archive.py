@@ -180,3 +180,29 @@ def test_an_old_shared_folder_gives_each_database_only_its_own_files(two: Any, t
     with b.read_session() as s:
         assert s.scalars(select(DocumentRecord.sha256)).one() == first_b.sha256
     assert hashlib.sha256(shared.read_bytes()).hexdigest() == first_b.sha256
+
+
+def test_postgresql_archives_are_keyed_by_the_database_id(pg_url: str, tmp_path: Path) -> None:
+    """Two PostgreSQL databases on one server, one data directory: each has its own archive under archives/<id>."""
+    from sqlalchemy.engine import make_url
+
+    other_url = pg_url + "_b"
+    admin = make_url(pg_url).set(drivername="postgresql")
+    import psycopg
+
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{make_url(other_url).database}"')
+    a, b = open_database(pg_url), open_database(other_url)
+    try:
+        ida, idb = read_identity(a.engine), read_identity(b.engine)
+        assert ida and idb and ida != idb
+        assert documents_root(a) == data_dir() / "archives" / ida / "documents"
+        first_a, first_b = receipt(a, "甲信访人"), receipt(b, "乙信访人")
+        assert first_a.number == first_b.number and first_a.path != first_b.path
+        assert "甲信访人" in first_a.path.read_text() and "乙信访人" in first_b.path.read_text()
+        assert check_archive(a).ok and check_archive(b).ok
+    finally:
+        a.dispose()
+        b.dispose()
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{make_url(other_url).database}" WITH (FORCE)')

@@ -171,3 +171,20 @@ def test_restore_refuses_another_databases_generation_and_a_bad_one(sqlite_db: A
     with pytest.raises(ConflictError, match="校验未通过"):
         restore_backup(sqlite_db, own.name)
     assert content_hash(sqlite_db) == before
+
+
+def test_postgresql_backup_through_pg_dump_or_a_clear_refusal(pg_url: str, tmp_path: Path, monkeypatch: Any) -> None:
+    db = open_database(pg_url)
+    try:
+        seed_reference_data(db)
+        if shutil.which("pg_dump") is not None:
+            g = create_backup(db, now=datetime(2026, 12, 1, 9, 0))
+            assert (g.path / "database.dump").is_file() and g.dialect == "postgresql" and g.counts["regions"] > 0
+            assert verify_folder(g.path).integrity == "ok"
+            with pytest.raises(DomainError, match="pg_restore"):
+                restore_backup(db, g.name)
+        monkeypatch.setattr(shutil, "which", lambda name: None)
+        with pytest.raises(DomainError, match="pg_dump"):
+            create_backup(db, now=datetime(2026, 12, 2, 9, 0))
+    finally:
+        db.dispose()
