@@ -155,3 +155,17 @@ def test_the_annual_report_is_drafted_from_the_tab(qtbot: Any, demo_db: Any, tmp
     text = "".join(p.text for p in Document(str(path)).paragraphs)
     assert "一、信访事项的数据统计和分析" in text and "四、其他应当报告的事项" in text
     assert tab.annual_button.isEnabled()
+
+
+def test_the_national_export_is_written_from_the_tab(qtbot: Any, demo_db: Any, tmp_path: Path) -> None:
+    from xinfang_desktop.reports.national_export import HEADERS
+
+    tab = _tab(qtbot, demo_db)
+    path = tmp_path / "national.xlsx"
+    with qtbot.waitSignal(tab.exported):
+        tab.export_national(path, date(2026, 1, 1), date(2026, 3, 31))
+    wb = load_workbook(path, read_only=True)
+    rows = list(wb["信访件"].iter_rows(values_only=True))
+    wb.close()
+    assert list(rows[0]) == list(HEADERS) and len(rows) > 1
+    assert tab.national_button.isEnabled()

@@ -1,10 +1,11 @@
 """统计 → 期间统计 (issue 14): period pickers, the caliber, the grouping; the table of 批次/人次 with 同比/环比 and the
-special visits; the charts (monthly trend, bars of the grouping, category share); 导出 Excel / PDF. 统计 → 季度排名:
-the composite ranking with the 挂牌整治 listing and the townships' 三无. All counting and writing run through
-`ctx.tasks.run_db`, never on the GUI thread."""
+special visits; the charts (monthly trend, bars of the grouping, category share); 导出 Excel / PDF, the national
+system's sheet, the annual report's draft. 季度排名与三无 is `ui/ranking_tab.py` (imported with this module, which
+statistics_panel names). All counting and writing run through `ctx.tasks.run_db`, never on the GUI thread."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -12,25 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent, QStandardItem
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from xinfang_desktop.core.duties import quarter_span
 from xinfang_desktop.core.period_stats import (
     CHANGE_NOTE,
     COLUMN_GROUPS,
@@ -43,9 +39,10 @@ from xinfang_desktop.core.period_stats import (
 )
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.reports.period_report import PeriodReport, period_report, stored_caliber
-from xinfang_desktop.reports.ranking_report import RankingReport, SanwuReport, ranking_report, sanwu_report
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.progress import DelayedProgress
+from xinfang_desktop.ui.ranking_tab import RankingTab
+from xinfang_desktop.ui.report_tables import fill_table, report_table
 
 if TYPE_CHECKING:  # the charts module pulls in pyqtgraph and numpy (0.2-0.6 s): imported when a chart is first shown
     from xinfang_desktop.ui.report_charts import BarChart, TrendChart
@@ -58,7 +55,6 @@ GROUP_TEXT = {
     GroupBy.CHANNEL: "按信访形式",
 }
 CALIBER_TEXT = {Caliber.NATURAL: "自然月", Caliber.REPORTING: "上月21日至本月20日"}
-RED = QColor("#c62828")
 TOTAL_BG = QColor("#eef2f7")
 UP = QColor("#b23c17")
 DOWN = QColor("#2e7d32")
@@ -87,27 +83,6 @@ def _row_items(row: PeriodRow) -> list[QStandardItem]:
     for item in items:
         item.setEditable(False)
     return items
-
-
-def _table() -> tuple[QTableView, QStandardItemModel]:
-    model = QStandardItemModel()
-    view = QTableView()
-    view.setModel(model)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(False)
-    view.horizontalHeader().setMinimumSectionSize(64)
-    view.setAlternatingRowColors(True)
-    return view, model
-
-
-def _fill(model: QStandardItemModel, headers: list[str], rows: list[list[QStandardItem]]) -> None:
-    model.clear()
-    model.setHorizontalHeaderLabels(headers)
-    for items in rows:
-        model.appendRow(items)
 
 
 def _pydate(q: QDate) -> date:
@@ -174,6 +149,9 @@ class PeriodReportTab(QWidget):
         self.pdf_button = QPushButton("导出 PDF…")
         for button in (self.xlsx_button, self.pdf_button):
             button.setEnabled(False)
+        self.national_button = QPushButton("导出全国系统格式…")
+        self.national_button.setToolTip("期间内收到的信访事项，按全国信访信息系统的表头导出为 Excel")
+        self.national_button.clicked.connect(self._choose_national)
         self.annual_button = QPushButton("起草年度报告…")
         self.annual_button.setToolTip("按“至”日期所在年度，从台账起草向上级报送的年度信访工作情况报告（Word）")
         self.annual_button.clicked.connect(self._choose_annual)
@@ -187,17 +165,18 @@ class PeriodReportTab(QWidget):
         bar.addWidget(self.group_combo)
         bar.addWidget(self.refresh_button)
         bar.addStretch(1)
-        bar.addWidget(self.xlsx_button)
-        bar.addWidget(self.pdf_button)
-        bar.addWidget(self.annual_button)
+        exports = QHBoxLayout()  # a row of their own: beside the pickers they pushed the tab wider than a 1280 screen
+        exports.addStretch(1)
+        for button in (self.xlsx_button, self.pdf_button, self.national_button, self.annual_button):
+            exports.addWidget(button)
         self.period_label = QLabel()
         self.period_label.setWordWrap(True)
         self.period_label.setStyleSheet("color: #444444;")
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(True)
-        self.table, self.model = _table()
-        self.special_table, self.special_model = _table()
+        self.table, self.model = report_table()
+        self.special_table, self.special_model = report_table()
         self.special_table.setMaximumHeight(170)
         self.notes_label = QLabel(CHANGE_NOTE)
         self.notes_label.setWordWrap(True)
@@ -220,6 +199,7 @@ class PeriodReportTab(QWidget):
         self._progress = DelayedProgress(self, "正在统计…")
         root = QVBoxLayout(self)
         root.addLayout(bar)
+        root.addLayout(exports)
         root.addWidget(self.period_label)
         root.addWidget(self.error_label)
         root.addWidget(self.pages, 1)
@@ -271,8 +251,8 @@ class PeriodReportTab(QWidget):
         self.error_label.clear()
         report = self.report = loaded.report
         self.period_label.setText(f"{report.period_line}。{report.caliber_note}。")
-        _fill(self.model, _headers(report.group_by.label), [_row_items(r) for r in report.rows])
-        _fill(self.special_model, _headers("项目"), [_row_items(r) for r in report.specials])
+        fill_table(self.model, _headers(report.group_by.label), [_row_items(r) for r in report.rows])
+        fill_table(self.special_model, _headers("项目"), [_row_items(r) for r in report.specials])
         for button in (self.xlsx_button, self.pdf_button):
             button.setEnabled(True)
         self._loaded = loaded
@@ -363,6 +343,41 @@ class PeriodReportTab(QWidget):
 
         self._ctx.tasks.run_db(job, self._exported, self._show_error)
 
+    def _choose_national(self) -> None:
+        start, end = _pydate(self.from_edit.date()), _pydate(self.to_edit.date())
+        name = f"信访事项（全国系统格式，{start:%Y%m%d}-{end:%Y%m%d}）.xlsx"
+        chosen, _ = QFileDialog.getSaveFileName(self, "导出全国系统格式", name, "Excel 工作簿 (*.xlsx)")
+        if chosen:
+            self.export_national(Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx"), start, end)
+
+    def export_national(self, path: Path, start: date, end: date) -> None:
+        """The cases received in [start, end] in the national system's sheet layout; 取消 stops it, leaving no file."""
+        if start > end:
+            self._show_error(ValueError("统计期间的开始日期晚于结束日期，请重新选择。"))
+            return
+        cancel = threading.Event()
+        progress = DelayedProgress(self, "正在按全国信访信息系统格式导出…", title="导出", cancel=cancel)
+
+        def job(db: Database) -> Path:
+            from xinfang_desktop.reports.national_export import export_national
+
+            export_national(db, start, end, path, cancelled=cancel.is_set)
+            return path
+
+        def done(result: Path) -> None:
+            progress.finish()
+            self.national_button.setEnabled(True)
+            self._exported(result)
+
+        def failed(exc: BaseException) -> None:
+            progress.finish()
+            self.national_button.setEnabled(True)
+            self._show_error(exc)
+
+        self.national_button.setEnabled(False)
+        progress.start()
+        self._ctx.tasks.run_db(job, done, failed)
+
     def _choose_annual(self) -> None:
         year = self.to_edit.date().year()
         chosen, _ = QFileDialog.getSaveFileName(
@@ -402,135 +417,4 @@ class PeriodReportTab(QWidget):
         self.exported.emit(str(path))
 
 
-class RankingTab(QWidget):
-    """季度排名: the composite ranking of townships and units with the 挂牌整治 listing, and 三无 per township."""
-
-    loaded = Signal()
-    failed = Signal(str)
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        today = ctx.today()
-        self.year_spin = QSpinBox()
-        self.year_spin.setRange(2000, 2199)
-        self.year_spin.setValue(today.year)
-        self.quarter_combo = QComboBox()
-        for q, name in enumerate(("第一季度", "第二季度", "第三季度", "第四季度"), start=1):
-            self.quarter_combo.addItem(name, q)
-        self.quarter_combo.setCurrentIndex((today.month - 1) // 3)
-        self.by_combo = QComboBox()
-        self.by_combo.addItem("乡镇", 0)
-        self.by_combo.addItem("责任单位", 1)
-        self.by_combo.currentIndexChanged.connect(lambda _i: self._show_table())
-        self.refresh_button = QPushButton("排名")
-        self.refresh_button.clicked.connect(self.refresh)
-        bar = QHBoxLayout()
-        for widget in (QLabel("季度："), self.year_spin, QLabel("年"), self.quarter_combo, QLabel("　对象：")):
-            bar.addWidget(widget)
-        bar.addWidget(self.by_combo)
-        bar.addWidget(self.refresh_button)
-        bar.addStretch(1)
-        self.formula_label = QLabel()
-        self.formula_label.setWordWrap(True)
-        self.formula_label.setStyleSheet("color: #444444;")
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #c62828;")
-        self.table, self.model = _table()
-        self.chart: BarChart | None = None  # made with the first ranking (pyqtgraph imported then)
-        self.sanwu_table, self.sanwu_model = _table()
-        pages = QTabWidget()
-        rank_page = QWidget()
-        lay = QHBoxLayout(rank_page)  # side by side: a bar per township or unit needs the page's height
-        lay.addWidget(self.table, 3)
-        self._rank_layout = lay
-        pages.addTab(rank_page, "综合排名")
-        pages.addTab(self.sanwu_table, "乡镇三无")
-        self.pages = pages
-        root = QVBoxLayout(self)
-        root.addLayout(bar)
-        root.addWidget(self.formula_label)
-        root.addWidget(self.error_label)
-        root.addWidget(pages, 1)
-        self.ranking: RankingReport | None = None
-        self.sanwu: SanwuReport | None = None
-        self._started = False
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._started:
-            self._started = True
-            self.refresh()
-
-    def refresh(self) -> None:
-        quarter = quarter_span(self.year_spin.value(), int(self.quarter_combo.currentData()))
-        today = self._ctx.today()
-        self.refresh_button.setEnabled(False)
-
-        def job(db: Database) -> tuple[RankingReport, SanwuReport]:
-            return ranking_report(db, quarter, today=today), sanwu_report(db, quarter)
-
-        self._ctx.tasks.run_db(job, self._show, self._show_error)
-
-    def _show(self, result: tuple[RankingReport, SanwuReport]) -> None:
-        self.refresh_button.setEnabled(True)
-        self.error_label.clear()
-        self.ranking, self.sanwu = result
-        self.formula_label.setText("<br>".join(self.ranking.notes()))
-        self._show_table()
-        rows = []
-        for t in self.sanwu.townships:
-            events = "；".join(
-                f"{e['condition_label']} {e['case_number']}（{e['received_on']}）"
-                for e in (ev.to_json() for ev in t.events)
-            )
-            items = [QStandardItem(t.name), QStandardItem("三无" if t.achieved else "未达到"), QStandardItem(events)]
-            if not t.achieved:
-                for item in items:
-                    item.setForeground(QBrush(RED))
-            rows.append(items)
-        _fill(self.sanwu_model, ["乡镇", "三无", "未达到的依据（极端事件须人工核实）"], rows)
-        self.loaded.emit()
-
-    def _show_table(self) -> None:
-        if self.ranking is None:
-            return
-        table = self.ranking.tables[int(self.by_combo.currentData())]
-        rates = [r for r, _ in self.ranking.weights.rates]
-        heads = ["名次", table.grouping.label, "综合得分", *(r.name for r in rates), "挂牌整治"]
-        rows = []
-        for r in table.rows:
-            values = dict(r.rate_values)
-            cells = [
-                "—" if r.rank is None else str(r.rank),
-                r.name,
-                "—" if r.score is None else f"{r.score:.1f}",
-                *("—" if values.get(d.id) is None else f"{values[d.id]:.1f}%" for d in rates),
-                "、".join(r.listed_for),
-            ]
-            items = [QStandardItem(c) for c in cells]
-            if r.listed:
-                for item in items:
-                    item.setForeground(QBrush(RED))
-            rows.append(items)
-        _fill(self.model, heads, rows)
-        scored = [r for r in table.rows if r.score is not None]
-        if self.chart is None:
-            from xinfang_desktop.ui.report_charts import BarChart
-
-            self.chart = BarChart("综合得分")
-            self._rank_layout.addWidget(self.chart, 2)
-        self.chart.set_title(f"综合得分（按{table.grouping.label}）")
-        self.chart.show_bars(
-            [r.name for r in scored],
-            [max(r.score or 0.0, 0.0) for r in scored],
-            unit="分",
-            texts=[f"{r.score:.1f}" for r in scored],
-            flagged=[r.listed for r in scored],
-        )
-
-    def _show_error(self, exc: BaseException) -> None:
-        self.refresh_button.setEnabled(True)
-        message = "无法排名：" + str(getattr(exc, "message", None) or exc)
-        self.error_label.setText(message)
-        self.failed.emit(message)
+__all__ = ["PeriodReportTab", "RankingTab"]

@@ -1,0 +1,154 @@
+"""统计 → 季度排名与三无 (issue 14): the composite ranking of townships and units (R-AS-02) with the 挂牌整治 listing
+in red, its formula, ranking bars, and 三无 per township (R-AS-03) with the visits that broke it. Counting runs
+through `ctx.tasks.run_db`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush, QShowEvent, QStandardItem
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget
+
+from xinfang_desktop.core.duties import quarter_span
+from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.reports.ranking_report import RankingReport, SanwuReport, ranking_report, sanwu_report
+from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.report_tables import RED, fill_table, report_table
+
+if TYPE_CHECKING:  # pyqtgraph and numpy are imported with the first ranking
+    from xinfang_desktop.ui.report_charts import BarChart
+
+
+class RankingTab(QWidget):
+    """季度排名: the composite ranking of townships and units with the 挂牌整治 listing, and 三无 per township."""
+
+    loaded = Signal()
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        today = ctx.today()
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(2000, 2199)
+        self.year_spin.setValue(today.year)
+        self.quarter_combo = QComboBox()
+        for q, name in enumerate(("第一季度", "第二季度", "第三季度", "第四季度"), start=1):
+            self.quarter_combo.addItem(name, q)
+        self.quarter_combo.setCurrentIndex((today.month - 1) // 3)
+        self.by_combo = QComboBox()
+        self.by_combo.addItem("乡镇", 0)
+        self.by_combo.addItem("责任单位", 1)
+        self.by_combo.currentIndexChanged.connect(lambda _i: self._show_table())
+        self.refresh_button = QPushButton("排名")
+        self.refresh_button.clicked.connect(self.refresh)
+        bar = QHBoxLayout()
+        for widget in (QLabel("季度："), self.year_spin, QLabel("年"), self.quarter_combo, QLabel("　对象：")):
+            bar.addWidget(widget)
+        bar.addWidget(self.by_combo)
+        bar.addWidget(self.refresh_button)
+        bar.addStretch(1)
+        self.formula_label = QLabel()
+        self.formula_label.setWordWrap(True)
+        self.formula_label.setStyleSheet("color: #444444;")
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.table, self.model = report_table()
+        self.chart: BarChart | None = None  # made with the first ranking (pyqtgraph imported then)
+        self.sanwu_table, self.sanwu_model = report_table()
+        pages = QTabWidget()
+        rank_page = QWidget()
+        lay = QHBoxLayout(rank_page)  # side by side: a bar per township or unit needs the page's height
+        lay.addWidget(self.table, 3)
+        self._rank_layout = lay
+        pages.addTab(rank_page, "综合排名")
+        pages.addTab(self.sanwu_table, "乡镇三无")
+        self.pages = pages
+        root = QVBoxLayout(self)
+        root.addLayout(bar)
+        root.addWidget(self.formula_label)
+        root.addWidget(self.error_label)
+        root.addWidget(pages, 1)
+        self.ranking: RankingReport | None = None
+        self.sanwu: SanwuReport | None = None
+        self._started = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.refresh()
+
+    def refresh(self) -> None:
+        quarter = quarter_span(self.year_spin.value(), int(self.quarter_combo.currentData()))
+        today = self._ctx.today()
+        self.refresh_button.setEnabled(False)
+
+        def job(db: Database) -> tuple[RankingReport, SanwuReport]:
+            return ranking_report(db, quarter, today=today), sanwu_report(db, quarter)
+
+        self._ctx.tasks.run_db(job, self._show, self._show_error)
+
+    def _show(self, result: tuple[RankingReport, SanwuReport]) -> None:
+        self.refresh_button.setEnabled(True)
+        self.error_label.clear()
+        self.ranking, self.sanwu = result
+        self.formula_label.setText("<br>".join(self.ranking.notes()))
+        self._show_table()
+        rows = []
+        for t in self.sanwu.townships:
+            events = "；".join(
+                f"{e['condition_label']} {e['case_number']}（{e['received_on']}）"
+                for e in (ev.to_json() for ev in t.events)
+            )
+            items = [QStandardItem(t.name), QStandardItem("三无" if t.achieved else "未达到"), QStandardItem(events)]
+            if not t.achieved:
+                for item in items:
+                    item.setForeground(QBrush(RED))
+            rows.append(items)
+        fill_table(self.sanwu_model, ["乡镇", "三无", "未达到的依据（极端事件须人工核实）"], rows)
+        self.loaded.emit()
+
+    def _show_table(self) -> None:
+        if self.ranking is None:
+            return
+        table = self.ranking.tables[int(self.by_combo.currentData())]
+        rates = [r for r, _ in self.ranking.weights.rates]
+        heads = ["名次", table.grouping.label, "综合得分", *(r.name for r in rates), "挂牌整治"]
+        rows = []
+        for r in table.rows:
+            values = dict(r.rate_values)
+            cells = [
+                "—" if r.rank is None else str(r.rank),
+                r.name,
+                "—" if r.score is None else f"{r.score:.1f}",
+                *("—" if values.get(d.id) is None else f"{values[d.id]:.1f}%" for d in rates),
+                "、".join(r.listed_for),
+            ]
+            items = [QStandardItem(c) for c in cells]
+            if r.listed:
+                for item in items:
+                    item.setForeground(QBrush(RED))
+            rows.append(items)
+        fill_table(self.model, heads, rows)
+        scored = [r for r in table.rows if r.score is not None]
+        if self.chart is None:
+            from xinfang_desktop.ui.report_charts import BarChart
+
+            self.chart = BarChart("综合得分")
+            self._rank_layout.addWidget(self.chart, 2)
+        self.chart.set_title(f"综合得分（按{table.grouping.label}）")
+        self.chart.show_bars(
+            [r.name for r in scored],
+            [max(r.score or 0.0, 0.0) for r in scored],
+            unit="分",
+            texts=[f"{r.score:.1f}" for r in scored],
+            flagged=[r.listed for r in scored],
+        )
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.refresh_button.setEnabled(True)
+        message = "无法排名：" + str(getattr(exc, "message", None) or exc)
+        self.error_label.setText(message)
+        self.failed.emit(message)
