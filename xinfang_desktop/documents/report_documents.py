@@ -51,7 +51,7 @@ def _table(first: str, rows: Sequence[Mapping[str, Any]], measure: str) -> Table
                 _change(r["mom"][measure]),
             )
         )
-    return Table(tuple(body), header_rows=1, col_widths=(1.6, 1, 1, 1, 1, 1))
+    return Table(tuple(body), header_rows=1, col_widths=(2.4, 1, 1, 1, 1, 1))  # unit names of 10 字 on one line
 
 
 def period_report_document(data: Mapping[str, Any]) -> OfficialDocument:
