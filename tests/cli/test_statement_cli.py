@@ -166,7 +166,7 @@ def test_set_sign_render_and_read_back(cli: Cli, tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
     assert "2026年度信访工作责任书" in flat and out["number"] in flat
-    assert "甲方：示范县人民政府" in flat and "乙方：城关街道办事处" in flat
+    assert "甲方（盖章）：乙方（盖章）：示范县人民政府城关街道办事处" in flat  # side by side, row by row
     assert "不超过1批次" in flat and "2025年实际3批次" in flat and "2026年2月10日" in flat
     assert "R-" not in text and "visit_volume" not in text and "--" not in text
 

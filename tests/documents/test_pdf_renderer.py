@@ -225,3 +225,23 @@ def test_render_info_reports_fonts_and_fallbacks(tmp_path: Path) -> None:
     assert set(info.fonts) == {"fangsong", "heiti", "kaiti", "songti", "xiaobiaosong"}
     assert "𠮷" in "".join(info.fallbacks.get("fangsong", {}).values())
     assert info.missing == ""
+
+
+def test_a_two_party_signature_stands_in_two_aligned_columns(tmp_path: Path) -> None:
+    """责任书 (issue 18): 甲方 left, 乙方 right, each column's lines and its date starting at one x, room for seals."""
+    from xinfang_desktop.documents.office import OfficeInfo
+    from xinfang_desktop.documents.types import spec
+
+    s = spec("responsibility_statement")
+    doc = s.document(s.sample(), OfficeInfo.from_settings({}), "示信责〔2026〕1号")
+    path = tmp_path / "statement.pdf"
+    render_pdf(doc, path)
+    with pdfplumber.open(path) as pdf:
+        words = pdf.pages[-1].extract_words(keep_blank_chars=True, use_text_flow=True)
+    starts = {w["text"]: round(w["x0"], 1) for w in words}
+    left = [starts[t] for t in ("甲方（盖章）：", "示范县人民政府")]
+    right = [starts[t] for t in ("乙方（盖章）：", "城关街道办事处")]
+    assert len(set(left)) == 1 and len(set(right)) == 1, starts
+    assert right[0] > left[0] + 100  # side by side, not overlapping
+    dates = sorted(round(w["x0"], 1) for w in words if w["text"].startswith("2026年2月10日"))
+    assert dates == [left[0], right[0]]

@@ -209,9 +209,9 @@ def test_responsibility_statement_two_parties_year_targets_signatures() -> None:
     assert "2026年度信访工作责任书" in text and "下降20%以上" in text and "下降30%以上" in text
     assert doc.signature is not None
     # 甲方 signs in the left column (`second_party` of the model), 乙方 in the right one (`issuers`).
-    assert (
-        doc.signature.second_party[0] == "甲方：示范县人民政府" and doc.signature.issuers[0] == "乙方：城关街道办事处"
-    )
+    assert doc.signature.second_party[:2] == ("甲方（盖章）：", "示范县人民政府")
+    assert doc.signature.issuers[:2] == ("乙方（盖章）：", "城关街道办事处")
+    assert doc.signature.issuers[-1] == ""  # a line left for the seal above the date
     assert "R-" not in text
 
 

@@ -59,6 +59,14 @@ def _copy_out(source: Path, target: Path) -> None:
             tmp.unlink()
 
 
+def _format(given: str | None, output: str) -> str:
+    """The format asked for, else the one `-o` names by its extension (a `.docx` was written as a PDF before)."""
+    named = Path(output).suffix.lower().lstrip(".")
+    if given and named in ("pdf", "docx") and named != given:
+        raise UsageError(f"输出文件“{output}”的扩展名与 --format {given} 不符", field="format")
+    return given or (named if named in ("pdf", "docx") else "pdf")
+
+
 def _render(ctx: Context) -> Result:
     from xinfang_desktop.documents.case_documents import input_from_case, merge
     from xinfang_desktop.documents.document_store import issue_document, office_info
@@ -101,7 +109,7 @@ def _render(ctx: Context) -> Result:
         db,
         document_type.type_id,
         data,
-        fmt=a.format,
+        fmt=_format(a.format, a.output),
         office=office,
         case_number=a.case,
         event_seq=event_seq,
@@ -178,7 +186,7 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("type", metavar="TYPE")
     p.add_argument("--case", metavar="NUMBER", help="由该信访事项生成（可与 --input 同用：输入中的字段优先）")
     p.add_argument("--input", metavar="FILE|-", help="文书内容（JSON），- 表示标准输入")
-    p.add_argument("--format", choices=("pdf", "docx"), default="pdf", help="输出格式（默认 pdf）")
+    p.add_argument("--format", choices=("pdf", "docx"), help="输出格式（默认按 -o 的扩展名，其余为 pdf）")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="输出文件")
     p.add_argument("--reissue", metavar="NUMBER", help="重新出具该文号的文书（新版本，原文件保留）")
     p.add_argument("--today", metavar="DATE", help="以此日期为今天（默认系统日期）")

@@ -208,17 +208,23 @@ class _Writer:
             return max(0, date_right + (date_w - w) // 2)
 
         left, right = list(sig.second_party), list(sig.issuers)
+        # Two parties (a 责任书): the right column starts at one tab stop, its lines and date under each other.
+        column = (
+            min(text_width - issuer_right(t) - len(t) * CHAR_TWIPS for t in right if t) if left and any(right) else None
+        )
         for k in range(max(len(left), len(right))):
             rtext = right[k] if k < len(right) else ""
             ltext = left[k] if k < len(left) else ""
             stop = text_width - issuer_right(rtext) if rtext else text_width
-            par = self.para(jc="left", left=2 * CHAR_TWIPS if ltext else 0, tabs=[("right", stop)], keep_next=True)
+            tabs = [("left", column)] if column is not None else [("right", stop)]
+            par = self.para(jc="left", left=2 * CHAR_TWIPS if left else 0, tabs=tabs, keep_next=True)
             add_runs(par, self.fonts, [(ltext + "\t" + rtext, FontRole.FANGSONG, False)])
         if date_text:
             stop = text_width - date_right
             if not sig.seal_space and right:
                 stop = text_width - 2 * CHAR_TWIPS + 2 * CHAR_TWIPS
-            par = self.para(jc="left", left=2 * CHAR_TWIPS if left else 0, tabs=[("right", stop)])
+            tabs = [("left", column)] if column is not None else [("right", stop)]
+            par = self.para(jc="left", left=2 * CHAR_TWIPS if left else 0, tabs=tabs)
             add_runs(par, self.fonts, [((date_text if left else "") + "\t" + date_text, FontRole.FANGSONG, False)])
         if self.doc.note:
             par = self.para(first_line=2 * CHAR_TWIPS)

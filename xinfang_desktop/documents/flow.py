@@ -206,18 +206,30 @@ class FlowBuilder:
         left = list(sig.second_party)
         right = list(sig.issuers)
         rows = max(len(left), len(right))
+        # Two parties (a 责任书): each column starts at one x, its lines and date aligned under each other; the
+        # right one no nearer than two characters after the left one's longest line.
+        right_x = None
+        if left:
+            left_end = g.BODY_INDENT_CHARS * size + max((width_of(t) for t in left), default=0.0)
+            widest = max((width_of(t) for t in [*right, date_text] if t), default=0.0)
+            right_x = min(
+                max(min((issuer_x(t) for t in right if t), default=0.0), left_end + 2 * size), g.TEXT_WIDTH - widest
+            )
         for k in range(rows):
             ops: list[Op] = []
-            if k < len(left):
+            if k < len(left) and left[k]:
                 ops.append(single(left[k], g.BODY_INDENT_CHARS * size))
-            if k < len(right):
-                ops.append(single(right[k], issuer_x(right[k])))
+            if k < len(right) and right[k]:
+                ops.append(single(right[k], right_x if right_x is not None else issuer_x(right[k])))
             items.append(Item(1, ops, keep_with_next=True, text=[o.text for o in ops if isinstance(o, TextOp)]))
         if date_text:
             ops = []
             if left:
                 ops.append(single(date_text, g.BODY_INDENT_CHARS * size))
-            dx = date_x if sig.seal_space or not right else issuer_x(right[-1]) + 2 * size
+            if right_x is not None:
+                dx = right_x
+            else:
+                dx = date_x if sig.seal_space or not right else issuer_x(right[-1]) + 2 * size
             ops.append(single(date_text, min(dx, g.TEXT_WIDTH - date_w)))
             items.append(Item(1, ops, text=[o.text for o in ops if isinstance(o, TextOp)]))
         if note:

@@ -134,8 +134,10 @@ def build(inp: StatementInput, office: OfficeInfo, number: str | None = None) ->
     paragraphs.append(
         body(f"本责任书自签订之日起生效，有效期至{inp.year}年12月31日。本责任书一式两份，甲乙双方各执一份。")
     )
-    first = (f"甲方：{inp.first_party}", f"{inp.first_signatory or '负责人'}（签字）：")
-    second = (f"乙方：{inp.second_party}", f"{inp.second_signatory or '负责人'}（签字）：")
+    # Each side: 甲方/乙方（盖章）, the party's name (its seal goes over it), the signatory, then a line for the seal
+    # to reach the date. Short lines, so that the two columns stand side by side.
+    first = ("甲方（盖章）：", inp.first_party, f"{inp.first_signatory or '负责人'}（签字）：", "")
+    second = ("乙方（盖章）：", inp.second_party, f"{inp.second_signatory or '负责人'}（签字）：", "")
     return OfficialDocument(
         type_id=TYPE_ID,
         title=f"{inp.year}年度信访工作责任书",
