@@ -292,3 +292,36 @@ def test_render_docx_reopens(tmp_path: Path, dbfile: str, capsys: pytest.Capture
     assert data["format"] == "docx" and data["stored_path"].endswith(".docx")
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "向示范县人民政府书面请求复查" in text and data["number"] == "示信处〔2026〕1号"
+
+
+def test_the_output_extension_chooses_the_format(
+    tmp_path: Path, dbfile: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `-o x.docx` wrote a PDF under a .docx name; now the extension decides, and a contradicting --format exits 2.
+    code, sample, _ = run(capsys, "doc", "sample", "handling_opinion", "--json")
+    source = write(tmp_path, sample)
+    out = tmp_path / "opinion.docx"
+    code, data, err = run(
+        capsys, "doc", "render", "handling_opinion", "--input", source, "-o", str(out), "--db", dbfile, "--json"
+    )
+    assert code == 0, err
+    assert data["format"] == "docx" and out.read_bytes().startswith(b"PK")
+    before = content_hash(open_database(dbfile))
+    bad = tmp_path / "opinion2.docx"
+    code, data, _ = run(
+        capsys,
+        "doc",
+        "render",
+        "handling_opinion",
+        "--input",
+        source,
+        "--format",
+        "pdf",
+        "-o",
+        str(bad),
+        "--db",
+        dbfile,
+        "--json",
+    )
+    assert code == 2 and "扩展名" in data["error"] and not bad.exists()
+    assert content_hash(open_database(dbfile)) == before
