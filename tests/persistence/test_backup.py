@@ -4,8 +4,10 @@ kept 7 daily / 4 weekly / 12 monthly, and a restore brings back one generation w
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -188,3 +190,41 @@ def test_postgresql_backup_through_pg_dump_or_a_clear_refusal(pg_url: str, tmp_p
             create_backup(db, now=datetime(2026, 12, 2, 9, 0))
     finally:
         db.dispose()
+
+
+WRITER = """
+import sys
+from datetime import date
+from tests.helpers import sample_case
+from xinfang_desktop.persistence.case_intake import add_case
+from xinfang_desktop.persistence.database import open_database
+db = open_database(sys.argv[1])
+for i in range(int(sys.argv[2])):
+    add_case(db, sample_case(summary=f"并发登记的事项 {i}"), today=date(2026, 11, 22))
+db.dispose()
+"""
+
+
+def test_a_backup_taken_while_another_process_writes_is_consistent(sqlite_db: Any, tmp_path: Path) -> None:
+    """The snapshot and its counts come from one read transaction: a writer on another process changes neither."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    writer = subprocess.Popen(  # another workstation registering cases during the backup
+        [sys.executable, "-c", WRITER, str(sqlite_db.path), "400"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    try:
+        deadline = 600  # wait (bounded) until the writer is under way, so the backup overlaps its writes
+        while _cases(sqlite_db) < 20 and writer.poll() is None and deadline:
+            deadline -= 1
+            time.sleep(0.1)
+        generations = [create_backup(sqlite_db, now=datetime(2026, 12, 1, 9, i)) for i in range(3)]
+    finally:
+        assert writer.wait(timeout=600) == 0
+    for g in generations:
+        assert g.ok and verify_folder(g.path).ok
+    counts = [g.counts["cases"] for g in generations]
+    assert counts == sorted(counts) and counts[0] > 0 and counts[-1] <= 400 == _cases(sqlite_db)
