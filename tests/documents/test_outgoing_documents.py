@@ -207,3 +207,11 @@ def test_a_character_no_font_has_is_refused_by_name(sqlite_db: Any) -> None:
         issue_document(sqlite_db, "acceptance_notice", data)
     with sqlite_db.read_session() as s:
         assert s.scalars(select(DocumentRecord)).all() == []
+
+
+def test_the_decline_notice_says_the_route_once() -> None:
+    # “通过其他法定途径途径” was printed when the route chosen was 其他法定途径 (issue 18).
+    s = spec("decline_notice")
+    data = {**s.sample(), "route": "其他法定途径"}
+    text = s.document(data, OFFICE).plain_text()
+    assert "途径途径" not in text and "通过其他法定途径向" in text

@@ -28,6 +28,7 @@ from xinfang_desktop.core.field_rules import (
     parse_date,
 )
 from xinfang_desktop.core.id_numbers import validate_id_number
+from xinfang_desktop.core.litigation_separation import judicial_unit_warning
 from xinfang_desktop.core.phone_numbers import validate_phone
 
 CASE_KEYS = frozenset(
@@ -197,6 +198,9 @@ def parse_intake(
                 accused.append(str(name).strip())
     for key, label in (("category", "内容分类"), ("locality", "问题属地"), ("responsible_unit", "责任单位")):
         col.add(check_text(key, label, data.get(key), max_length=128, required=False))
+    judicial = judicial_unit_warning(_optional_text(data.get("responsible_unit")))
+    if judicial:
+        col.warnings.append(f"责任单位：{judicial}")  # 诉访分离 (R-LC-09): a warning, not a refusal
     first = data.get("first_submission", True)
     if not isinstance(first, bool):
         col.problems.append(FieldProblem("first_submission", "初信初访", "应为 true 或 false"))

@@ -257,6 +257,16 @@ class FontSet:
         return face.docx_name or DOCX_ROLE_NAMES[role]
 
 
+def body_face_note(fonts: FontSet) -> str:
+    """For the clerk, on screen: the face the body (仿宋, GB/T 9704) is printed in, and whether it is 仿宋."""
+    face = fonts.primary[FontRole.FANGSONG]
+    if not face.bundled:
+        return f"正文字体：{face.family}（本机已安装）"
+    if "仿宋" in face.family or "Fangsong" in face.family:
+        return f"正文字体：{face.family}（随软件提供；本机未安装仿宋_GB2312 或 仿宋，安装后自动改用）"
+    return f"正文字体：{face.family}（宋体风格；本机没有仿宋字体，安装仿宋_GB2312 或 仿宋后自动改用）"
+
+
 class MissingCharacters(DomainError):
     """The text has characters that no available font has: they would print as blanks, so nothing is issued."""
 

@@ -34,6 +34,7 @@ from xinfang_desktop.core.actions import CaseAction
 from xinfang_desktop.core.codes import Outcome, ReviewOutcome, Satisfaction
 from xinfang_desktop.core.lifecycle import DOCUMENTS, ActionRequest
 from xinfang_desktop.core.lifecycle_model import ASSIGN_MODES, DEFAULT_SUPERVISION_DAYS, PROGRESS_KINDS
+from xinfang_desktop.core.litigation_separation import judicial_unit_warning
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
 
@@ -235,6 +236,10 @@ class ActionDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.hide()
+        self.unit_warning = QLabel()  # a court or procuratorate chosen as the unit: a warning, not a refusal
+        self.unit_warning.setWordWrap(True)
+        self.unit_warning.setStyleSheet("color: #b26a00;")
+        self.unit_warning.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -248,6 +253,7 @@ class ActionDialog(QDialog):
         layout.addWidget(self.document_label)
         if self.issue_check is not None:
             layout.addWidget(self.issue_check)
+        layout.addWidget(self.unit_warning)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._validate()
@@ -336,6 +342,10 @@ class ActionDialog(QDialog):
         missing = self.missing()
         self.ok_button.setEnabled(not missing)
         self.ok_button.setToolTip(("请填写：" + "、".join(missing)) if missing else "")
+        unit = self._value("unit") if "unit" in self.editors else None
+        judicial = judicial_unit_warning(unit if isinstance(unit, str) else None)  # 诉访分离 (R-LC-09)
+        self.unit_warning.setText(judicial or "")
+        self.unit_warning.setVisible(bool(judicial))
 
     def request(self) -> ActionRequest:
         d = self.date_edit.date()

@@ -51,6 +51,13 @@ from xinfang_desktop.ui.progress import DelayedProgress
 PREVIEW_WIDTH = 560
 
 
+def _font_job(_db: Database) -> str:
+    """Which face the body will be printed in (loading the fonts once, off the GUI thread)."""
+    from xinfang_desktop.documents.fonts import body_face_note, get_fonts
+
+    return body_face_note(get_fonts())
+
+
 def _types_job(_db: Database) -> list[dict[str, Any]]:
     from xinfang_desktop.documents.case_documents import CASE_TYPES, HEADER_ONLY
     from xinfang_desktop.documents.types import all_specs
@@ -132,6 +139,10 @@ class DocumentsPanel(QWidget):
         left_layout.addWidget(self.form_scroll, 1)
         left_layout.addWidget(self.input_edit, 1)
         left_layout.addWidget(self.input_hint)
+        self.font_note = QLabel()  # the body's face (GB/T 9704 asks for 仿宋): said plainly before issuing
+        self.font_note.setWordWrap(True)
+        self.font_note.setStyleSheet("color: #666666; font-size: 9pt;")
+        left_layout.addWidget(self.font_note)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sample_button)
         buttons.addStretch(1)
@@ -215,6 +226,7 @@ class DocumentsPanel(QWidget):
 
     def start(self) -> None:
         self._ctx.tasks.run_db(_types_job, self._types_loaded, lambda exc: self.show_message(_message(exc), True))
+        self._ctx.tasks.run_db(_font_job, self.font_note.setText, lambda _exc: None)
         self.refresh_recent()
 
     def _types_loaded(self, types: list[dict[str, Any]]) -> None:

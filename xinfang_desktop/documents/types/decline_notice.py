@@ -104,7 +104,8 @@ def build(inp: DeclineInput, office: OfficeInfo, number: str | None = None) -> O
             f"等法定途径解决的信访事项，应当导入相应程序处理，本机关于{cn_date(inp.decided_on)}决定不予受理。"
         ),
         body(
-            f"请你依照有关法律、法规的规定，通过{inp.route}途径向{inp.direct_to}提出{where}。"
+            # 其他法定途径 already ends in 途径 (“通过其他法定途径途径” was printed from a real case).
+            f"请你依照有关法律、法规的规定，通过{inp.route.removesuffix('途径')}途径向{inp.direct_to}提出{where}。"
             + (f"{inp.time_limit_hint.rstrip('。')}，" if inp.time_limit_hint else "")
             + "请注意在法定期限内提出，以免影响你依法行使权利。"
         ),
