@@ -228,3 +228,18 @@ def test_a_backup_taken_while_another_process_writes_is_consistent(sqlite_db: An
         assert g.ok and verify_folder(g.path).ok
     counts = [g.counts["cases"] for g in generations]
     assert counts == sorted(counts) and counts[0] > 0 and counts[-1] <= 400 == _cases(sqlite_db)
+
+
+def test_restoring_over_a_damaged_file_sets_it_aside(sqlite_db: Any, tmp_path: Path) -> None:
+    _fill(sqlite_db, tmp_path)
+    g = create_backup(sqlite_db, now=datetime(2026, 12, 1, 9, 0))
+    path = sqlite_db.path
+    sqlite_db.dispose()
+    data = bytearray(path.read_bytes())
+    data[0:16] = b"not a database!!"  # the header destroyed: the file no longer opens
+    path.write_bytes(bytes(data))
+    assert quick_check(sqlite_db) != "ok"
+    done = restore_backup(sqlite_db, g.name, now=datetime(2026, 12, 2, 8, 0))
+    assert done["safety_backup"] is None and done["damaged_copy"].endswith("ledger.damaged-20261202-080000.sqlite3")
+    assert Path(done["damaged_copy"]).read_bytes()[:16] == b"not a database!!"  # kept for the administrator
+    assert quick_check(sqlite_db) == "ok" and _cases(sqlite_db) == 1 and check_archive(sqlite_db).ok

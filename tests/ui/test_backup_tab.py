@@ -171,3 +171,36 @@ def test_the_backup_at_exit(qtbot: Any, empty_db: Any) -> None:
     auto.at_exit()  # waits for its backup, showing a progress window meanwhile
     assert sorted(g.reason for g in list_backups(empty_db)) == ["daily", "exit"]
     assert all(g.ok for g in list_backups(empty_db))
+
+
+def test_a_file_that_no_longer_opens_is_offered_its_latest_verified_backup(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from xinfang_desktop.persistence.backup import create_backup
+    from xinfang_desktop.persistence.database import open_database
+    from xinfang_desktop.ui.backup_tab import offer_restore_after_failed_open
+
+    path = tmp_path / "ledger.sqlite3"
+    db = open_database(path)
+    register_cases(db, 4)
+    create_backup(db)
+    db.dispose()
+    asked: list[str] = []
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, buttons: asked.append(text) or yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: told.append(text))
+    yes = QMessageBox.StandardButton.Yes
+    assert offer_restore_after_failed_open(None, str(path)) is False and asked == []  # a sound file: nothing asked
+
+    path.write_bytes(b"not a database!!" + path.read_bytes()[16:])
+    with pytest.raises(Exception, match=r"not a database|malformed"):
+        open_database(path)
+    assert offer_restore_after_failed_open(None, str(path)) is True
+    assert "数据库文件已损坏" in asked[0] and "信访事项 4 件" in asked[0] and "已从备份恢复" in told[0]
+    db = open_database(path)
+    try:
+        assert _cases(db) == 4
+    finally:
+        db.dispose()
+    assert list(tmp_path.glob("ledger.damaged-*.sqlite3"))

@@ -3,7 +3,8 @@
 A restore brings back one generation — the database file (through the backup API) and its files (built beside the
 archive and swapped in) — into the archive of that database only, never mixed with the files there now. It refuses a
 generation that fails verification, belongs to another database, was written by a newer version, or a PostgreSQL
-database (left to its administrator and pg_restore), and first takes a backup of what it replaces.
+database (left to its administrator and pg_restore), and first takes a backup of what it replaces (a damaged file is
+set aside as ``<stem>.damaged-<time>.sqlite3`` instead, and replaced rather than written into).
 """
 
 from __future__ import annotations
@@ -100,23 +101,49 @@ def restore_backup(db: Database, name: str | None, *, now: datetime | None = Non
     _refuse_newer_schema(generation.schema)
     assert db.path is not None
     safety: str | None = None
-    if quick_check(db) == "ok":
+    damaged: str | None = None
+    healthy = db.path.exists() and quick_check(db) == "ok"
+    if healthy:
         safety = create_backup(db, reason="before-restore", now=now, protect=[generation.name]).name
     archive = archive_of(db)
     db.dispose()
-    src = sqlite3.connect(f"file:{generation.path / DB_FILE}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(db.path, timeout=30)
+    if healthy:
+        src = sqlite3.connect(f"file:{generation.path / DB_FILE}?mode=ro", uri=True)
         try:
-            src.backup(dst, pages=4096)  # one write transaction on the live file: other readers see old or new
+            dst = sqlite3.connect(db.path, timeout=30)
+            try:
+                src.backup(dst, pages=4096)  # one write transaction on the live file: other readers see old or new
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+    else:
+        damaged = _replace_damaged(db.path, generation, now or datetime.now())
     _replace_archive(archive.root, generation)
     archive_mod.forget(db)
-    audit_backup(db, "restore", generation.name, {"safety_backup": safety, "files": generation.files})
-    return {**preview, "restored": True, "safety_backup": safety}
+    detail = {"safety_backup": safety, "damaged_copy": damaged, "files": generation.files}
+    audit_backup(db, "restore", generation.name, detail)
+    return {**preview, "restored": True, "safety_backup": safety, "damaged_copy": damaged}
+
+
+def _replace_damaged(path: Path, generation: Generation, now: datetime) -> str | None:
+    """A damaged (or missing) file is not written into: it is set aside as `<stem>.damaged-<time>.sqlite3` (with its
+    -wal and -shm) for the administrator, and the generation's copy takes its place."""
+    tmp = path.with_name(f".{path.name}.restoring-{uuid.uuid4().hex[:6]}")
+    shutil.copyfile(generation.path / DB_FILE, tmp)
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    kept: str | None = None
+    if path.exists():
+        aside = path.with_name(f"{path.stem}.damaged-{now:%Y%m%d-%H%M%S}{path.suffix}")
+        os.replace(path, aside)
+        kept = str(aside)
+    for suffix in ("-wal", "-shm"):
+        extra = Path(f"{path}{suffix}")
+        if extra.exists():
+            os.replace(extra, Path(f"{kept}{suffix}") if kept else extra.with_name(extra.name + ".old"))
+    os.replace(tmp, path)
+    return kept
 
 
 def _refuse_newer_schema(schema: str | None) -> None:

@@ -184,7 +184,7 @@ def _run_app(
     def open_failed(exc: BaseException) -> None:
         text = _open_error_text(exc)
         failures.append(f"无法打开数据库：{text}")
-        if not smoke:
+        if not smoke and not (auto is not None and auto.offer_restore(window, target)):  # issue 17: damaged file
             QMessageBox.critical(window, "无法打开数据库", f"无法打开数据库。\n\n{text}")
         app.exit(EXIT_FAILURE)
 

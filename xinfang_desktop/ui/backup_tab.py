@@ -398,6 +398,10 @@ class AutoBackup(QObject):
         elif not outcome["ok"]:
             QMessageBox.warning(self._window, "自动备份", outcome["text"])
 
+    def offer_restore(self, parent: QWidget | None, target: str | None) -> bool:
+        """The database could not be opened: a damaged file is offered its newest verified backup."""
+        return offer_restore_after_failed_open(parent, target)
+
     def at_exit(self) -> None:
         """The backup at exit, with a small progress window; skipped for a damaged database."""
         if self._db is None or self.damaged:
@@ -405,27 +409,83 @@ class AutoBackup(QObject):
         if self._thread is not None:
             self._thread.join()  # the daily backup of this start, if still running
         db = self._db
-        progress = QProgressDialog("正在备份数据库及其文书、附件…", "", 0, 0, self._window)
-        progress.setCancelButton(None)
-        progress.setWindowTitle("退出时备份")
-        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
-        progress.show()
-        outcome: dict[str, Any] = {}
 
         def work() -> None:
             from xinfang_desktop.persistence.backup import create_backup
 
-            try:
-                outcome["name"] = create_backup(db, reason="exit").name
-            except Exception as exc:
-                log.exception("backup at exit failed")
-                outcome["error"] = _message(exc)
+            create_backup(db, reason="exit")
 
-        thread = threading.Thread(target=work, name="xinfang-backup-exit")
-        thread.start()
-        while thread.is_alive():
-            QApplication.processEvents()
-            thread.join(0.05)
-        progress.close()
-        if "error" in outcome:
-            QMessageBox.warning(self._window, "退出时备份", f"退出时备份未完成：{outcome['error']}")
+        try:
+            _run_with_progress(self._window, "正在备份数据库及其文书、附件…", work)
+        except Exception as exc:
+            QMessageBox.warning(self._window, "退出时备份", f"退出时备份未完成：{_message(exc)}")
+
+
+def _run_with_progress(parent: QWidget | None, text: str, work: Callable[[], Any]) -> Any:
+    """`work()` on a thread of its own while a small modal progress window keeps the GUI painted."""
+    progress = QProgressDialog(text, "", 0, 0, parent)
+    progress.setWindowTitle("信访工作台")
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+    progress.show()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except Exception as exc:
+            log.exception("%s failed", text)
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="xinfang-backup-work")
+    thread.start()
+    while thread.is_alive():
+        QApplication.processEvents()
+        thread.join(0.05)
+    progress.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def offer_restore_after_failed_open(parent: QWidget | None, target: str | None) -> bool:
+    """When the database could not be opened because its file is damaged: offer the newest verified backup.
+
+    Nothing is offered for another cause (a newer version, a server that does not answer) or without a verified
+    backup. Returns whether the database was restored (the application is then started again by the clerk)."""
+    from xinfang_desktop.persistence.backup import REASONS, list_backups, quick_check
+    from xinfang_desktop.persistence.engine import database_url, sqlite_path
+    from xinfang_desktop.persistence.restore import restore_backup
+
+    url = database_url(target)
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return False
+    db = Database(url)
+    try:
+        if quick_check(db) == "ok":
+            return False
+        good = [g for g in list_backups(db) if g.ok]
+        if not good:
+            QMessageBox.warning(
+                parent, "数据库文件已损坏", "数据库文件已损坏，且没有校验通过的备份可用于恢复。请联系系统管理员。"
+            )
+            return False
+        g = good[0]
+        question = (
+            f"数据库文件已损坏，无法打开。\n\n最近一份校验通过的备份是 {g.created_at:%Y年%m月%d日 %H:%M} 的"
+            f"{REASONS.get(g.reason, '备份')}（信访事项 {g.counts.get('cases', 0):,} 件）。\n"
+            "是否用它恢复？此后登记和修改的内容将不在恢复后的数据库中；损坏的文件会另存一份，供系统管理员检查。"
+        )
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        if QMessageBox.question(parent, "数据库文件已损坏", question, buttons) != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            _run_with_progress(parent, "正在从备份恢复…", lambda: restore_backup(db, g.name))
+        except Exception as exc:
+            QMessageBox.warning(parent, "从备份恢复", f"未能恢复：{_message(exc)}")
+            return False
+        QMessageBox.information(parent, "从备份恢复", "已从备份恢复。请重新打开信访工作台。")
+        return True
+    finally:
+        db.dispose()
