@@ -98,34 +98,36 @@ def _open_calamine(path: Path) -> object:
 
 def inspect_source(path: str | Path) -> SourceInfo:
     """What the file is: its kind, sheets and (CSV) encoding; a clear ImportFileError for anything unreadable."""
-    p = Path(path)
+    return _open(Path(path))[0]
+
+
+def _open(p: Path) -> tuple[SourceInfo, object, str | None]:
+    """(the file, its calamine workbook or None for CSV, the CSV's text): each file is opened and decoded once."""
     kind = _kind(p)
     size = _check_size(p)
     if kind == "csv":
-        _, encoding = decode_csv(p.read_bytes())
-        return SourceInfo(str(p), kind, (CSV_SHEET,), encoding, size)
+        text, encoding = decode_csv(p.read_bytes())
+        return SourceInfo(str(p), kind, (CSV_SHEET,), encoding, size), None, text
     if kind == "xlsx":
         check_zip(str(p)).close()
     workbook = _open_calamine(p)
     names = tuple(str(n) for n in workbook.sheet_names)  # type: ignore[attr-defined]
     if not names:
         raise ImportFileError("工作簿中没有工作表")
-    return SourceInfo(str(p), kind, names, None, size)
+    return SourceInfo(str(p), kind, names, None, size), workbook, None
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> tuple[SourceInfo, str, SheetRows]:
     """(the file, the sheet read, its rows). `sheet`: a name or a 1-based number; the first sheet by default."""
-    info = inspect_source(path)
-    name = _pick_sheet(info, sheet)
     p = Path(path)
-    if info.kind == "csv":
-        text, _ = decode_csv(p.read_bytes())
+    info, workbook, text = _open(p)
+    name = _pick_sheet(info, sheet)
+    if text is not None:
         return info, name, SheetRows(_csv_rows(text), total=text.count("\n") + 1)
     scan = None
     if info.kind == "xlsx":
         with check_zip(str(p)) as archive:
             scan = scan_sheet(archive, name)
-    workbook = _open_calamine(p)
     try:
         data = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
     except Exception as exc:

@@ -17,7 +17,9 @@ from xinfang_desktop.importing.limits import (
     ImportFileError,
 )
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>(<f|<v|<is)?')
+_VALUE_COL = re.compile(rb'<c r="([A-Z]{1,3})\d{1,7}"[^>/]*(?:/[^>][^>]*)?><(?:f|v|is)[ >/]')
+_FORMULA = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"[^>]*><f[ >/]')
+_REF = re.compile(rb"([A-Z]{1,3})(\d{1,7})")
 _SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
 _REL = re.compile(
     rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"'
@@ -126,14 +128,19 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str) -> SheetScan:
 
 
 def _scan_part(data: bytes, scan: SheetScan) -> None:
-    for m in _CELL.finditer(data):
-        if m.group(3) or not m.group(4):
-            continue  # an empty (styled) cell
-        row = int(m.group(2))
-        col = _col_number(m.group(1))
-        if row > scan.last_row:
-            scan.last_row = row
+    """The columns holding values (`findall` runs in C: a 100,000-row sheet scans in a fraction of a second), the
+    formula cells, and the row of the last value in this part (rows come in order)."""
+    for letters in set(_VALUE_COL.findall(data)):
+        col = _col_number(letters)
         if col > scan.last_col:
             scan.last_col = col
-        if m.group(4) == b"<f":
-            scan.formulas.setdefault(row, []).append(m.group(1).decode() + m.group(2).decode())
+    for ref in _FORMULA.findall(data):
+        m = _REF.fullmatch(ref)
+        if m:
+            scan.formulas.setdefault(int(m.group(2)), []).append(ref.decode())
+    end = max(data.rfind(b"<v>"), data.rfind(b"<v "), data.rfind(b"<is>"))
+    if end > 0:
+        start = data.rfind(b'<c r="', 0, end)
+        m = _REF.match(data, start + 6) if start >= 0 else None
+        if m and int(m.group(2)) > scan.last_row:
+            scan.last_row = int(m.group(2))
