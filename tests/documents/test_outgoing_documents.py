@@ -215,3 +215,22 @@ def test_the_decline_notice_says_the_route_once() -> None:
     data = {**s.sample(), "route": "其他法定途径"}
     text = s.document(data, OFFICE).plain_text()
     assert "途径途径" not in text and "通过其他法定途径向" in text
+
+
+def test_review_opinions_carry_the_reviewing_governments_code() -> None:
+    # A 复查/复核意见书 is the decision of the government that reviews, not of the 信访局 drafting it (issue 18).
+    office = OfficeInfo.from_settings({})
+    assert office.document_number("review_opinion", 2026, 3) == "示政复查〔2026〕3号"
+    assert office.document_number("final_review_opinion", 2026, 1) == "示市政复核〔2026〕1号"
+    assert office.document_number("handling_opinion", 2026, 1).startswith("示信")
+    custom = OfficeInfo.from_settings({"document_prefixes": {"review_opinion": "示府复"}})
+    assert custom.document_number("review_opinion", 2026, 1) == "示府复〔2026〕1号"
+
+
+def test_the_warning_slips_explanation_goes_to_the_level_above_the_warned_unit() -> None:
+    # A county 信访局 warns townships and county departments: the level directly above them is the county (R-WS-03).
+    office = OfficeInfo.from_settings({"office_name": "青田县信访局"})
+    assert office.leading_group == "青田县信访工作领导小组" and office.higher_leaders == "青田县党政主要领导"
+    text = spec("warning_slip").document(spec("warning_slip").sample(), office).plain_text()
+    assert "向青田县信访工作领导小组组长说明" in text and "示范市信访工作领导小组" not in text
+    assert OfficeInfo.from_settings({"higher_leading_group": "丽水市信访工作领导小组"}).leading_group.startswith("丽水市")

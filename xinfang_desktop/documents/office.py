@@ -36,6 +36,16 @@ TYPE_CODES: dict[str, str] = {
 }
 
 
+def organ_abbreviation(name: str) -> str:
+    """机关代字 of a government: 示范县人民政府 → 示政, 示范市人民政府 → 示市政 (the place's first character, 市 for a
+    city so that a county and its city never share one); any other organ: as `_abbreviation`."""
+    name = name.strip()
+    if "人民政府" not in name:
+        return _abbreviation(name)
+    place = name.split("人民政府", 1)[0]
+    return (place[:1] or "政") + ("市" if place.endswith("市") else "") + "政"
+
+
 def _abbreviation(name: str) -> str:
     """机关代字 from the office name: 示范县信访局 → 示信 (first character of the place + 信)."""
     name = name.strip()
@@ -58,8 +68,9 @@ class OfficeInfo:
     prefixes: Mapping[str, str] = field(default_factory=dict)  # type_id → full prefix (示信受), overriding TYPE_CODES
     review_organ: str = "示范县人民政府"
     final_review_organ: str = "示范市人民政府"
-    leading_group: str = "示范市信访工作领导小组"
-    higher_leaders: str = "示范市党政主要领导"
+    # The level directly above the unit a 预警单 warns — a township or a county department, so the county (R-WS-03/04).
+    leading_group: str = "示范县信访工作领导小组"
+    higher_leaders: str = "示范县党政主要领导"
     address: str | None = None  # printed on letters and receipts
     phone: str | None = None
     query_hint: str | None = None  # how a petitioner looks a case up with the receipt's query code
@@ -71,6 +82,11 @@ class OfficeInfo:
     def prefix(self, type_id: str) -> str:
         if type_id in self.prefixes:
             return self.prefixes[type_id]
+        # A 复查/复核意见书 is the decision of the organ that reviews (the government of the level above), not of
+        # the 信访局 that drafts it: numbered with that organ's code (issue 18).
+        organ = {"review_opinion": self.review_organ, "final_review_opinion": self.final_review_organ}.get(type_id)
+        if organ is not None:
+            return organ_abbreviation(organ) + TYPE_CODES.get(type_id, "")
         return (self.abbreviation or _abbreviation(self.name)) + TYPE_CODES.get(type_id, "")
 
     def document_number(self, type_id: str, year: int, seq: int) -> str:
@@ -92,15 +108,20 @@ class OfficeInfo:
             else {}
         )
         default = cls()
+        name = text("office_name") or default.name
+        # The county of a county 信访局: the level directly above the townships and departments it warns.
+        place = name.removesuffix("信访局") if name.endswith("信访局") and len(name) > 3 else None
+        group = f"{place}信访工作领导小组" if place else default.leading_group
+        leaders = f"{place}党政主要领导" if place else default.higher_leaders
         return cls(
-            name=text("office_name") or default.name,
+            name=name,
             issuer_mark=text("document_issuer_mark"),
             abbreviation=text("document_abbreviation"),
             prefixes=prefixes,
             review_organ=text("review_organ") or default.review_organ,
             final_review_organ=text("final_review_organ") or default.final_review_organ,
-            leading_group=text("higher_leading_group") or default.leading_group,
-            higher_leaders=text("higher_leaders") or default.higher_leaders,
+            leading_group=text("higher_leading_group") or group,
+            higher_leaders=text("higher_leaders") or leaders,
             address=text("office_address"),
             phone=text("office_phone"),
             query_hint=text("query_hint"),
