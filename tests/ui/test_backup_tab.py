@@ -204,3 +204,40 @@ def test_a_file_that_no_longer_opens_is_offered_its_latest_verified_backup(
     finally:
         db.dispose()
     assert list(tmp_path.glob("ledger.damaged-*.sqlite3"))
+
+
+def test_the_case_detail_rechecks_a_document_and_an_attachment_before_opening(
+    qtbot: Any, empty_ctx: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from xinfang_desktop.documents.document_store import Rendered, issue_document
+    from xinfang_desktop.documents.types import spec
+    from xinfang_desktop.persistence.attachments import add_attachment, stored_path
+    from xinfang_desktop.ui import case_detail_dialog
+    from xinfang_desktop.ui.case_detail_dialog import CaseDetailDialog
+
+    db = empty_ctx.tasks.database
+    (number,) = register_cases(db, 1)
+
+    def text_renderer(doc: Any, fmt: str, stream: BinaryIO) -> Rendered:
+        stream.write(doc.plain_text().encode())
+        return Rendered(pages=1, fonts={"fangsong": "Test"})
+
+    data = spec("petitioner_receipt").sample() | {"case_number": number}
+    issued = issue_document(db, "petitioner_receipt", data, case_number=number, renderer=text_renderer)
+    scan = tmp_path / "scan.jpg"
+    scan.write_bytes(b"\xff\xd8 letter")
+    info = add_attachment(db, number, scan)
+    opened: list[str] = []
+    monkeypatch.setattr(case_detail_dialog, "_open_file", lambda path: opened.append(path) or True)
+    dialog = CaseDetailDialog(empty_ctx, number)
+    qtbot.addWidget(dialog)
+    dialog.documents_table.selectRow(0)
+    qtbot.mouseClick(dialog.open_document_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(issued.path)]  # as issued: opened
+
+    issued.path.write_bytes(b"edited")
+    stored_path(db, info["sha256"]).write_bytes(b"another scan")
+    qtbot.mouseClick(dialog.open_document_button, Qt.MouseButton.LeftButton)
+    assert "文书文件已被改动" in dialog.notice.text() and len(opened) == 1
+    dialog.attachments_table.doubleClicked.emit(dialog.attachments_table.model().index(0, 0))
+    assert "附件文件已被改动" in dialog.notice.text() and len(opened) == 1
