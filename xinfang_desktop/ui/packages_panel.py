@@ -133,6 +133,7 @@ class CreatePackageDialog(_PackageDialog):
         self.target_edit.setSpecialValueText("（开始后 60 个工作日）")
         self.target_edit.setDate(self.target_edit.minimumDate())
         self.unit_combo = QComboBox()
+        self.unit_combo.setMinimumWidth(320)  # long unit names stay readable
         self.unit_combo.addItem("（不指定）", None)
         # The team and the plan as tables (issue 18), not 姓名:角色:职务 and 标题=日期 typed in one line.
         roles = tuple(MemberRole.labels())
@@ -156,7 +157,7 @@ class CreatePackageDialog(_PackageDialog):
                 fields=[
                     FieldSpec("title", "步骤", "text"),
                     FieldSpec("due_on", "完成日期", "date"),
-                    FieldSpec("after_workdays", "或开始后工作日数", "integer"),
+                    FieldSpec("after_workdays", "或工作日数", "integer"),
                 ],
             )
         )
