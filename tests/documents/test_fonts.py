@@ -25,13 +25,26 @@ def test_bundled_fonts_and_licences_are_present() -> None:
         "wqy-microhei.ttc",
         "HanaMinA-Hanzi.ttf",
         "HanaMinB-ExtB.ttf",
+        "ZhuqueFangsong-Regular.ttf",
         "README.md",
     ):
         assert (base / name).is_file(), name
     assert (base / "licenses" / "ARPHIC-PUBLIC-LICENSE.txt").is_file()
     assert (base / "licenses" / "Apache-2.0.txt").is_file()
+    assert "Open Font License" in (base / "licenses" / "zhuque-fangsong-OFL.txt").read_text(encoding="utf-8")
     total = sum(p.stat().st_size for p in base.rglob("*") if p.is_file())
-    assert total < 50 * 1024 * 1024  # 48 MB with the HanaMinA subset (every hanzi and Extension A)
+    assert total < 60 * 1024 * 1024  # 57 MB: the HanaMinA subset (every hanzi, Extension A) and 朱雀仿宋 (GB2312)
+
+
+def test_a_machine_without_fangsong_prints_the_body_in_the_bundled_fangsong(tmp_path: Path) -> None:
+    # GB/T 9704 asks for 仿宋: without 仿宋_GB2312 or 仿宋 installed the body is 朱雀仿宋, not a 宋体 face (issue 18).
+    from xinfang_desktop.documents.fonts import body_face_note
+
+    fonts = load_fonts(system_dirs=[tmp_path])
+    face = fonts.primary[FontRole.FANGSONG]
+    assert face.bundled and "Zhuque" in face.family
+    assert all(fonts.has(face, ch) for ch in "信访事项受理告知书示范县人民政府〔〕《》“”，。")
+    assert "朱雀仿宋" in body_face_note(fonts) and "随软件提供" in body_face_note(fonts)
 
 
 def test_every_role_resolves_on_a_fresh_machine(tmp_path: Path) -> None:

@@ -99,10 +99,13 @@ SYSTEM_RARE: tuple[Candidate, ...] = (
 )
 
 _SONG = Candidate(("gbsn00lp.ttf",), "AR PL SungtiL GB", "")
+#: 朱雀仿宋 (OFL-1.1): a free 仿宋 with all of GB2312, so that a workstation without 仿宋_GB2312 still prints the
+#: body in a 仿宋 face as GB/T 9704 asks, not in a 宋体 one (issue 18).
+_FANG = Candidate(("ZhuqueFangsong-Regular.ttf",), "朱雀仿宋 (Zhuque Fangsong)", "")
 _KAI = Candidate(("gkai00mp.ttf",), "AR PL KaitiM GB", "")
 _HEI = Candidate(("wqy-microhei.ttc",), "WenQuanYi Micro Hei", "")
 BUNDLED_CANDIDATES: dict[FontRole, tuple[Candidate, ...]] = {
-    FontRole.FANGSONG: (_SONG,),
+    FontRole.FANGSONG: (_FANG, _SONG),
     FontRole.HEITI: (_HEI,),
     FontRole.KAITI: (_KAI,),
     FontRole.SONGTI: (_SONG,),
