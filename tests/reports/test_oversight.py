@@ -120,3 +120,26 @@ def test_bad_files(tmp_path: Path) -> None:
         read_xlsx(tmp_path / "nohdr.xlsx")
     with pytest.raises(DomainError, match="不是整数"):
         read_xlsx(write_annex_xlsx(tmp_path / "n.xlsx", [("张兵", "景宁县", "八")]))  # type: ignore[list-item]
+
+
+def test_the_annex_imports_into_a_fresh_database(db: Database, tmp_path: Path) -> None:
+    """Issue 18: without the ledger's units, the seed's own annex refused every row. Counties and cities resolve
+    through GB/T 2260 (景宁县 for 景宁畲族自治县), and the other contacts are registered with `create_units`."""
+    from xinfang_desktop.persistence.records import RegionRecord, UnitRecord
+
+    path = write_annex_xlsx(tmp_path / "annex.xlsx")
+    before = content_hash(db)
+    with pytest.raises(DomainError) as refused:
+        import_assignments(db, YEAR, read_xlsx(path))
+    message = str(refused.value.message)
+    assert "丽水开发区" in message and "市建设局" in message and "--create-units" in message
+    assert "景宁县" not in message and "缙云县" not in message and "龙泉市" not in message
+    assert content_hash(db) == before  # nothing written, regions included
+    imported = import_assignments(db, YEAR, read_xlsx(path), create_units=True)
+    assert len(imported) == 15
+    with db.read_session() as s:
+        regions = dict(s.execute(select(RegionRecord.name, RegionRecord.code)).all())
+        units = set(s.scalars(select(UnitRecord.name)))
+    assert regions["景宁畲族自治县"] == "331127" and regions["龙泉市"] == "331181"
+    assert {"丽水开发区", "市建设局"} <= units and "景宁县" not in units
+    assert sum(r["imported_count"] or 0 for r in imported) == TOTAL  # the ledger, empty here, counts 0

@@ -26,7 +26,7 @@ def _oversight_import(ctx: Context) -> Result:
 
     year = _year(ctx.args.year)
     rows = read_xlsx(Path(ctx.args.file))
-    result = import_assignments(ctx.database(), year, rows)
+    result = import_assignments(ctx.database(), year, rows, create_units=ctx.args.create_units)
     total = sum(r["imported_count"] or 0 for r in result)
     counted = sum(1 for r in result if not r["note"])
     data = {"year": year, "rows": result, "row_count": counted, "imported_total": total}
@@ -169,6 +169,9 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p = os_.add_parser("import", parents=[common], help="从 .xlsx 导入督查表（督查领导、联系单位、积案数）")
     p.add_argument("file", metavar="FILE.xlsx")
     p.add_argument("--year", required=True)
+    p.add_argument(
+        "--create-units", action="store_true", help="表中既非已登记单位也非行政区划的联系单位，同时登记为单位"
+    )
     p.set_defaults(handler=_oversight_import)
     p = os_.add_parser("report", parents=[common], help="年度市领导包片督查信访积案表（来自台账）")
     p.add_argument("--year", required=True)

@@ -22,6 +22,7 @@ from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.reception_store import region_prefix
 from xinfang_desktop.persistence.records import CaseRecord, LeaderRecord, RegionRecord, UnitRecord
 from xinfang_desktop.persistence.records_packages import OversightAssignmentRecord
+from xinfang_desktop.persistence.region_codes import find_region, region_level, region_name
 from xinfang_desktop.persistence.uow import unit_of_work
 
 
@@ -55,8 +56,30 @@ def _check_year(year: int) -> None:
         raise ValidationError([FieldProblem("year", "年度", f"无效的年度 {year}")])
 
 
-def import_assignments(db: Database, year: int, rows: Sequence[OversightRowInput]) -> list[dict[str, Any]]:
-    """Set up the year's assignments from a table (replacing the year's previous ones); all rows valid or none."""
+def _gb2260_region(s: Any, name: str, near: str | None, regions: dict[str, str]) -> str | None:
+    """A county, city or province named as the table writes it (景宁县 for 景宁畲族自治县), through the bundled
+    GB/T 2260 table; added to the region register if it is not there yet (the contact of a city's table)."""
+    code = find_region(name, near=near)
+    if code is None:
+        return None
+    if code not in regions.values():
+        parent = code[:4] + "00" if region_level(code) == "county" else code[:2] + "0000"
+        known_parent = parent if parent != code and parent in regions.values() else None
+        s.add(
+            RegionRecord(code=code, name=region_name(code) or name, level=region_level(code), parent_code=known_parent)
+        )
+        s.flush()
+        regions[region_name(code) or name] = code
+    return code
+
+
+def import_assignments(
+    db: Database, year: int, rows: Sequence[OversightRowInput], *, create_units: bool = False
+) -> list[dict[str, Any]]:
+    """Set up the year's assignments from a table (replacing the year's previous ones); all rows valid or none.
+
+    A contact is a registered unit, a region of the register, or a county, city or province of GB/T 2260 (short
+    forms included); with `create_units`, any other contact is registered as a unit in the same transaction."""
     _check_year(year)
     if not rows:
         raise ValidationError([FieldProblem("rows", "督查安排", "表中没有任何数据行")])
@@ -78,6 +101,8 @@ def import_assignments(db: Database, year: int, rows: Sequence[OversightRowInput
             leaders.setdefault(normalise_name(name), []).append(lid)
         units = dict(s.execute(select(UnitRecord.name, UnitRecord.id)).all())
         regions = dict(s.execute(select(RegionRecord.name, RegionRecord.code)).all())
+        near = s.scalar(select(RegionRecord.code).where(RegionRecord.level == "county").limit(1))
+        created: list[str] = []
         records: list[OversightAssignmentRecord] = []
         for order, r in enumerate(rows, start=1):
             leader_text = normalise_name(r.leader or "") or None
@@ -88,13 +113,20 @@ def import_assignments(db: Database, year: int, rows: Sequence[OversightRowInput
                 key = normalise_name(contact)
                 unit_id = units.get(contact) or units.get(key)
                 if unit_id is None:
-                    region_code = regions.get(contact) or regions.get(key)
+                    region_code = regions.get(contact) or regions.get(key) or _gb2260_region(s, key, near, regions)
+                if unit_id is None and region_code is None and create_units:
+                    unit = UnitRecord(name=contact, created_at=uow.now)
+                    s.add(unit)
+                    s.flush()
+                    unit_id = units[contact] = unit.id
+                    created.append(contact)
                 if unit_id is None and region_code is None:
                     problems.append(
                         FieldProblem(
                             "contact",
                             "联系单位",
-                            f"第 {r.source_row or order} 行：“{contact}”既不是已登记的单位，也不是已知的行政区划",
+                            f"第 {r.source_row or order} 行：“{contact}”既不是已登记的单位，也不是已知的行政区划"
+                            "（可同时登记为单位：--create-units）",
                         )
                     )
             records.append(
@@ -122,7 +154,12 @@ def import_assignments(db: Database, year: int, rows: Sequence[OversightRowInput
             "import",
             "oversight_year",
             str(year),
-            {"rows": len(records), "replaced": replaced, "total": sum(r.count or 0 for r in rows)},
+            {
+                "rows": len(records),
+                "replaced": replaced,
+                "total": sum(r.count or 0 for r in rows),
+                "units_created": created,
+            },
         )
         result = [_assignment_json(_assignment(rec)) for rec in records]
         uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -13,10 +14,12 @@ from xinfang_desktop.paths import resource
 
 __all__ = [
     "RegionTable",
+    "find_region",
     "known_region_codes",
     "load_region_table",
     "office_region_codes",
     "region_full_name",
+    "region_level",
     "region_name",
 ]
 
@@ -63,6 +66,61 @@ def office_region_codes(db: Any) -> frozenset[str]:
         own = {str(code)[:6] for code in s.scalars(select(RegionRecord.code)) if len(str(code)) >= 6}
         own |= {str(code)[:4] + "00" for code in own}  # the prefecture of each county
     return known_region_codes() | frozenset(own)
+
+
+#: The nationalities named in autonomous counties (景宁畲族自治县, 长阳土家族自治县, 双江拉祜族佤族布朗族傣族自治县).
+_NATIONALITIES = (
+    "畲 土家 苗 侗 瑶 壮 回 彝 藏 蒙古 满 黎 傣 哈尼 佤 拉祜 纳西 傈僳 白 布依 仡佬 水 羌 土 撒拉 东乡",
+    "保安 裕固 哈萨克 柯尔克孜 塔吉克 锡伯 达斡尔 鄂温克 鄂伦春 朝鲜 毛南 仫佬 京 独龙 怒 普米 阿昌",
+    "德昂 基诺 景颇 布朗 各",
+)
+_NAMES = sorted((n for line in _NATIONALITIES for n in line.split()), key=len, reverse=True)
+_NATIONALITY = re.compile("(?:" + "|".join(_NAMES) + ")族")
+
+
+def _short_forms(name: str) -> set[str]:
+    """The names a table may use for `name`: 景宁畲族自治县 → 景宁县, 景宁; 缙云县 → 缙云; 莲都区 → 莲都."""
+    forms = {name}
+    if "自治" in name and name[-1] in "县旗":
+        base = _NATIONALITY.sub("", name.removesuffix("自治" + name[-1]))
+        if len(base) >= 2:
+            forms |= {base + name[-1], base}
+    for suffix in ("县", "区", "市", "旗"):
+        if name.endswith(suffix) and len(name) > 2:
+            forms.add(name[: -len(suffix)])
+    return forms
+
+
+@functools.cache
+def _names_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    table = load_region_table()
+    for code in sorted(table.current):
+        for form in _short_forms(table.names[code]):
+            index.setdefault(form, []).append(code)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def find_region(name: str, *, near: str | None = None) -> str | None:
+    """The current GB/T 2260 code of a county-level or higher name as a table writes it (景宁县 for 景宁畲族自治县,
+    莲都区, 丽水市), or None. Several places of one name: the one sharing most leading digits with `near` (the
+    office's own county code), else none (ambiguous names are not guessed)."""
+    codes = _names_index().get(name.strip(), ())
+    if len(codes) <= 1:
+        return codes[0] if codes else None
+    if near:
+        for digits in (4, 2):
+            same = [c for c in codes if c[:digits] == near[:digits]]
+            if len(same) == 1:
+                return same[0]
+    return None
+
+
+def region_level(code: str) -> str:
+    """province, city or county for a 6-digit code (GB/T 2260: 330000, 331100, 331127)."""
+    if code.endswith("0000"):
+        return "province"
+    return "city" if code.endswith("00") else "county"
 
 
 def region_name(code: str) -> str | None:
