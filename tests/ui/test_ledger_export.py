@@ -76,9 +76,25 @@ def test_export_the_current_view(qtbot: Any, panel: LedgerPanel, tmp_path: Path)
     book = load_workbook(target, read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
     book.close()
-    assert rows[0] == ("编号", "收到日期", "形式", "信访人", "属地", "责任单位", "状态", "期限")
-    assert len(rows) == 451
-    assert rows[1][1] == TODAY.isoformat()  # the ledger's order: newest first
+    # A title, the filter it was made with (issue 18), then the header and the rows.
+    assert rows[0][0] == "信访事项台账" and rows[1][0].startswith("筛选条件：全部信访事项；共 450 件")
+    assert rows[2] == ("编号", "收到日期", "形式", "信访人", "属地", "责任单位", "状态", "期限")
+    assert len(rows) == 453
+    assert rows[3][1] == TODAY.isoformat()  # the ledger's order: newest first
+
+
+def test_the_export_names_its_filter_and_prints_a4_landscape(qtbot: Any, panel: LedgerPanel, tmp_path: Path):
+    with qtbot.waitSignal(panel.count_changed):
+        panel.channel_combo.setCurrentIndex(panel.channel_combo.findText("来访"))
+    target = tmp_path / "来访.xlsx"
+    with qtbot.waitSignal(panel.export_finished):
+        panel.export(target)
+    ws = load_workbook(target).active
+    assert ws is not None
+    assert "来访" in str(ws["A2"].value) and ws.freeze_panes == "A4"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$3:$3" and "&P" in ws.oddFooter.center.text
 
 
 def test_exporter_reports_progress_and_can_cancel(ledger_db: Any, tmp_path: Path):

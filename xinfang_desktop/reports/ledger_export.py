@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -80,8 +81,14 @@ def export_ledger(
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
     page_size: int = PAGE,
+    title: str = "信访事项台账",
+    filter_text: str | None = None,
+    exported_on: date | None = None,
 ) -> ExportResult:
-    """Write the cases matching `flt`, in the ledger's order, to `target` (.xlsx); nothing is left when cancelled."""
+    """Write the cases matching `flt`, in the ledger's order, to `target` (.xlsx); nothing is left when cancelled.
+
+    The sheet opens with its title and the filter it was made with (and the date and count), then the header, frozen
+    below; it prints A4 landscape, one page wide, the header repeated and the pages numbered (issue 18)."""
     unknown = [c for c in columns if c not in COLUMNS]
     if unknown or not columns:
         raise DomainError(f"未知的导出列：{'、'.join(unknown) or '（未选择列）'}", field="columns")
@@ -99,8 +106,24 @@ def export_ledger(
         ws: WriteOnlyWorksheet = wb.create_sheet(SHEET_TITLE)
         for i, key in enumerate(columns):
             ws.column_dimensions[_letter(i)].width = COLUMNS[key][1]
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = "A4"
+        # Printing: A4 landscape, one page wide, the header row on every page, pages numbered — set before the
+        # first row, when a write-only sheet writes its properties.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = 9  # A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "3:3"
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         bold = Font(bold=True)
+        heading = WriteOnlyCell(ws, value=safe_value(title))
+        heading.font = Font(bold=True, size=14)
+        ws.append([heading])
+        note = f"筛选条件：{filter_text or '全部信访事项'}；共 {total:,} 件"
+        if exported_on is not None:
+            note += f"；导出日期：{exported_on.isoformat()}"
+        ws.append([safe_value(note)])
         header = []
         for key in columns:
             cell = WriteOnlyCell(ws, value=COLUMNS[key][0])

@@ -46,10 +46,12 @@ class ExcelExport(SectionPart):
         parent: QWidget,
         query: Callable[[], Query],
         visible_columns: Callable[[], list[Column]],
+        describe: Callable[[], str] = lambda: "",
     ) -> None:
         super().__init__(ctx, parent)
         self._query = query
         self._visible_columns = visible_columns
+        self._describe = describe  # the filters in words, printed under the sheet's title
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.setToolTip("把当前查询结果（当前的筛选、排序和显示的列）导出为 .xlsx")
         self.export_button.clicked.connect(self._choose_export_path)
@@ -69,6 +71,7 @@ class ExcelExport(SectionPart):
         from xinfang_desktop.reports.ledger_export import export_ledger
 
         flt, sort, descending = self._query()
+        filter_text, today = self._describe(), self._ctx.today()
         columns = [EXPORT_KEYS[c] for c in self._visible_columns()]
         cancel = threading.Event()
         state = {"done": 0, "total": 0}
@@ -105,6 +108,17 @@ class ExcelExport(SectionPart):
                 finish(f"已导出 {result.rows:,} 件到 {result.path}")
 
         def job(db: Database) -> Any:
-            return export_ledger(db, target, flt, sort, descending, columns, progress=progress, cancel=cancel)
+            return export_ledger(
+                db,
+                target,
+                flt,
+                sort,
+                descending,
+                columns,
+                progress=progress,
+                cancel=cancel,
+                filter_text=filter_text,
+                exported_on=today,
+            )
 
         self._ctx.tasks.run_db(job, done, lambda exc: finish("导出失败：" + str(getattr(exc, "message", exc)), True))

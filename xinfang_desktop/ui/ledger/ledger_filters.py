@@ -144,6 +144,28 @@ class LedgerFilters(SectionPart):
         )
         return merge_filters(flt, self._deadline_filter)
 
+    def description(self) -> str:
+        """The filters in force, in words, as printed under an export's title (全部 when none)."""
+        parts: list[str] = []
+        if self.search_box.text().strip():
+            parts.append(f"搜索“{self.search_box.text().strip()}”")
+        for combo in (self.status_combo, self.channel_combo, self.deadline_combo):
+            if combo.currentIndex() > 0:
+                parts.append(combo.currentText())
+        for label, combo in (
+            ("属地", self.locality_combo),
+            ("责任单位", self.unit_combo),
+            ("分类", self.category_combo),
+        ):
+            if combo.currentIndex() > 0:
+                parts.append(f"{label}：{combo.currentText()}")
+        if self.date_check.isChecked():
+            parts.append(f"收到日期 {_to_date(self.date_from.date())} 至 {_to_date(self.date_to.date())}")
+        for check in (self.collective_check, self.repeat_check, self.skipping_check):
+            if check.isChecked():
+                parts.append(check.text())
+        return "；".join(parts) or "全部信访事项"
+
     def focus_search(self) -> None:
         self.search_box.setFocus()
         self.search_box.selectAll()

@@ -102,7 +102,7 @@ class LedgerPanel(QWidget):
         self.views = SavedViews(ctx, self, self.view_state, self.apply_view_state)
         self.views.failed.connect(self._show_error)
         self.columns = ColumnChooser(self.table, self)
-        self.exporter = ExcelExport(ctx, self, lambda: self.model.query, self.visible_columns)
+        self.exporter = ExcelExport(ctx, self, lambda: self.model.query, self.visible_columns, self._describe_filters)
         # The tooltip first: a listener of export_finished may read it.
         self.exporter.finished.connect(lambda text, _error: self.count_label.setToolTip(text))
         self.exporter.finished.connect(self.export_finished)
@@ -293,6 +293,14 @@ class LedgerPanel(QWidget):
         self.queue_button.setText(f"队列：{label}  ✕")
         self.queue_button.setVisible(True)
         self._run_query(sort, descending)
+
+    def _describe_filters(self) -> str:
+        """The queue (if one is shown) and the filters, in words, for an export's heading."""
+        text = self.filters.description()
+        if self.queue_button.isVisible():
+            queue = self.queue_button.text().removesuffix("  ✕")
+            text = queue if text == "全部信访事项" else f"{queue}；{text}"
+        return text
 
     def clear_queue(self) -> None:
         self._queue_filter = LedgerFilter()
