@@ -7,7 +7,18 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
@@ -41,6 +52,11 @@ class StoreDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._typed = False  # what the clerk types from now on is asked about before Esc or 取消 drops it
+        for edit in self.findChildren(QLineEdit):
+            edit.textEdited.connect(self._mark_typed)
+        for text in self.findChildren(QPlainTextEdit):
+            text.textChanged.connect(self._mark_typed)
         # A clerk types at once: the first field of the form takes the cursor, not the OK button.
         if (first := self.first_field()) is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -58,6 +74,26 @@ class StoreDialog(QDialog):
                     if tab and candidate.isEnabled() and not candidate.isHidden():
                         return candidate
         return None
+
+    def _mark_typed(self, *_args: object) -> None:
+        self._typed = True
+
+    def reject(self) -> None:
+        """Esc or 取消: after something was typed, ask before discarding it (issue 18)."""
+        if getattr(self, "_typed", False) and not self.confirm_discard():
+            return
+        super().reject()
+
+    def confirm_discard(self) -> bool:
+        """Ask whether to discard what was typed (tests replace this)."""
+        answer = QMessageBox.question(
+            self,
+            "放弃填写的内容？",
+            "已填写的内容尚未保存，关闭后将丢失。确定关闭吗？",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
 
     @property
     def ok_button(self) -> QPushButton:
