@@ -233,4 +233,5 @@ def test_the_warning_slips_explanation_goes_to_the_level_above_the_warned_unit()
     assert office.leading_group == "青田县信访工作领导小组" and office.higher_leaders == "青田县党政主要领导"
     text = spec("warning_slip").document(spec("warning_slip").sample(), office).plain_text()
     assert "向青田县信访工作领导小组组长说明" in text and "示范市信访工作领导小组" not in text
-    assert OfficeInfo.from_settings({"higher_leading_group": "丽水市信访工作领导小组"}).leading_group.startswith("丽水市")
+    configured = OfficeInfo.from_settings({"higher_leading_group": "丽水市信访工作领导小组"})
+    assert configured.leading_group.startswith("丽水市")
