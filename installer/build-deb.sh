@@ -61,7 +61,7 @@ This package carries a frozen copy of the application with the libraries it runs
   the system libraries PyInstaller collected from the build machine (their Debian copyright files apply).
 Bundled fonts (resources/fonts/README.md; licence texts in /opt/$package/_internal/resources/fonts/licenses/):
   AR PL SungtiL GB, AR PL KaitiM GB (Arphic Public License), WenQuanYi Micro Hei (Apache-2.0),
-  Hanazono Mincho A/B subsets (Hanazono Font License).
+  Hanazono Mincho A/B subsets (Hanazono Font License), Zhuque Fangsong 朱雀仿宋 (SIL Open Font License 1.1).
 EOF
 if [ -d "$bundle/_internal/resources/fonts/licenses" ]; then
   cp -a "$bundle/_internal/resources/fonts/licenses" "$stage/usr/share/doc/$package/font-licenses"

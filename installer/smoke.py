@@ -111,7 +111,8 @@ def smoke(bin_dir: Path, home: Path, downgrade_python: str | None) -> dict[str, 
     pdf, docx = home / "回执.pdf", home / "回执.docx"
     doc = r.json("doc", "render", "petitioner_receipt", "--case", number, "--format", "pdf", "-o", str(pdf))
     check(pdf.read_bytes().startswith(b"%PDF-") and doc["pages"] >= 1, f"PDF rendered ({doc['pages']} pages)")
-    check(doc["fonts"]["fangsong"] == "AR PL SungtiL GB", "PDF without office fonts: bundled AR PL SungtiL GB")
+    bundled = doc["fonts"]["fangsong"]
+    check(bundled == "朱雀仿宋 (Zhuque Fangsong)", "PDF without office fonts: the bundled 朱雀仿宋 for 仿宋")
     word = r.json("doc", "render", "petitioner_receipt", "--case", number, "--format", "docx", "-o", str(docx))
     with zipfile.ZipFile(docx) as archive:
         body = archive.read("word/document.xml").decode("utf-8")
