@@ -235,3 +235,25 @@ def test_the_warning_slips_explanation_goes_to_the_level_above_the_warned_unit()
     assert "向青田县信访工作领导小组组长说明" in text and "示范市信访工作领导小组" not in text
     configured = OfficeInfo.from_settings({"higher_leading_group": "丽水市信访工作领导小组"})
     assert configured.leading_group.startswith("丽水市")
+
+
+def test_the_warning_slips_receipt_comes_after_the_signature_whole_on_one_page(tmp_path: Path) -> None:
+    # Issue 18: the 签收回执 stood above the signature and split across pages; now it follows the signature behind a
+    # cut line, with the slip's number on it, and is never split.
+    from xinfang_desktop.documents.pdf_renderer import layout_document
+
+    s = spec("warning_slip")
+    doc = s.document(s.sample(), OFFICE, "示信预警〔2026〕7号")
+    text = doc.plain_text()
+    assert text.index(OFFICE.name, text.index("请收到本预警单后签收")) < text.index("\n签收回执\n")
+    assert "此联沿虚线裁下" in text and "预警单编号 示信预警〔2026〕7号" in text
+    layout = layout_document(doc)
+    pages_with_receipt = [i for i, page in enumerate(layout.pages) if any("签收时间" in t for t in _texts(page))]
+    pages_with_heading = [i for i, page in enumerate(layout.pages) if "签收回执" in _texts(page)]
+    assert len(pages_with_receipt) == 1 and pages_with_heading == pages_with_receipt
+
+
+def _texts(page: object) -> list[str]:
+    from xinfang_desktop.documents.page_ops import TextOp
+
+    return [op.text for op in getattr(page, "ops", []) if isinstance(op, TextOp)]

@@ -230,6 +230,24 @@ class _Writer:
             par = self.para(first_line=2 * CHAR_TWIPS)
             add_runs(par, self.fonts, [(self.doc.note, FontRole.FANGSONG, False)])
 
+    def tail(self) -> None:
+        """The part after the signature behind a cut line (a 签收回执), kept together on one page as in the PDF."""
+        if not self.doc.tail:
+            return
+        par = self.para(jc="center", keep_next=True)
+        add_runs(par, self.fonts, [("- " * 22, FontRole.FANGSONG, False)])
+        par = self.para(jc="center", keep_next=True)
+        add_runs(par, self.fonts, [(self.doc.tail_heading, FontRole.FANGSONG, False)])
+        for block in self.doc.tail:
+            self.block(block)
+            if isinstance(block, Table) and self.word.tables:
+                # Word and LibreOffice keep a table together only through its paragraphs' keep-with-next.
+                rows = self.word.tables[-1].rows
+                for row in list(rows)[:-1]:
+                    for cell in row.cells:
+                        for paragraph in cell.paragraphs:
+                            paragraph.paragraph_format.keep_with_next = True
+
     def footer_block(self) -> None:
         doc, layout = self.doc, self.layout
         footer = doc.footer
@@ -298,6 +316,7 @@ class _Writer:
             self.block(block)
         self.attachments()
         self.signature()
+        self.tail()
         self.footer_block()
         return self.word
 

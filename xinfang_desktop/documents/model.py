@@ -115,6 +115,9 @@ class OfficialDocument:
     provisional: bool = False  # a deadline in the text rests on a year without holiday data (R-TM-05): not printed
     metadata: dict[str, str] = field(default_factory=dict)  # case number, query code … (not printed)
     names: tuple[str, ...] = ()  # the people named in the text: each drawn in one typeface (not printed by itself)
+    # A part printed after the signature, behind a cut line (the 签收回执 a 预警单 carries): kept on one page.
+    tail: tuple[Block, ...] = ()
+    tail_heading: str = "（此联沿虚线裁下，签收后交回）"
 
     def clerk_warnings(self) -> tuple[str, ...]:
         """What the clerk must know before issuing, shown on screen (and by the CLI on stderr) — never printed."""
@@ -134,4 +137,13 @@ class OfficialDocument:
             parts.extend(self.signature.issuers)
         if self.note:
             parts.append(self.note)
+        if self.tail:
+            parts.append(self.tail_heading)
+        for block in self.tail:
+            if isinstance(block, Paragraph):
+                parts.append(block.text)
+            else:
+                if block.caption:
+                    parts.append(block.caption)
+                parts.extend(" ".join(row) for row in block.rows)
         return "\n".join(parts)

@@ -163,6 +163,15 @@ def layout_document(doc: OfficialDocument, fonts: FontSet | None = None) -> Docu
         items += b.signature_items(doc.signature, doc.note)
     elif doc.note:
         items += b.paragraph_items([(doc.note, FontRole.FANGSONG, False)], first_indent_chars=2, align="left")
+    if doc.tail:
+        # After the signature, behind a cut line, and whole on one page (a receipt torn off and sent back).
+        cut = Item(1, [RuleOp(0, g.BODY_SIZE / 2, g.TEXT_WIDTH, g.BODY_SIZE / 2, 0.5, dash=(4, 3))], text=[])
+        part = [cut, *b.paragraph_items([(doc.tail_heading, FontRole.FANGSONG, False)], align="center")]
+        for block in doc.tail:
+            part += b.block_items(block)
+        for it in part[:-1]:
+            it.keep_with_next = True
+        items += part
 
     placed = _paginate(items, start_line)
     pages = [PageLayout() for _ in placed]

@@ -49,6 +49,7 @@ class RuleOp:
     y2: float
     width: float
     color: str = BLACK
+    dash: tuple[float, float] | None = None  # on, off (pt): a cut line
 
 
 Op = TextOp | RuleOp

@@ -105,6 +105,7 @@ def _draw(canvas: Any, ops: Sequence[Op]) -> None:
             colour = op.color
         if isinstance(op, RuleOp):
             canvas.setLineWidth(op.width)
+            canvas.setDash(list(op.dash) if op.dash else [])
             canvas.line(op.x1, height - op.y1, op.x2, height - op.y2)
             continue
         baseline = height - op.top - g.EM_ASCENT * op.size

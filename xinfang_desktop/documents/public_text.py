@@ -64,6 +64,7 @@ def public_document(doc: OfficialDocument) -> OfficialDocument:
         body=tuple(_block(b) for b in doc.body),
         attachments=tuple(public_text(a) for a in doc.attachments),
         note=public_text(doc.note) if doc.note else doc.note,
+        tail=tuple(_block(b) for b in doc.tail),
     )
 
 

@@ -4,7 +4,7 @@ visits that triggered it, what the unit must do, the R-WS-03/04 duty that follow
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -119,15 +119,19 @@ def build(inp: WarningInput, office: OfficeInfo, number: str | None = None) -> O
         )
     )
     paragraphs.append(body("请收到本预警单后签收，并将签收回执交回本机关。"))
-    paragraphs.append(
-        Table(
-            (("签收单位", inp.to_unit), ("签收人", ""), ("签收时间", "    年  月  日  时  分")),
-            header_rows=0,
-            col_widths=(1, 3),
-            caption="签收回执",
-        )
+    # The 签收回执 after the signature, behind a cut line, whole on one page: it is torn off and sent back.
+    receipt = Table(
+        (
+            ("预警单编号", number or ""),
+            ("签收单位", inp.to_unit),
+            ("签收人", ""),
+            ("签收时间", "    年  月  日  时  分"),
+        ),
+        header_rows=0,
+        col_widths=(1, 3),
+        caption="签收回执",
     )
-    return office_document(
+    doc = office_document(
         office,
         type_id=TYPE_ID,
         title="信访预警单",
@@ -138,6 +142,7 @@ def build(inp: WarningInput, office: OfficeInfo, number: str | None = None) -> O
         addressee=f"{inp.to_unit}{inp.to_leader}：",
         metadata=case_metadata(c.case_number, to_unit=inp.to_unit),
     )
+    return replace(doc, tail=(receipt,))
 
 
 SPEC: DocumentTypeSpec[WarningInput] = DocumentTypeSpec(
