@@ -40,6 +40,7 @@ LABELS = {
     "petitioner_receipt": "信访事项回执",
 }
 LETTERS = {
+    "transfer_letter",  # a 函: the 信函格式 (issue 18)
     "acceptance_notice",
     "decline_notice",
     "refuse_again_notice",

@@ -98,7 +98,7 @@ def build(inp: TransferInput, office: OfficeInfo, number: str | None = None) -> 
         office,
         type_id=TYPE_ID,
         title="关于转送信访事项的函",
-        layout=Layout.DOCUMENT,
+        layout=Layout.LETTER,  # a 函 is in the 信函格式 (GB/T 9704 clause 10.1), like the notices
         number=number,
         content=[*paragraphs, *a.confidentiality()],
         issued_on=inp.issued_on,
@@ -111,5 +111,5 @@ def build(inp: TransferInput, office: OfficeInfo, number: str | None = None) -> 
 
 
 SPEC: DocumentTypeSpec[TransferInput] = DocumentTypeSpec(
-    TYPE_ID, LABEL, Layout.DOCUMENT, True, from_json, build, sample, lambda i: i.issued_on
+    TYPE_ID, LABEL, Layout.LETTER, True, from_json, build, sample, lambda i: i.issued_on
 )
