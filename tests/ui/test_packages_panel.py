@@ -97,9 +97,14 @@ def test_dialogs_create_update_meet_and_close(qtbot: Any, empty_db: Any) -> None
     duty = panel.make_dialog("duty")
     assert isinstance(duty, DutyDialog) and duty.package_id == pid
     qtbot.addWidget(duty)
-    duty.duty_combo.setCurrentText("包息访息诉")
-    duty.status_combo.setCurrentText("已落实")
-    duty.evidence_edit.setPlainText("已签订息诉罢访协议")
+    # 五包 as a table (issue 18): the five duties with their state; change one and add a note.
+    assert duty.table.rowCount() == 5 and duty.table.item(4, 0).text() == "包息访息诉"
+    assert duty.changes() == []  # nothing changed yet: 保存 says so
+    with qtbot.waitSignal(duty.failed):
+        duty.ok_button.click()
+    duty.status_combos["包息访息诉"].setCurrentText("已落实")
+    duty.table.item(4, 3).setText("已签订息诉罢访协议")
+    assert duty.changes() == [("包息访息诉", "已落实", "已签订息诉罢访协议")]
     with qtbot.waitSignal(duty.saved):
         duty.ok_button.click()
     done = {d["duty"]: d for d in package_detail(db, pid, today=TODAY)["duties"]}["包息访息诉"]

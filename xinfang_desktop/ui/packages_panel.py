@@ -40,6 +40,7 @@ from xinfang_desktop.persistence.packages_store import (
     create_package,
     list_leaders,
     list_packages,
+    package_detail,
     update_package,
 )
 from xinfang_desktop.persistence.reception_store import reception_compliance
@@ -222,25 +223,72 @@ class CreatePackageDialog(_PackageDialog):
 
 
 class DutyDialog(_PackageDialog):
-    """五包 (R-PK-02): one duty's status and an evidence note (appended with the date)."""
+    """五包 (R-PK-02) as a table: each of the five duties with its state, what was recorded so far, and a note to add
+    (appended with the date); the rows changed are saved together."""
 
     def __init__(self, ctx: AppContext, package_id: int, parent: QWidget | None = None) -> None:
         super().__init__(ctx, f"五包落实 — 包案 {package_id}", parent)
+        self.setMinimumWidth(820)
         self.package_id = package_id
-        self.duty_combo = QComboBox()
-        self.duty_combo.addItems(Duty.labels())
-        self.status_combo = QComboBox()
-        self.status_combo.addItems(DutyStatus.labels())
-        self.evidence_edit = QPlainTextEdit()
-        self.evidence_edit.setPlaceholderText("落实情况说明（追加，记日期）")
-        self.form.addRow("五包责任：", self.duty_combo)
-        self.form.addRow("落实情况：", self.status_combo)
-        self.form.addRow("情况说明：", self.evidence_edit)
+        self.table = QTableWidget(len(Duty), 4)
+        self.table.setHorizontalHeaderLabels(["五包责任", "落实情况", "已记录的情况", "本次补充说明"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.status_combos: dict[str, QComboBox] = {}
+        self._loaded: dict[str, str] = {}
+        for row, duty in enumerate(Duty.labels()):
+            name = QTableWidgetItem(duty)
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.table.setItem(row, 0, name)
+            combo = QComboBox()
+            combo.addItems(DutyStatus.labels())
+            self.status_combos[duty] = combo
+            self.table.setCellWidget(row, 1, combo)
+            so_far = QTableWidgetItem("")
+            so_far.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.table.setItem(row, 2, so_far)
+            self.table.setItem(row, 3, QTableWidgetItem(""))
+        self.table.setMinimumHeight(260)
+        self.form.addRow(self.table)
         self.ok_button.setText("保存")
 
+    # The combos and the note cells are the form: the first field is the first duty's state.
+    def load(self) -> None:
+        """Fill each duty's state and what was recorded (read on the database thread)."""
+        pid, today = self.package_id, self.ctx.today()
+        self.ctx.tasks.run_db(lambda db: package_detail(db, pid, today=today), self._show, self._failed)
+
+    def _show(self, detail: dict[str, Any]) -> None:
+        for d in detail["duties"]:
+            row = Duty.labels().index(d["duty"])
+            self.status_combos[d["duty"]].setCurrentText(d["status"])
+            self._loaded[d["duty"]] = d["status"]
+            item = self.table.item(row, 2)
+            if item is not None:
+                item.setText(d["evidence"] or "")
+        self.table.resizeRowsToContents()
+
+    def changes(self) -> list[tuple[str, str | None, str | None]]:
+        """(duty, state, note) for each row whose state was changed or that has a note to add."""
+        out: list[tuple[str, str | None, str | None]] = []
+        for row, duty in enumerate(Duty.labels()):
+            state = self.status_combos[duty].currentText()
+            cell = self.table.item(row, 3)
+            note = cell.text().strip() if cell is not None else ""
+            if state != self._loaded.get(duty, DutyStatus.labels()[0]) or note:
+                out.append((duty, state, note or None))
+        return out
+
     def job(self) -> Callable[[Database], Any]:
-        evidence = self.evidence_edit.toPlainText().strip() or None
-        upd = PackageUpdate(duties=[(self.duty_combo.currentText(), self.status_combo.currentText(), evidence)])
+        changed = self.changes()
+        if not changed:
+            raise DomainError("没有修改：请改变落实情况或填写补充说明", field="duties")
+        upd = PackageUpdate(duties=changed)
         pid, today = self.package_id, self.ctx.today()
         return lambda db: update_package(db, pid, upd, today=today)
 
@@ -446,6 +494,8 @@ class PackagesPanel(QWidget):
             dialog = {"duty": DutyDialog, "meeting": MeetingDialog, "close": ClosePackageDialog}[kind](
                 self.ctx, pid, parent=self
             )
+            if isinstance(dialog, DutyDialog):
+                dialog.load()  # the five duties' states as recorded
         dialog.saved.connect(self._saved)
         return dialog
 
