@@ -190,3 +190,17 @@ def test_an_id_number_of_the_offices_own_county_is_not_an_unknown_region(db: Any
     assert not [w for w in own.warnings if "地址码" in w]
     stray = add_case(db, _with_id("33998819800101123"), today=TODAY)
     assert [w for w in stray.warnings if "地址码 339988" in w]
+
+
+def test_an_id_number_on_file_under_another_name_is_said(db: Any) -> None:
+    # Issue 17: the stored person was silently kept when the same ID number came with another name or address.
+    first = sample_case()
+    add_case(db, first, today=TODAY)
+    renamed = sample_case()
+    renamed["petitioner"] = {**first["petitioner"], "name": "张卫"}
+    warned = add_case(db, renamed, today=TODAY).warnings
+    assert any("已登记为“张伟”" in w and "本次填写为“张卫”" in w for w in warned), warned
+    moved = sample_case()
+    moved["petitioner"] = {**first["petitioner"], "address": "示范县城关镇西街9号"}
+    assert any("登记的住址为" in w for w in add_case(db, moved, today=TODAY).warnings)
+    assert not [w for w in add_case(db, sample_case(), today=TODAY).warnings if "身份证号码" in w and "登记" in w]

@@ -70,11 +70,44 @@ def _scan(db: Database, number: str, today: date, user: str | None) -> dict[str,
     return scan_case(db, number, today=today, user=user)
 
 
+def _identity_mismatches(db: Database, request: IntakeRequest) -> list[str]:
+    """An ID number already on file under another name or address: the stored person is the one registered, so the
+    clerk is told (issue 17) instead of the difference vanishing."""
+    from sqlalchemy import select
+
+    from xinfang_desktop.persistence.records import PetitionerRecord
+
+    people = [request.petitioner, *request.representatives]
+    numbers = {p.id_number: p for p in people if p.id_number}
+    if not numbers:
+        return []
+    out: list[str] = []
+    with db.read_session() as s:
+        stored = s.execute(
+            select(PetitionerRecord.id_number, PetitionerRecord.name, PetitionerRecord.address)
+            .where(PetitionerRecord.id_number.in_(list(numbers)))
+            .order_by(PetitionerRecord.id)
+        ).all()
+    seen: set[str] = set()
+    for number, name, address in stored:
+        if number is None or number in seen:
+            continue
+        seen.add(number)
+        given = numbers[number]
+        masked = f"{number[:6]}********{number[-4:]}"
+        if name != given.name:
+            out.append(f"身份证号码 {masked} 已登记为“{name}”，本次填写为“{given.name}”：按同一人登记，请核对")
+        elif given.address and address and given.address.strip() != address.strip():
+            out.append(f"身份证号码 {masked} 登记的住址为“{address}”，本次填写为“{given.address}”，请核对")
+    return out
+
+
 def add_case(
     db: Database, data: object, *, today: date, user: str | None = None, now: datetime | None = None
 ) -> IntakeOutcome:
     """Register a new case from an intake JSON object; nothing is written unless every check passes."""
     request, warnings = parse_intake(data, today=today, known_region_codes=office_region_codes(db))
+    warnings = [*warnings, *_identity_mismatches(db, request)]
     clocks = clocks_for(db)
     with unit_of_work(db, user=user, now=now) as uow:
         registered = register_case(uow, request, today=today, now=uow.now, clocks=clocks)
