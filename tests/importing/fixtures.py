@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 
+from xinfang_desktop.reports.national_export import HEADERS
+
 TODAY = date(2026, 11, 20)
 ZHANG_ID = "11010519491231002X"  # a valid 18-digit number (MOD 11-2)
 
@@ -148,27 +150,8 @@ def gbk_csv(path: Path) -> Path:
     return path
 
 
-NATIONAL_HEADERS = [
-    "信访件编号",
-    "姓名",
-    "信访人数",
-    "住址",
-    "手机号码",
-    "问题属地",
-    "信访目的",
-    "内容分类",
-    "信访日期",
-    "登记日期",
-    "限办时间",
-    "信访形式",
-    "概况",
-    "是否办结",
-    "是否全国初次信访",
-    "联名信或集体访",
-    "信访件状态",
-    "登记部门",
-    "登记人",
-]
+# The sheet the national-system export writes is the sheet the import reads: one list of headers for both.
+NATIONAL_HEADERS = list(HEADERS)
 
 
 def national_sheet(path: Path) -> Path:

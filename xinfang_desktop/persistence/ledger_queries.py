@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, String, and_, func, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
@@ -219,10 +220,18 @@ def _keyed(rows: Any) -> list[tuple[int, str | None]]:
     return [(int(i), k.isoformat() if isinstance(k, date) else (None if k is None else str(k))) for i, k in rows]
 
 
-def _two_phases(req: LedgerPageRequest, conds: list[ColumnElement[bool]], fetch: Any) -> list[tuple[int, str | None]]:
-    """Rows with a sort value first, then (for nullable keys such as the due date) those without, in id order."""
+T = TypeVar("T")
+
+
+def _two_phases(
+    req: LedgerPageRequest, conds: list[ColumnElement[bool]], fetch: Callable[..., list[tuple[T, str | None]]]
+) -> list[tuple[T, str | None]]:
+    """Rows with a sort value first, then (for nullable keys such as the due date) those without, in id order.
+
+    `fetch(request, conds, null_phase, limit)` gives (row or id, cursor key) pairs; in the second phase the key is
+    None (the column is NULL there), which is what a cursor into that phase records."""
     column = _SORT_COLUMNS[req.sort]
-    result: list[tuple[int, str | None]] = []
+    result: list[tuple[T, str | None]] = []
     in_null_phase = column is not None and req.after is not None and req.after.key is None
     if not in_null_phase:
         result += fetch(req, conds, False, req.limit)
@@ -230,7 +239,7 @@ def _two_phases(req: LedgerPageRequest, conds: list[ColumnElement[bool]], fetch:
     # case in id order looking for a NULL that cannot exist (seconds on 1M whenever a filter finds under a page).
     if column is not None and column.nullable and len(result) < req.limit:
         after = req.after if in_null_phase else None
-        result += [(i, None) for i, _ in fetch(_phase(req, after), conds, True, req.limit - len(result))]
+        result += [(r, None) for r, _ in fetch(_phase(req, after), conds, True, req.limit - len(result))]
     return result
 
 
@@ -278,21 +287,16 @@ def _plain_rows(
 ) -> list[tuple[LedgerRow, str | None]]:
     """A page without a full-text search: the rows themselves in one keyset statement per phase (not the ids, then
     the rows by id), each with its cursor key, through Core (the ORM's row handling is not needed for tuples)."""
-    column = _SORT_COLUMNS[req.sort]
     at = _KEY_AT.get(req.sort)
     conn = session.connection()
 
-    def fetch(r: LedgerPageRequest, null_phase: bool, limit: int) -> list[tuple[LedgerRow, str | None]]:
+    def fetch(
+        r: LedgerPageRequest, conds: list[ColumnElement[bool]], null_phase: bool, limit: int
+    ) -> list[tuple[LedgerRow, str | None]]:
         stmt = _ordered_ids_select(r, conds, null_phase, _row_select()).limit(limit)
-        return [(_to_row(row), None if at is None or null_phase else _key_text(row[at])) for row in conn.execute(stmt)]
+        return [(_to_row(row), None if at is None else _key_text(row[at])) for row in conn.execute(stmt)]
 
-    out: list[tuple[LedgerRow, str | None]] = []
-    in_null_phase = column is not None and req.after is not None and req.after.key is None
-    if not in_null_phase:
-        out += fetch(req, False, req.limit)
-    if column is not None and column.nullable and len(out) < req.limit:
-        out += fetch(_phase(req, req.after if in_null_phase else None), True, req.limit - len(out))
-    return out
+    return _two_phases(req, conds, fetch)
 
 
 def _key_text(value: Any) -> str | None:

@@ -7,8 +7,6 @@ asks; counts come from `persistence.assessment_queries`, the arithmetic from `co
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -34,6 +32,7 @@ from xinfang_desktop.core.assessment import (
 from xinfang_desktop.persistence.accountability.queries import honours_losses
 from xinfang_desktop.persistence.assessment_queries import GroupCounts, assessment_counts
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.reports.report_xlsx import save_workbook
 from xinfang_desktop.reports.xlsx_cells import safe_value
 
 TOTAL_NAME = "合计"
@@ -255,15 +254,7 @@ def write_xlsx(report: AssessmentReport, path: Path, ranking: Ranking | None = N
     _fill_fractions(wb.create_sheet("分子分母"), report)
     if ranking is not None:
         _fill_ranking(wb.create_sheet("排名"), report, ranking)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        wb.save(str(tmp))
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    return path
+    return save_workbook(wb, path)  # beside the target, renamed into place: never a half-written file
 
 
 def _heading(ws: Any, title: str, subtitle: str, width: int) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +37,7 @@ from xinfang_desktop.core.lifecycle_model import ASSIGN_MODES, DEFAULT_SUPERVISI
 from xinfang_desktop.core.litigation_separation import judicial_unit_warning
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.date_fields import qdate
 
 _A = CaseAction
 
@@ -169,10 +170,6 @@ def act_job(number: str, request: ActionRequest, today: date, user: str) -> Call
     return job
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
 class ActionDialog(QDialog):
     """Asks for one action's parameters; `acted(outcome, issue_document)` when the state machine accepted it."""
 
@@ -194,10 +191,10 @@ class ActionDialog(QDialog):
         intro = QLabel(f"<b>{action.label}</b>：信访事项 {number}")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.date_edit = QDateEdit(_qdate(today))
+        self.date_edit = QDateEdit(qdate(today))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setMaximumDate(_qdate(today))
+        self.date_edit.setMaximumDate(qdate(today))
         form.addRow("办理日期：", self.date_edit)
         for spec in FIELDS.get(action, (_REASON,)):
             editor = self._editor(spec, units)

@@ -47,6 +47,7 @@ from xinfang_desktop.persistence.reception_store import reception_compliance
 from xinfang_desktop.persistence.units import list_units
 from xinfang_desktop.ui.case_picker import CasePicker
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.date_fields import date_edit, pydate
 from xinfang_desktop.ui.document_form import RowsEditor
 from xinfang_desktop.ui.empty_hint import EmptyHint
 from xinfang_desktop.ui.leader_dialog import LeaderDialog
@@ -79,22 +80,6 @@ def _fill(table: QTableWidget, rows: list[list[str]], colours: list[QColor | Non
             if colour is not None and c == 2:
                 item.setForeground(QBrush(colour))
             table.setItem(r, c, item)
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
-
-
-def _date_edit(today: date) -> QDateEdit:
-    edit = QDateEdit(_qdate(today))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMaximumDate(_qdate(today))
-    return edit
 
 
 def _milestone(row: dict[str, Any]) -> MilestoneSpec:
@@ -213,7 +198,7 @@ class CreatePackageDialog(_PackageDialog):
         inp = PackageInput(
             cases=self.case_picker.numbers(),
             leader=str(leader) if leader is not None else "",
-            target_on=None if target == self.target_edit.minimumDate() else _pydate(target),
+            target_on=None if target == self.target_edit.minimumDate() else pydate(target),
             lead_unit=self.unit_combo.currentData(),
             members=members,
             milestones=[_milestone(m) for m in self.milestones_table.value()],
@@ -299,7 +284,7 @@ class MeetingDialog(_PackageDialog):
     def __init__(self, ctx: AppContext, package_id: int, parent: QWidget | None = None) -> None:
         super().__init__(ctx, f"记录约见 — 包案 {package_id}", parent)
         self.package_id = package_id
-        self.date_edit = _date_edit(ctx.today())
+        self.date_edit = date_edit(ctx.today(), maximum=ctx.today())
         self.place_edit = QLineEdit()
         self.notes_edit = QPlainTextEdit()
         self.form.addRow("约见日期：", self.date_edit)
@@ -309,7 +294,7 @@ class MeetingDialog(_PackageDialog):
 
     def job(self) -> Callable[[Database], Any]:
         meeting = (
-            _pydate(self.date_edit.date()),
+            pydate(self.date_edit.date()),
             self.place_edit.text().strip() or None,
             self.notes_edit.toPlainText().strip() or None,
         )
@@ -326,7 +311,7 @@ class ClosePackageDialog(_PackageDialog):
         self.package_id = package_id
         self.outcome_combo = QComboBox()
         self.outcome_combo.addItems(PackageOutcome.labels())
-        self.date_edit = _date_edit(ctx.today())
+        self.date_edit = date_edit(ctx.today(), maximum=ctx.today())
         self.note_edit = QPlainTextEdit()
         self.form.addRow("化解结果：", self.outcome_combo)
         self.form.addRow("办结日期：", self.date_edit)
@@ -334,7 +319,7 @@ class ClosePackageDialog(_PackageDialog):
         self.ok_button.setText("办结")
 
     def job(self) -> Callable[[Database], Any]:
-        outcome, on = self.outcome_combo.currentText(), _pydate(self.date_edit.date())
+        outcome, on = self.outcome_combo.currentText(), pydate(self.date_edit.date())
         note = self.note_edit.toPlainText().strip() or None
         pid, today = self.package_id, self.ctx.today()
         return lambda db: close_package(db, pid, outcome, on=on, note=note, today=today)

@@ -12,11 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent, QStandardItem
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -40,6 +39,7 @@ from xinfang_desktop.core.period_stats import (
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.reports.period_report import PeriodReport, period_report, stored_caliber
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.date_fields import date_edit, pydate
 from xinfang_desktop.ui.progress import DelayedProgress
 from xinfang_desktop.ui.ranking_tab import RankingTab
 from xinfang_desktop.ui.report_tables import fill_table, report_table
@@ -85,17 +85,6 @@ def _row_items(row: PeriodRow) -> list[QStandardItem]:
     return items
 
 
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
-
-
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, value.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
 @dataclass(frozen=True)
 class _Loaded:
     report: PeriodReport
@@ -135,8 +124,8 @@ class PeriodReportTab(QWidget):
         self._ctx = ctx
         self.report: PeriodReport | None = None
         today = ctx.today()
-        self.from_edit = _date_edit(date(today.year, today.month, 1))
-        self.to_edit = _date_edit(today)
+        self.from_edit = date_edit(date(today.year, today.month, 1))
+        self.to_edit = date_edit(today)
         self.caliber_combo = QComboBox()
         for c in Caliber:
             self.caliber_combo.addItem(CALIBER_TEXT[c], c.value)
@@ -237,7 +226,7 @@ class PeriodReportTab(QWidget):
         return Caliber(self.caliber_combo.currentData())
 
     def refresh(self) -> None:
-        start, end = _pydate(self.from_edit.date()), _pydate(self.to_edit.date())
+        start, end = pydate(self.from_edit.date()), pydate(self.to_edit.date())
         if start > end:
             self._show_error(ValueError("统计期间的开始日期晚于结束日期，请重新选择。"))
             return
@@ -344,7 +333,7 @@ class PeriodReportTab(QWidget):
         self._ctx.tasks.run_db(job, self._exported, self._show_error)
 
     def _choose_national(self) -> None:
-        start, end = _pydate(self.from_edit.date()), _pydate(self.to_edit.date())
+        start, end = pydate(self.from_edit.date()), pydate(self.to_edit.date())
         name = f"信访事项（全国系统格式，{start:%Y%m%d}-{end:%Y%m%d}）.xlsx"
         chosen, _ = QFileDialog.getSaveFileName(self, "导出全国系统格式", name, "Excel 工作簿 (*.xlsx)")
         if chosen:

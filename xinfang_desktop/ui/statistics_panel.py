@@ -10,12 +10,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -50,6 +49,7 @@ from xinfang_desktop.reports.assessment import (
 from xinfang_desktop.reports.assessment_cache import CachedReport, cached_report, count_and_keep
 from xinfang_desktop.ui.column_widths import fit_columns
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.date_fields import date_edit, pydate
 from xinfang_desktop.ui.period_report_tab import PeriodReportTab, RankingTab
 from xinfang_desktop.ui.progress import DelayedProgress
 
@@ -186,14 +186,6 @@ def _fill(view: QTableView, model: StatsModel, heads: list[Cell], rows: list[Row
     fit_columns(view, [title for title, _tip in heads], texts, stretch=stretch, bold=model.bold_font)
 
 
-def _date_edit(value: date, today: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, value.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMaximumDate(QDate(today.year, today.month, today.day))
-    return edit
-
-
 def _label(style: str, text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -222,10 +214,6 @@ class LegendLabel(QLabel):
         if height is None:
             height = self._heights[width] = super().heightForWidth(width)
         return height
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
 
 
 def ranking_rows(ranking: Ranking) -> list[Row]:
@@ -299,8 +287,8 @@ class StatisticsPanel(QWidget):
         self._rankings: dict[str, tuple[Ranking, list[Row]]] = {}  # by rate id; none for the county alone
         today = ctx.today()
         period = default_period(today)
-        self.from_edit = _date_edit(period.start, today)
-        self.to_edit = _date_edit(period.end, today)
+        self.from_edit = date_edit(period.start, today)
+        self.to_edit = date_edit(period.end, today)
         self.group_combo = QComboBox()
         for g in GROUPINGS:
             self.group_combo.addItem(GROUPING_TEXT[g], g.value)
@@ -395,7 +383,7 @@ class StatisticsPanel(QWidget):
         return Grouping(self.group_combo.currentData())
 
     def period(self) -> AssessmentPeriod:
-        return AssessmentPeriod(_pydate(self.from_edit.date()), _pydate(self.to_edit.date()))
+        return AssessmentPeriod(pydate(self.from_edit.date()), pydate(self.to_edit.date()))
 
     def refresh(self, use_kept: bool = False) -> None:
         """Count the period on the database thread; the table fills when the counts come back. With `use_kept`

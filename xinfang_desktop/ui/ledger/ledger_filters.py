@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QTimer, Signal
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLineEdit, QPushB
 from xinfang_desktop.core.codes import OPEN_STATUSES, CaseStatus, Channel
 from xinfang_desktop.core.ledger import LedgerFilter
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.date_fields import pydate
 from xinfang_desktop.ui.ledger.section_part import SectionPart
 from xinfang_desktop.ui.workbench_panel import CARDS, queue_filter_job
 
@@ -32,10 +32,6 @@ def merge_filters(base: LedgerFilter, extra: LedgerFilter) -> LedgerFilter:
     default = LedgerFilter()
     changes = {f.name: getattr(extra, f.name) for f in fields(LedgerFilter)}
     return replace(base, **{k: v for k, v in changes.items() if v != getattr(default, k)})
-
-
-def _to_date(d: QDate) -> date:
-    return date(d.year(), d.month(), d.day())
 
 
 def set_combo_data(combo: QComboBox, value: object) -> None:
@@ -133,8 +129,8 @@ class LedgerFilters(SectionPart):
             search=text or None,
             statuses=tuple(statuses),
             channel=Channel(channel) if channel else None,
-            received_from=_to_date(self.date_from.date()) if dated else None,
-            received_to=_to_date(self.date_to.date()) if dated else None,
+            received_from=pydate(self.date_from.date()) if dated else None,
+            received_to=pydate(self.date_to.date()) if dated else None,
             collective=True if self.collective_check.isChecked() else None,
             repeat=True if self.repeat_check.isChecked() else None,
             level_skipping=True if self.skipping_check.isChecked() else None,
@@ -160,7 +156,7 @@ class LedgerFilters(SectionPart):
             if combo.currentIndex() > 0:
                 parts.append(f"{label}：{combo.currentText()}")
         if self.date_check.isChecked():
-            parts.append(f"收到日期 {_to_date(self.date_from.date())} 至 {_to_date(self.date_to.date())}")
+            parts.append(f"收到日期 {pydate(self.date_from.date())} 至 {pydate(self.date_to.date())}")
         for check in (self.collective_check, self.repeat_check, self.skipping_check):
             if check.isChecked():
                 parts.append(check.text())
@@ -241,8 +237,8 @@ class LedgerFilters(SectionPart):
             "search": self.search_box.text().strip(),
             "status": self.status_combo.currentText(),
             "channel": self.channel_combo.currentData(),
-            "received_from": _to_date(self.date_from.date()).isoformat() if dated else None,
-            "received_to": _to_date(self.date_to.date()).isoformat() if dated else None,
+            "received_from": pydate(self.date_from.date()).isoformat() if dated else None,
+            "received_to": pydate(self.date_to.date()).isoformat() if dated else None,
             "collective": self.collective_check.isChecked(),
             "repeat": self.repeat_check.isChecked(),
             "level_skipping": self.skipping_check.isChecked(),

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.date_fields import qdate
 from xinfang_desktop.ui.empty_hint import EmptyHint
 from xinfang_desktop.ui.rows_table import RowsModel, RowsTable
 from xinfang_desktop.ui.store_dialog import StoreDialog
@@ -354,10 +355,6 @@ class DutiesTab(QWidget):
         box.open()
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
 def _searchable(combo: QComboBox) -> None:
     """An editable combo whose typed text filters its items (contains, case-insensitive)."""
     combo.setEditable(True)
@@ -395,10 +392,10 @@ class RecordDialog(StoreDialog):
         self.requirement_label = QLabel()
         self.requirement_label.setStyleSheet("color: #555555;")
         today = ctx.today()
-        self.date_edit = QDateEdit(_qdate(today))
+        self.date_edit = QDateEdit(qdate(today))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setMaximumDate(_qdate(today))
+        self.date_edit.setMaximumDate(qdate(today))
         self.subject_label = QLabel("对象")
         self.subject_combo = QComboBox()
         _searchable(self.subject_combo)
