@@ -50,6 +50,8 @@ COMMAND_MODULES = (
     "xinfang_desktop.commands.export_cmd",
     "xinfang_desktop.commands.exchange_cmd",
     "xinfang_desktop.commands.backup_cmd",
+    "xinfang_desktop.commands.audit_cmd",
+    "xinfang_desktop.commands.users_cmd",
     "xinfang_desktop.commands.gui_cmd",
 )
 
@@ -91,6 +93,10 @@ COMMAND_OWNERS = {
     "export": "export_cmd",
     "exchange": "exchange_cmd",
     "backup": "backup_cmd",
+    "audit": "audit_cmd",
+    "user": "users_cmd",
+    "role": "users_cmd",
+    "login": "users_cmd",
     "gui": "gui_cmd",
 }
 _VALUE_OPTIONS = ("--db",)  # common options that take a value (the token after them is not the command)

@@ -44,13 +44,46 @@ class Base(DeclarativeBase):
 
 
 class UserRecord(Base):
-    """用户: the author of every change (logins and roles come later)."""
+    """用户: the author of every change; a login account once it has a password (persistence/users.py)."""
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # argon2id; None: an author that cannot log in
+    disabled: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    failed_logins: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+
+class UserRoleRecord(Base):
+    """用户角色: one role of a user (core/access.py names them)."""
+
+    __tablename__ = "user_roles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class UserScopeRecord(Base):
+    """数据范围: a township (region code) or unit (name) a user is limited to; none means the whole county."""
+
+    __tablename__ = "user_scopes"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "township" | "unit"
+    value: Mapped[str] = mapped_column(String(128), primary_key=True)
+
+
+class LoginSessionRecord(Base):
+    """登录会话: a shell session opened by `xinfang login`, found by its token's SHA-256 (the token is not kept)."""
+
+    __tablename__ = "login_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class SettingRecord(Base):
@@ -368,8 +401,24 @@ class AuditEntryRecord(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
+    # HMAC of this entry's fields and the previous entry's MAC (persistence/audit_chain.py); None before 0016.
+    mac: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entries_entity", "entity", "entity_id"),
+        Index("ix_audit_entries_at", "at"),
+        Index("ix_audit_entries_user", "user_id", "at"),
+    )
+
+
+class AuditAnchorRecord(Base):
+    """审计锚点: the last entry and MAC of a day, from which verification of the following days starts."""
+
+    __tablename__ = "audit_anchors"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_entry_id: Mapped[int] = mapped_column(Integer)
+    mac: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class AttachmentRecord(Base):

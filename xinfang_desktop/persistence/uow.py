@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import getpass
-import json
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from xinfang_desktop.persistence.audit_log import SqlAuditLog
 from xinfang_desktop.persistence.case_repository import SqlCaseRepository
 from xinfang_desktop.persistence.database import Database
-from xinfang_desktop.persistence.records import AuditEntryRecord, UserRecord
+from xinfang_desktop.persistence.records import UserRecord
 from xinfang_desktop.persistence.settings_store import SqlSettings
 
 
@@ -27,35 +27,6 @@ def current_login() -> str:
 
 def workstation_name() -> str:
     return socket.gethostname() or "unknown"
-
-
-class SqlAuditLog:
-    """Audit entries of one unit of work, written together just before it commits."""
-
-    def __init__(self, session: Session, user_id: int, workstation: str, now: datetime) -> None:
-        self.session = session
-        self.user_id = user_id
-        self.workstation = workstation
-        self.now = now
-        self._pending: list[dict[str, object]] = []
-
-    def record(self, action: str, entity: str, entity_id: str, detail: dict[str, object] | None = None) -> None:
-        self._pending.append(
-            {
-                "at": self.now,
-                "user_id": self.user_id,
-                "workstation": self.workstation,
-                "action": action,
-                "entity": entity,
-                "entity_id": entity_id,
-                "detail": json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
-            }
-        )
-
-    def flush(self) -> None:
-        if self._pending:
-            self.session.execute(insert(AuditEntryRecord), self._pending)
-            self._pending = []
 
 
 def ensure_user(session: Session, login: str, now: datetime) -> int:
