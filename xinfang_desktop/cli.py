@@ -1,6 +1,7 @@
 """Command-line front (`xinfang`): argparse over the same services as the GUI; `--json` prints one JSON document.
 
-Exit codes: 0 success, 2 bad input (with the reason), 1 any other failure; a traceback only with `--debug`.
+Exit codes: 0 success, 2 bad input (with the reason), 3 the role may not do it or no valid login (nothing
+written), 1 any other failure; a traceback only with `--debug`.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from xinfang_desktop import APP_LABEL, __version__
 from xinfang_desktop.commands.argparse_zh import install as install_chinese_argparse
 from xinfang_desktop.commands.base import (
     EXIT_BAD_INPUT,
+    EXIT_DENIED,
     EXIT_FAILURE,
     Context,
     Result,
     add_common,
 )
+from xinfang_desktop.core.access import AccessDenied
 from xinfang_desktop.core.errors import DomainError
 
 # Each module registers its command group; kept as names so `xinfang --help` stays cheap to import.
@@ -97,9 +100,12 @@ COMMAND_OWNERS = {
     "user": "users_cmd",
     "role": "users_cmd",
     "login": "users_cmd",
+    "logout": "users_cmd",
+    "whoami": "users_cmd",
+    "policy": "users_cmd",
     "gui": "gui_cmd",
 }
-_VALUE_OPTIONS = ("--db",)  # common options that take a value (the token after them is not the command)
+_VALUE_OPTIONS = ("--db", "--user")  # common options that take a value (the token after them is not the command)
 
 
 def requested_command(argv: Sequence[str]) -> str | None:
@@ -188,7 +194,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _emit_error(EXIT_BAD_INPUT, f"缺少子命令：运行 xinfang {args.command} --help 查看可用的子命令", as_json)
     ctx = Context(args)
     try:
+        from xinfang_desktop.commands.auth import authorize, command_paths
+
+        authorize(ctx, command_paths(parser).get(id(handler), args.command))
         result: Result = handler(ctx)
+    except AccessDenied as exc:
+        return _emit_error(EXIT_DENIED, exc.message, as_json, exc.to_json())
     except DomainError as exc:
         return _emit_error(EXIT_BAD_INPUT, exc.message, as_json, exc.to_json())
     except KeyboardInterrupt:
@@ -204,6 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _emit_error(EXIT_FAILURE, message, as_json)
     finally:
         ctx.close()
+        from xinfang_desktop.persistence.identity import set_acting
+
+        set_acting(None)  # one command, one identity (tests call main() many times in one process)
     if result.open_gui:
         return launch_gui(args)
     _emit(result, as_json)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+EXIT_DENIED = 3  # the role may not do it, or no valid login (nothing written)
 
 
 class UsageError(DomainError):
@@ -41,6 +42,7 @@ class Context:
 
     args: argparse.Namespace
     _database: Database | None = field(default=None, repr=False)
+    must_change_password: bool = False  # the login proved the password but it must be changed first
 
     @property
     def db_target(self) -> str | None:
@@ -70,6 +72,12 @@ def add_common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         default=argparse.SUPPRESS,
         help="数据库文件路径或 PostgreSQL URL（默认：用户数据目录中的 SQLite 文件；环境变量 XINFANG_DB）",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="LOGIN",
+        default=argparse.SUPPRESS,
+        help="以此账号操作（已启用登录时提示输入口令，或读环境变量 XINFANG_PASSWORD；环境变量 XINFANG_USER）",
     )
     parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出一个 JSON 文档")
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示调用栈")

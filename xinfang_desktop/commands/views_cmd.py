@@ -11,9 +11,11 @@ from xinfang_desktop.core.errors import ValidationError
 
 
 def _user(ctx: Context) -> str:
+    """The acting user (commands/auth.py set it from --user or the login), whose own views these are."""
+    from xinfang_desktop.persistence.identity import acting_login
     from xinfang_desktop.persistence.uow import current_login
 
-    return str(ctx.args.user or current_login())
+    return acting_login() or current_login()
 
 
 def _text(views: dict[str, Any]) -> str:
@@ -52,18 +54,14 @@ def _delete(ctx: Context) -> Result:
 def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
     views = sub.add_parser("views", help="台账视图（每位用户自己的，及共享视图）")
     vs = views.add_subparsers(dest="views_command", metavar="ACTION")
-    user_help = "用户登录名（默认：当前登录用户）"
     p = vs.add_parser("list", parents=[common], help="列出视图")
-    p.add_argument("--user", metavar="LOGIN", help=user_help)
     p.set_defaults(handler=_list)
     p = vs.add_parser("save", parents=[common], help="保存（或替换）一个视图")
     p.add_argument("name", metavar="NAME")
     p.add_argument(
         "--state", metavar="JSON", required=True, help='筛选条件，如 {"search": "张三", "status": "accepted"}'
     )
-    p.add_argument("--user", metavar="LOGIN", help=user_help)
     p.set_defaults(handler=_save)
     p = vs.add_parser("delete", parents=[common], help="删除自己的一个视图")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--user", metavar="LOGIN", help=user_help)
     p.set_defaults(handler=_delete)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from xinfang_desktop.persistence.audit_log import SqlAuditLog
 from xinfang_desktop.persistence.case_repository import SqlCaseRepository
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import acting_login
 from xinfang_desktop.persistence.records import UserRecord
 from xinfang_desktop.persistence.settings_store import SqlSettings
 
@@ -76,7 +77,7 @@ def unit_of_work(
     try:
         yield SqlUnitOfWork(
             session,
-            user=user or current_login(),
+            user=user or acting_login() or current_login(),
             workstation=workstation or workstation_name(),
             now=now or datetime.now().replace(microsecond=0),
         )
