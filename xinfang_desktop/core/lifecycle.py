@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from xinfang_desktop.core.accusation_guard import RULE_ID, refusal
 from xinfang_desktop.core.actions import CaseAction
 from xinfang_desktop.core.cases import EventData
 from xinfang_desktop.core.codes import CaseStatus, Outcome, ReviewOutcome, Satisfaction
@@ -137,14 +138,14 @@ def _required(value: str | None, field: str, message: str) -> str:
 
 
 def _not_accused(facts: CaseFacts, unit: str | None) -> None:
-    """R-LC-07: accusation material never goes to, nor is handled by, the accused unit."""
-    if unit and unit.strip() in {u.strip() for u in facts.accused_units}:
-        raise DomainError(
-            f"“{unit}”是本事项被反映（被控告）的单位，控告材料不得转送、交办给被控告单位，也不得由其承办"
-            "（R-LC-07，《信访工作条例》第三十条第三款）",
-            field="unit",
-            details={"rule": "R-LC-07"},
-        )
+    """R-LC-07: accusation material never goes to, nor is handled by, the accused unit or a unit under it.
+
+    `facts.accused_units` is the case's `AccusedScope` when the store loaded it with the register's hierarchy
+    (persistence.units.accused_scope_of); a plain set of names is compared by name only.
+    """
+    why = refusal(facts.accused_units, unit)
+    if why is not None:
+        raise DomainError(why, field="unit", details={"rule": RULE_ID})
 
 
 def _check_date(state: CaseState, on: date, today: date) -> None:
@@ -348,6 +349,7 @@ def _supervise(ctx: _Ctx) -> EventData:
     days = DEFAULT_SUPERVISION_DAYS if req.days is None else req.days
     if isinstance(days, bool) or not 1 <= days <= MAX_RULE_LENGTH:
         raise DomainError(f"督办期限应为 1–{MAX_RULE_LENGTH} 日，现为“{days}”", field="days")
+    _not_accused(ctx.facts, _clean(req.unit))  # a 督办单 goes to the unit supervised, with the case's material
     due = supervision_due(ctx.calendar, req.on, days)
     trigger = f"manual:{sum(1 for t in s.supervision_triggers if t.startswith('manual:')) + 1}"
     details: dict[str, object] = {

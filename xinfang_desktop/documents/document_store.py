@@ -33,6 +33,7 @@ from xinfang_desktop.core.errors import ConflictError, DomainError, NotFoundErro
 from xinfang_desktop.documents.model import OfficialDocument
 from xinfang_desktop.documents.office import OfficeInfo
 from xinfang_desktop.documents.types import spec
+from xinfang_desktop.documents.types._addressed import guard_addressed
 from xinfang_desktop.documents.types._common import NUMBER_KEY, typed_number
 from xinfang_desktop.persistence.archive import archive_of, file_sha256, place_new
 from xinfang_desktop.persistence.database import Database
@@ -204,6 +205,7 @@ def issue_document(
     if fmt not in FORMATS:
         raise DomainError(f"未知的输出格式“{fmt}”，可选：{'、'.join(FORMATS)}", field="format")
     content, typed, typed_year = typed_number(data)
+    content = guard_addressed(db, type_id, content, case_number)  # R-LC-07: refused or the accuser concealed
     parsed = document_type.from_json(content)  # a ValidationError here changes nothing
     fingerprint = input_fingerprint(type_id, {**content, NUMBER_KEY: typed} if typed else content)
     office = office or office_info(db)

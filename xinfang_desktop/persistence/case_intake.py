@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from xinfang_desktop.core.accusation_guard import UnitRegister, accused_scope
 from xinfang_desktop.core.cases import DeadlineData, IntakeRequest
 from xinfang_desktop.core.deadlines import compute_deadline
 from xinfang_desktop.core.errors import FieldProblem, ValidationError
@@ -24,6 +25,7 @@ from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.region_codes import office_region_codes
 from xinfang_desktop.persistence.rule_profile_store import selected_profile
+from xinfang_desktop.persistence.units import canonical_accused, load_register, unit_refusal
 from xinfang_desktop.persistence.uow import unit_of_work
 
 
@@ -102,12 +104,34 @@ def _identity_mismatches(db: Database, request: IntakeRequest) -> list[str]:
     return out
 
 
+def _guard_accused(
+    db: Database, request: IntakeRequest, register: UnitRegister | None = None
+) -> tuple[IntakeRequest, list[str]]:
+    """R-LC-07 at intake: the accused units resolved to the register (县公安局 → 示范县公安局, stored linked to it),
+    and a responsible unit that is an accused unit or under one refused (《信访工作条例》第三十条第三款、第四十六条)."""
+    if not request.accused_units:
+        return request, []
+    if register is None:
+        with db.read_session() as s:
+            register = load_register(s)
+    names, problems, warnings = canonical_accused(register, request.accused_units)
+    if request.responsible_unit and not problems:
+        scope = accused_scope(register, [(n, None) for n in names])
+        why = unit_refusal(register, scope, request.responsible_unit, role="责任单位")
+        if why:
+            problems.append(FieldProblem("responsible_unit", "责任单位", why))
+    if problems:
+        raise ValidationError(problems)
+    return replace(request, accused_units=names), warnings
+
+
 def add_case(
     db: Database, data: object, *, today: date, user: str | None = None, now: datetime | None = None
 ) -> IntakeOutcome:
     """Register a new case from an intake JSON object; nothing is written unless every check passes."""
     request, warnings = parse_intake(data, today=today, known_region_codes=office_region_codes(db))
-    warnings = [*warnings, *_identity_mismatches(db, request)]
+    request, accused_warnings = _guard_accused(db, request)
+    warnings = [*warnings, *accused_warnings, *_identity_mismatches(db, request)]
     clocks = clocks_for(db)
     with unit_of_work(db, user=user, now=now) as uow:
         registered = register_case(uow, request, today=today, now=uow.now, clocks=clocks)
@@ -136,12 +160,16 @@ def import_cases(
 ) -> tuple[list[Registered], list[str]]:
     """Register many intake objects in one transaction: every item is checked first; one bad item writes nothing."""
     regions = office_region_codes(db)
+    with db.read_session() as s:
+        register = load_register(s)  # once for the batch: the accused units of every item resolve against it
     requests: list[IntakeRequest] = []
     problems: list[FieldProblem] = []
     warnings: list[str] = []
     for i, item in enumerate(items):
         try:
             request, item_warnings = parse_intake(item, today=today, known_region_codes=regions)
+            request, accused_warnings = _guard_accused(db, request, register)
+            item_warnings = [*item_warnings, *accused_warnings]
         except ValidationError as exc:
             problems += [FieldProblem(f"[{i}].{p.field}", f"第{i + 1}条 {p.label}", p.reason) for p in exc.errors]
             continue

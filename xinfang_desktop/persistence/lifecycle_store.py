@@ -45,6 +45,7 @@ from xinfang_desktop.persistence.records import (
     UnitRecord,
 )
 from xinfang_desktop.persistence.rule_profile_store import selected_profile
+from xinfang_desktop.persistence.units import accused_scope_of
 from xinfang_desktop.persistence.uow import SqlUnitOfWork, unit_of_work
 
 
@@ -120,12 +121,11 @@ def load_case(session: Session, number: str) -> LoadedCase:
 
 
 def _load(session: Session, record: CaseRecord) -> LoadedCase:
-    accused = session.scalars(select(AccusedUnitRecord.name).where(AccusedUnitRecord.case_id == record.id)).all()
     facts = CaseFacts(
         number=record.number,
         received_on=record.received_on,
         first_submission=record.is_first_submission,
-        accused_units=frozenset(accused),
+        accused_units=accused_scope_of(session, record.id),  # with every unit under them (R-LC-07)
     )
     return LoadedCase(record, facts, fold(facts, stored_events(session, record.id)))
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+from xinfang_desktop.core.accusation_guard import CONFIDENTIAL, refusal, scope_of_names
 from xinfang_desktop.core.errors import FieldProblem, ValidationError
 from xinfang_desktop.core.field_rules import check_id_number, check_phone, check_text
 from xinfang_desktop.core.workdays import cn_date
@@ -342,26 +343,32 @@ class UnitAddressing:
     def read(cls, r: Reader, to_unit_key: str, to_unit: str) -> UnitAddressing:
         accusation = r.flag("accusation", "是否检举控告类事项")
         accused = r.texts("accused_units", "被检举控告单位", max_length=128)
-        if to_unit and to_unit.strip() in {u.strip() for u in accused}:
-            r.problem(
-                to_unit_key,
-                "承办单位",
-                f"“{to_unit}”是被检举控告的单位，检举控告材料不得转送、交办给被检举控告单位"
-                "（R-LC-07，《信访工作条例》第三十条第三款）",
-            )
+        # By name only here (no register at hand); the register's hierarchy and the stored case are applied before
+        # a document is numbered (_addressed.guard_addressed).
+        why = refusal(scope_of_names(accused), to_unit)
+        if why:
+            r.problem(to_unit_key, "承办单位", why)
         if accused and not accusation:
             accusation = True
         return cls(accusation, accused)
 
     def petitioner(self, case: CaseHeader) -> str:
         if self.accusation:
-            return f"{ACCUSER}（身份信息依法保密，不予列明）"
+            return CONFIDENTIAL
         return case.petitioner.for_unit()
 
     def summary(self, case: CaseHeader) -> str:
         text = case.topic()
-        if self.accusation and case.petitioner.name:
-            text = text.replace(case.petitioner.name, ACCUSER)
+        if self.accusation:  # the accuser's particulars, wherever the summary repeats them
+            p = case.petitioner
+            for secret, instead in (
+                (p.address, "（略）"),
+                (p.id_number, "（略）"),
+                (p.phone, "（略）"),
+                (p.name, ACCUSER),
+            ):
+                if secret and len(secret.strip()) >= 2:
+                    text = text.replace(secret.strip(), instead)
         return text
 
     def confidentiality(self) -> tuple[Paragraph, ...]:
