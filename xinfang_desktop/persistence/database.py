@@ -96,6 +96,7 @@ def open_database(target: str | Path | None, *, create: bool = True) -> Database
         raise
     # Every table mapped with the database opened, on the thread that opens it: the desktop imports the stores
     # section by section on its GUI thread, where mapping the package tables took 20-45 ms at once.
+    import xinfang_desktop.persistence.records_exchange
     import xinfang_desktop.persistence.records_packages
     import xinfang_desktop.persistence.records_warnings  # noqa: F401
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xinfang_desktop.persistence import records, records_packages, records_warnings
+from xinfang_desktop.persistence import records, records_exchange, records_packages, records_warnings
 from xinfang_desktop.persistence.accountability import records as accountability_records
 from xinfang_desktop.persistence.duties import records as duty_records
 from xinfang_desktop.persistence.statements import records as statement_records
@@ -13,6 +13,7 @@ __all__ = [
     "duty_records",
     "metadata",
     "records",
+    "records_exchange",
     "records_packages",
     "records_warnings",
     "statement_records",
