@@ -137,18 +137,9 @@ def _summary(ctx: Context) -> Result:
 
 
 def _keys_init(ctx: Context) -> Result:
-    from xinfang_desktop.persistence.uow import unit_of_work
-    from xinfang_desktop.reports.exchange_keys import create_key
-    from xinfang_desktop.reports.exchange_pack import office_identity
+    from xinfang_desktop.reports.exchange_keys import init_office_key
 
-    db = ctx.database()
-    with db.read_session() as session:
-        office, region = office_identity(session)
-    now = datetime.now().replace(microsecond=0)
-    key = create_key(_key_path(ctx), office=office, region_code=region, created_at=now.isoformat())
-    with unit_of_work(db, now=now) as uow:
-        uow.audit.record("create", "exchange_key", key.fingerprint, {"office": office, "file": str(key.path)})
-        uow.commit()
+    key = init_office_key(ctx.database(), _key_path(ctx), datetime.now().replace(microsecond=0))
     data = {**key.public.to_json(), "private_key_file": str(key.path)}
     text = (
         f"已生成本单位的上报密钥（SM2）：私钥 {key.path}（仅本账号可读，请勿外传，并与数据库一同备份到安全处）\n"
@@ -183,23 +174,12 @@ def _keys_show(ctx: Context) -> Result:
 
 
 def _keys_trust(ctx: Context) -> Result:
-    from xinfang_desktop.persistence.exchange.store import trust_sender
-    from xinfang_desktop.persistence.uow import unit_of_work
-    from xinfang_desktop.reports.exchange_keys import read_public_key
+    from xinfang_desktop.reports.exchange_keys import read_public_key, trust_key
 
     public = read_public_key(_input(ctx.args.file))
     office = (ctx.args.office or public.office).strip()
-    if not office or len(office) > 128:
-        raise UsageError("请用 --office 写明该公钥所属的单位名称（不超过128字）", field="office")
     region = (ctx.args.region or public.region_code).strip()
-    own = _own_key(ctx, required=False)
-    if own is not None and own.fingerprint == public.fingerprint:
-        raise UsageError("这是本单位自己的公钥：应登记下级发送单位交来的公钥", field="file")
-    with unit_of_work(ctx.database()) as uow:
-        trust_sender(
-            uow, office=office, region_code=region, public_key=public.public_key, fingerprint=public.fingerprint
-        )
-        uow.commit()
+    trust_key(ctx.database(), public, office=office, region_code=region, own=_own_key(ctx, required=False))
     data = {**public.to_json(), "office": office, "region_code": region, "trusted": True}
     return Result(data, f"已登记 {office} 的公钥，指纹 {public.fingerprint_text}（请与对方书面提供的指纹核对）")
 

@@ -12,6 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from xinfang_desktop.core.exchange import (
     format_fingerprint,
     is_hex,
 )
+from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.reports.exchange_crypto import KEY_HEX, fingerprint, generate_key, on_curve, public_of
 
 KEY_SUFFIX = ".exchange-key"
@@ -169,3 +171,44 @@ def read_public_key(path: Path) -> PublicKey:
 def write_public_key(key: PublicKey, path: Path) -> Path:
     path.write_text(json.dumps(key.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------------------------------------------ with the database
+
+
+def init_office_key(db: Database, path: Path, now: datetime) -> OfficeKey:
+    """Make this office's key pair (named after the office in the settings) and audit it."""
+    from xinfang_desktop.persistence.uow import unit_of_work
+    from xinfang_desktop.reports.exchange_pack import office_identity
+
+    with db.read_session() as session:
+        office, region = office_identity(session)
+    key = create_key(path, office=office, region_code=region, created_at=now.isoformat())
+    try:
+        with unit_of_work(db, now=now) as uow:
+            uow.audit.record("create", "exchange_key", key.fingerprint, {"office": office, "file": str(path)})
+            uow.commit()
+    except BaseException:
+        path.unlink(missing_ok=True)  # not audited: no key either
+        raise
+    return key
+
+
+def trust_key(db: Database, public: PublicKey, *, office: str, region_code: str, own: OfficeKey | None) -> int:
+    """Register a sending office's public key; DomainError for a nameless office or this office's own key."""
+    from xinfang_desktop.persistence.exchange.store import trust_sender
+    from xinfang_desktop.persistence.uow import unit_of_work
+
+    office, region_code = office.strip(), region_code.strip()
+    if not office or len(office) > 128:
+        raise DomainError("请写明该公钥所属的单位名称（不超过128字）", field="office")
+    if len(region_code) > 12:
+        raise DomainError("行政区划代码不超过12位", field="region")
+    if own is not None and own.fingerprint == public.fingerprint:
+        raise DomainError("这是本单位自己的公钥：应登记下级发送单位交来的公钥", field="file")
+    with unit_of_work(db) as uow:
+        sender_id = trust_sender(
+            uow, office=office, region_code=region_code, public_key=public.public_key, fingerprint=public.fingerprint
+        )
+        uow.commit()
+    return sender_id

@@ -306,6 +306,11 @@ class StatisticsPanel(QWidget):
         bar.addWidget(self.refresh_button)
         bar.addStretch(1)
         bar.addWidget(self.export_button)
+        self.exchange_button = QPushButton("上报数据包…")
+        self.exchange_button.setToolTip("生成、核验、导入与上级往来的上报数据包（SM2 签名，可 SM4 加密）；管理密钥")
+        self.exchange_button.clicked.connect(self.open_exchange)
+        bar.addWidget(self.exchange_button)
+        self.exchange_dialog: QWidget | None = None
 
         self.summary_label = _label("color: #444444;")
         self.kept_note = _label("color: #8a6d00;")
@@ -370,6 +375,14 @@ class StatisticsPanel(QWidget):
             "<b>指标公式</b>（R-AS-01；鼠标停在表头或数字上可看分子、分母、计算口径和依据条款）"
             f"<table style='margin-top:4px'>{rows}</table><span style='color:#666'>{LEGEND_HEAD}</span>"
         )
+
+    def open_exchange(self) -> None:
+        """The 上报数据包 dialog (issue 14), window-modal over the section."""
+        from xinfang_desktop.ui.exchange_dialog import ExchangeDialog
+
+        dialog = ExchangeDialog(self._ctx, self)
+        self.exchange_dialog = dialog
+        dialog.open()
 
     # -- loading --------------------------------------------------------------------------------------------
 
