@@ -159,3 +159,16 @@ def unit_refusal(
         if why:
             return why
     return refusal(scope, typed, role=role)
+
+
+def unit_register(db: Database) -> UnitRegister:
+    """`load_register` in its own read session (the intake form's picker, the action dialog's check)."""
+    with db.read_session() as s:
+        return load_register(s)
+
+
+def case_scope(db: Database, case_number: str) -> AccusedScope:
+    """The accused scope of a stored case (empty for a case that accuses no unit, or no such case)."""
+    with db.read_session() as s:
+        found = case_accusation(s, case_number)
+    return found[1] if found else AccusedScope({})

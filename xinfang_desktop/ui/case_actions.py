@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xinfang_desktop.core.accusation_guard import RULE_ID, AccusedScope, refusal
 from xinfang_desktop.core.actions import CaseAction
 from xinfang_desktop.core.codes import Outcome, ReviewOutcome, Satisfaction
 from xinfang_desktop.core.lifecycle import DOCUMENTS, ActionRequest
@@ -150,6 +152,21 @@ FIELDS: dict[CaseAction, tuple[Field, ...]] = {
 }
 
 
+#: The steps that hand the case to the unit chosen (R-LC-07: never the accused unit nor a unit under it).
+GUARDED = frozenset(
+    {_A.ACCEPT, _A.SIMPLIFIED_ACCEPT, _A.FORWARD, _A.ASSIGN, _A.CONCLUDE, _A.SIMPLIFIED_CONCLUDE, _A.SUPERVISE}
+)
+
+
+def scope_job(number: str) -> Callable[[Database], AccusedScope]:
+    def job(db: Database) -> AccusedScope:
+        from xinfang_desktop.persistence.units import case_scope
+
+        return case_scope(db, number)
+
+    return job
+
+
 def document_of(action: CaseAction) -> str | None:
     """The document type the step produces, or None."""
     return DOCUMENTS.get(action)
@@ -237,6 +254,12 @@ class ActionDialog(QDialog):
         self.unit_warning.setWordWrap(True)
         self.unit_warning.setStyleSheet("color: #b26a00;")
         self.unit_warning.hide()
+        self.guard_label = QLabel()  # the accused unit or one under it chosen: refused before it is sent (R-LC-07)
+        self.guard_label.setWordWrap(True)
+        self.guard_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.guard_label.setToolTip(f"{RULE_ID}：检举控告材料不得转给被检举控告的单位及其下属单位")
+        self.guard_label.hide()
+        self.scope: AccusedScope = AccusedScope({})
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -251,8 +274,17 @@ class ActionDialog(QDialog):
         if self.issue_check is not None:
             layout.addWidget(self.issue_check)
         layout.addWidget(self.unit_warning)
+        layout.addWidget(self.guard_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        self._validate()
+        if action in GUARDED:
+            ctx.tasks.run_db(scope_job(number), self._set_scope, lambda _exc: None)  # act() refuses in any case
+
+    def _set_scope(self, scope: AccusedScope) -> None:
+        if not shiboken6.isValid(self):  # closed before the scope arrived
+            return
+        self.scope = scope
         self._validate()
 
     @property
@@ -279,6 +311,7 @@ class ActionDialog(QDialog):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
                 lst.addItem(item)
+            lst.itemChanged.connect(self._validate)
             editor = lst
         elif spec.kind == "choice":
             combo = QComboBox()
@@ -335,10 +368,27 @@ class ActionDialog(QDialog):
             if spec.required and spec.kind != "days" and not self._value(spec.key)
         ]
 
+    def guard_refusal(self) -> str | None:
+        """Why a chosen unit may not have the case (the accused unit or one under it), or None."""
+        if not self.scope or self.action not in GUARDED:
+            return None
+        for spec in FIELDS.get(self.action, ()):
+            if spec.kind not in ("unit", "units"):
+                continue
+            value = self._value(spec.key)
+            for unit in (value,) if isinstance(value, str) else value or ():
+                why = refusal(self.scope, unit, role=spec.label)
+                if why:
+                    return why
+        return None
+
     def _validate(self) -> None:
         missing = self.missing()
-        self.ok_button.setEnabled(not missing)
-        self.ok_button.setToolTip(("请填写：" + "、".join(missing)) if missing else "")
+        refused = self.guard_refusal()
+        self.ok_button.setEnabled(not missing and refused is None)
+        self.ok_button.setToolTip(("请填写：" + "、".join(missing)) if missing else refused or "")
+        self.guard_label.setText(f"不能{self.action.label}：{refused}" if refused else "")
+        self.guard_label.setVisible(refused is not None)
         unit = self._value("unit") if "unit" in self.editors else None
         judicial = judicial_unit_warning(unit if isinstance(unit, str) else None)  # 诉访分离 (R-LC-09)
         self.unit_warning.setText(judicial or "")
@@ -358,6 +408,9 @@ class ActionDialog(QDialog):
     def submit(self) -> None:
         if self.missing():
             self.show_error("请填写：" + "、".join(self.missing()))
+            return
+        if self.guard_refusal():  # the red explanation above the buttons says why (R-LC-07)
+            self._validate()
             return
         self.ok_button.setEnabled(False)
         self.error_label.hide()

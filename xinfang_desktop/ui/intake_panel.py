@@ -5,7 +5,6 @@ Saving goes through `persistence.case_intake.add_case` on the database thread; t
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xinfang_desktop.core.accusation_guard import accused_scope
 from xinfang_desktop.core.codes import Channel, Destination, OfficeLevel, Purpose
 from xinfang_desktop.core.errors import FieldProblem, ValidationError
 from xinfang_desktop.core.field_rules import (
@@ -51,7 +51,8 @@ from xinfang_desktop.persistence.case_intake import (
     duplicate_suggestions,
     submit,
 )
-from xinfang_desktop.persistence.units import list_units
+from xinfang_desktop.persistence.units import canonical_accused, list_units, unit_refusal, unit_register
+from xinfang_desktop.ui.accused_units_field import AccusedUnitsField
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.field_row import FieldRow, Tone
 from xinfang_desktop.ui.intake_duplicates import DuplicatesBox
@@ -59,7 +60,6 @@ from xinfang_desktop.ui.progress import DelayedProgress
 from xinfang_desktop.ui.representatives_table import RepresentativesTable
 
 AUTO_DESTINATION = "按信访层级"
-_LIST_SPLIT = re.compile(r"[、,，;；\n]+")
 
 
 def _problem_text(problems: list[FieldProblem]) -> str:
@@ -158,8 +158,8 @@ class IntakePanel(QWidget):
         self.locality_edit.setPlaceholderText("行政区划代码或名称（可不填）")
         self.unit_edit = QLineEdit()
         self.unit_edit.setPlaceholderText("已登记的单位名称（可不填）")
-        self.accused_edit = QLineEdit()
-        self.accused_edit.setPlaceholderText("多个单位用顿号分隔（可不填）")
+        self.accused_field = AccusedUnitsField()  # from the register (R-LC-07); free text taken with a warning
+        self.accused_edit = self.accused_field.edit
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setPlaceholderText("信访人反映的问题和诉求")
         self.summary_edit.setMinimumHeight(120)
@@ -184,7 +184,7 @@ class IntakePanel(QWidget):
         self._row(matter_form, "category", "内容分类", self.category_edit)
         self._row(matter_form, "locality", "问题属地", self.locality_edit)
         self._row(matter_form, "responsible_unit", "责任单位", self.unit_edit)
-        self._row(matter_form, "accused_units", "被控告单位", self.accused_edit)
+        self._row(matter_form, "accused_units", "被控告单位", self.accused_field)
         self._row(matter_form, "summary", "内容摘要", self.summary_edit, room_below=True)
 
         # duplicates, shown side by side with the form before saving
@@ -237,6 +237,9 @@ class IntakePanel(QWidget):
         self.channel_combo.currentIndexChanged.connect(self._channel_changed)
         self.add_rep_button.clicked.connect(self.add_representative)
         self.remove_rep_button.clicked.connect(self._remove_representative)
+        self.unit_edit.textChanged.connect(lambda _t: self._check_responsible())
+        self.accused_field.changed.connect(self._check_responsible)
+        self.accused_edit.textChanged.connect(lambda _t: self._check_responsible())
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.ask_reset)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.ask_reset)
@@ -254,6 +257,7 @@ class IntakePanel(QWidget):
             self.unit_edit.setCompleter(completer)
 
         self._ctx.tasks.run_db(list_units, done, lambda _exc: None)
+        self._ctx.tasks.run_db(unit_register, self.accused_field.set_register, lambda _exc: None)
 
         def regions(codes: frozenset[str]) -> None:
             self._known_regions = codes
@@ -341,6 +345,26 @@ class IntakePanel(QWidget):
         else:
             row.show_message(f"{len(text.strip())} / {SUMMARY_MAX} 字", Tone.HINT)
 
+    def responsible_refusal(self) -> str | None:
+        """Why the 责任单位 may not be the unit chosen: it is an accused unit or under one (R-LC-07), else None.
+        The same check `add_case` makes, against the register the accused-units picker holds."""
+        unit = self.unit_edit.text().strip()
+        accused = self.accused_field.units()
+        if not unit or not accused:
+            return None
+        register = self.accused_field.register
+        names, _problems, _warnings = canonical_accused(register, accused)
+        scope = accused_scope(register, [(n, None) for n in names])
+        return unit_refusal(register, scope, unit, role="责任单位")
+
+    def _check_responsible(self) -> None:
+        row = self.fields["responsible_unit"]
+        why = self.responsible_refusal()
+        if why:
+            row.show_message(why, Tone.ERROR)
+        elif row.has_error:
+            row.clear_message()
+
     def _check_headcount(self, value: int) -> None:
         row = self.fields["headcount"]
         if value >= DEFAULT_COLLECTIVE_THRESHOLD:
@@ -405,7 +429,7 @@ class IntakePanel(QWidget):
         ):
             if edit.text().strip():
                 data[key] = edit.text().strip()
-        accused = [p.strip() for p in _LIST_SPLIT.split(self.accused_edit.text()) if p.strip()]
+        accused = self.accused_field.units()
         if accused:
             data["accused_units"] = accused
         reps = []
@@ -427,10 +451,10 @@ class IntakePanel(QWidget):
             self.category_edit,
             self.locality_edit,
             self.unit_edit,
-            self.accused_edit,
         )
         return (
             any(e.text().strip() for e in texts)
+            or self.accused_field.is_filled()
             or bool(self.summary_edit.toPlainText().strip())
             or self.reps_table.rowCount() > 0
         )
@@ -474,9 +498,9 @@ class IntakePanel(QWidget):
             self.category_edit,
             self.locality_edit,
             self.unit_edit,
-            self.accused_edit,
         ):
             edit.clear()
+        self.accused_field.clear()
         self.summary_edit.clear()
         self.reps_table.setRowCount(0)
         self.channel_combo.setCurrentText(Channel.VISIT.label)
@@ -500,6 +524,10 @@ class IntakePanel(QWidget):
     def save(self) -> None:
         """Check for duplicates first; if none, register at once, otherwise let the user decide."""
         if self._saving:
+            return
+        refused = self.responsible_refusal()
+        if refused:  # refused before anything is sent (add_case refuses it as well)
+            self._show_problems([FieldProblem("responsible_unit", "责任单位", refused)])
             return
         data = self.intake_data()
         today = self._ctx.today()
