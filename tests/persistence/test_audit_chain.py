@@ -9,6 +9,7 @@ import sqlite3
 import stat
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,14 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from xinfang_desktop.persistence.append_only import create_append_only_guards, drop_append_only_guards
+from xinfang_desktop.persistence.append_only import (
+    INSERT_GUARD,
+    INSERT_GUARD_REVISION,
+    create_append_only_guards,
+    create_insert_guard,
+    drop_append_only_guards,
+    drop_insert_guard,
+)
 from xinfang_desktop.persistence.audit_chain import (
     KEY_NEW_ACTION,
     KEY_SUFFIX,
@@ -49,6 +57,18 @@ def sdb(tmp_path: Path) -> Iterator[Database]:
 def raw(db: Database) -> sqlite3.Connection:
     assert db.path is not None
     return sqlite3.connect(db.path)
+
+
+@contextmanager
+def without_insert_guard(conn: sqlite3.Connection) -> Iterator[None]:
+    """Rows put in as an older version or an attacker with sqlite3 would: the INSERT guard (once the schema has it)
+    dropped meanwhile and put back as it was."""
+    found = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (INSERT_GUARD,)).fetchone()
+    conn.execute(f"DROP TRIGGER IF EXISTS {INSERT_GUARD}")
+    yield
+    if found is not None:
+        conn.execute(found[0])
+    conn.commit()
 
 
 def test_chain_stays_valid_across_commits_and_days_with_one_anchor_per_day(db: Any) -> None:
@@ -114,13 +134,13 @@ def test_canonical_form_is_fixed() -> None:
 def test_entries_before_the_chain_are_unprotected_sealed_and_never_rewritten(sdb: Database) -> None:
     conn = raw(sdb)
     conn.execute("INSERT INTO users (id, login, display_name, created_at) VALUES (50, 'old', 'old', '2025-01-01')")
-    for i in range(1, 4):  # as written by a version before schema 0016
-        conn.execute(
-            "INSERT INTO audit_entries (id, at, user_id, workstation, action, entity, entity_id, detail, mac) "
-            "VALUES (?, ?, 50, 'old-ws', 'create', 'case', ?, NULL, NULL)",
-            (i, f"2025-01-0{i} 10:00:00.000000", f"XF2025-{i}"),
-        )
-    conn.commit()
+    with without_insert_guard(conn):
+        for i in range(1, 4):  # as written by a version before schema 0016
+            conn.execute(
+                "INSERT INTO audit_entries (id, at, user_id, workstation, action, entity, entity_id, detail, mac) "
+                "VALUES (?, ?, 50, 'old-ws', 'create', 'case', ?, NULL, NULL)",
+                (i, f"2025-01-0{i} 10:00:00.000000", f"XF2025-{i}"),
+            )
     before = conn.execute("SELECT * FROM audit_entries ORDER BY id").fetchall()
     write(sdb, DAY)
     report = verify_chain(sdb)
@@ -128,22 +148,22 @@ def test_entries_before_the_chain_are_unprotected_sealed_and_never_rewritten(sdb
     assert conn.execute("SELECT * FROM audit_entries WHERE id <= 3 ORDER BY id").fetchall() == before
 
     # An unprotected entry slipped in before the chain changes the seal the first protected entry carries.
-    conn.execute(
-        "INSERT INTO audit_entries (id, at, user_id, workstation, action, entity, entity_id, detail, mac) "
-        "VALUES (0, '2025-01-01 09:00:00.000000', 50, 'x', 'delete', 'case', 'XF2025-9', NULL, NULL)"
-    )
-    conn.commit()
+    with without_insert_guard(conn):
+        conn.execute(
+            "INSERT INTO audit_entries (id, at, user_id, workstation, action, entity, entity_id, detail, mac) "
+            "VALUES (0, '2025-01-01 09:00:00.000000', 50, 'x', 'delete', 'case', 'XF2025-9', NULL, NULL)"
+        )
     broken = verify_chain(sdb).first_broken
     assert broken is not None and broken.kind == "genesis" and broken.id == 4
     conn.execute("DROP TRIGGER audit_entries_no_delete")
     conn.execute("DELETE FROM audit_entries WHERE id = 0")
     conn.commit()
     # ... and one without a MAC after the chain began is a forgery.
-    conn.execute(
-        "INSERT INTO audit_entries (id, at, user_id, workstation, action, entity, entity_id, detail, mac) "
-        "VALUES (7, '2026-11-02 09:00:00.000000', 50, 'x', 'create', 'case', 'XF2026-9', NULL, NULL)"
-    )
-    conn.commit()
+    with without_insert_guard(conn):
+        conn.execute(
+            "INSERT INTO audit_entries (id, at, user_id, workstation, action, entity, entity_id, detail, mac) "
+            "VALUES (7, '2026-11-02 09:00:00.000000', 50, 'x', 'create', 'case', 'XF2026-9', NULL, NULL)"
+        )
     report = verify_chain(sdb)
     assert report.first_broken is not None and (report.first_broken.id, report.first_broken.kind) == (7, "inserted")
     assert report.missing_triggers == ["audit_entries_no_delete"]
@@ -299,3 +319,56 @@ def test_parallel_writers_on_either_back_end(db: Any) -> None:
         t.join()
     report = verify_chain(db)
     assert report.ok and report.protected - before == 60, report.to_json()
+
+
+def _with_insert_guard(db: Database) -> None:
+    """What the migration of INSERT_GUARD_REVISION does (when the schema is older): the guard, the revision."""
+    with db.engine.begin() as c:
+        drop_insert_guard(c)
+        create_insert_guard(c)
+        c.execute(
+            text("UPDATE alembic_version SET version_num = :r WHERE version_num < :r"), {"r": INSERT_GUARD_REVISION}
+        )
+
+
+def test_the_insert_guard_stops_forged_rows_and_the_chain_catches_a_well_formed_forgery(sdb: Database) -> None:
+    write(sdb, DAY)
+    assert verify_chain(sdb).missing_triggers == []  # before its revision none is expected; from it on, it is there
+    _with_insert_guard(sdb)
+    write(sdb, DAY + timedelta(hours=1), n=4)  # the program's own appends pass it, several in one transaction
+    write(sdb, DAY + timedelta(days=1), n=2)  # and with the day's anchor
+    report = verify_chain(sdb)
+    assert report.ok and report.protected == 9, report.to_json()
+    conn = raw(sdb)
+    columns = [d[1] for d in conn.execute("PRAGMA table_info(audit_entries)")]
+    last = list(conn.execute("SELECT * FROM audit_entries ORDER BY id DESC LIMIT 1").fetchone())
+    insert_sql = f"INSERT INTO audit_entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+    def forged(**changes: object) -> list[object]:
+        row = list(last)
+        row[columns.index("id")] = last[0] + 1
+        row[columns.index("entity_id")] = "XF2026-999999"
+        for name, value in changes.items():
+            row[columns.index(name)] = value
+        return row
+
+    for bad in (forged(mac=None), forged(mac="ab" * 31), forged(id=last[0] + 2), forged(id=3), forged(id=None)):
+        with pytest.raises(sqlite3.IntegrityError, match="appended by the program only"):
+            conn.execute(insert_sql, bad)
+    conn.rollback()
+    conn.execute(insert_sql, forged(mac="ab" * 32))  # well formed: past the guard, caught by the chain
+    conn.commit()
+    report = verify_chain(sdb)
+    assert report.triggers_ok and report.first_broken is not None and report.first_broken.id == last[0] + 1
+    conn.execute(f"DROP TRIGGER {INSERT_GUARD}")
+    conn.commit()
+    assert verify_chain(sdb).missing_triggers == [INSERT_GUARD]
+    # Same name, defused: it lets every row through.
+    conn.execute(f"CREATE TRIGGER {INSERT_GUARD} BEFORE INSERT ON audit_entries WHEN 0 BEGIN SELECT 1; END")
+    conn.commit()
+    conn.close()
+    assert verify_chain(sdb).missing_triggers == [INSERT_GUARD]
+    with sdb.engine.begin() as c:
+        drop_insert_guard(c)
+        create_insert_guard(c)
+    assert verify_chain(sdb).missing_triggers == []

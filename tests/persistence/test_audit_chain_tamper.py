@@ -1,6 +1,6 @@
 """Tamper trials (issue 17 "Done means", reliability.md R17): 100 random changes made with plain sqlite3 — a field of
 a row edited, a row deleted, a forged row inserted, the tail cut off — each reported by `audit verify`, naming the
-entry. The attacker drops the append-only trigger to do it and puts it back afterwards, so the chain alone is tested.
+entry. The attacker drops the append-only triggers to do it and puts them back afterwards, so the chain alone is tested.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from xinfang_desktop.cli import main
+from xinfang_desktop.persistence.append_only import INSERT_GUARD
 from xinfang_desktop.persistence.audit_chain import KEY_SUFFIX
 from xinfang_desktop.persistence.database import open_database
 from xinfang_desktop.persistence.uow import unit_of_work
@@ -120,9 +121,14 @@ def test_every_tampering_is_reported_naming_the_entry(
         conn = sqlite3.connect(target)
         conn.execute("DROP TRIGGER audit_entries_no_update")
         conn.execute("DROP TRIGGER audit_entries_no_delete")
+        # The INSERT guard too, once the schema has it (append_only.INSERT_GUARD_REVISION): put back as it was.
+        insert_guard = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (INSERT_GUARD,)).fetchone()
+        conn.execute(f"DROP TRIGGER IF EXISTS {INSERT_GUARD}")
         what, expected = _tamper(conn, rng)
         conn.execute(GUARD.format(name="audit_entries_no_update", op="UPDATE"))
         conn.execute(GUARD.format(name="audit_entries_no_delete", op="DELETE"))
+        if insert_guard is not None:
+            conn.execute(insert_guard[0])
         conn.commit()
         conn.close()
         code = main(["audit", "verify", "--db", str(target), "--json"])

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import uuid
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import hashes, hmac
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Engine, Table, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -147,15 +148,43 @@ class KeyState:
     reason: str = ""  # why a new key generation was started ("" when the key was there)
 
 
+# The keys last read from each key file, with the file's (mtime, size, inode): a write re-reads the file only when it
+# changed, and a deleted or replaced file is always noticed (os.stat fails or differs).
+_KEY_CACHE: dict[Path, tuple[tuple[int, int, int], list[bytes]]] = {}
+_PATHS: dict[str, Path | None] = {}
+
+
+def _cached_keys(path: Path) -> list[bytes] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    cached = _KEY_CACHE.get(path)
+    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        keys = read_keys(path)
+    except KeyFileError:
+        return None
+    _KEY_CACHE[path] = (stamp, keys)
+    return keys
+
+
 def ensure_key(url: str) -> KeyState:
     """The keys of the database, creating the key file (one random key) on first need.
 
     A missing key file never stops the office's work: a new key generation is started (the caller records it as an
     audit entry when protected entries already exist). A damaged file is kept aside, never overwritten."""
-    path = key_path(url)
+    if url not in _PATHS or os.environ.get(KEY_FILE_ENV):
+        _PATHS[url] = key_path(url)
+    path = _PATHS[url]
     if path is None:
         key = _EPHEMERAL.setdefault(url, os.urandom(KEY_BYTES))
         return KeyState([key], None)
+    cached = _cached_keys(path)
+    if cached:
+        return KeyState(cached, path)
     reason = "密钥文件缺失"
     try:
         keys = read_keys(path)
@@ -236,7 +265,15 @@ def _lock(session: Session) -> None:
 
 
 def _url(session: Session) -> str:
-    return session.get_bind().engine.url.render_as_string(hide_password=False)
+    engine = session.get_bind().engine
+    url = _URLS.get(engine)
+    if url is None:
+        url = _URLS[engine] = engine.url.render_as_string(hide_password=False)
+    return url
+
+
+_URLS: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+_TAIL = select(_entries.c.id, _entries.c.at, _entries.c.mac).order_by(_entries.c.id.desc()).limit(1)
 
 
 def append_entries(session: Session, pending: list[dict[str, Any]]) -> None:
@@ -246,9 +283,7 @@ def append_entries(session: Session, pending: list[dict[str, Any]]) -> None:
     if not pending:
         return
     _lock(session)
-    tail = session.execute(
-        select(_entries.c.id, _entries.c.at, _entries.c.mac).order_by(_entries.c.id.desc()).limit(1)
-    ).first()
+    tail = session.execute(_TAIL).first()
     state = ensure_key(_url(session))
     mac = _Mac(state.keys[-1])
     if tail is None:
