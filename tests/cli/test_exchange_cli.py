@@ -280,7 +280,8 @@ def test_a_newer_package_updates_and_an_older_one_does_not_overwrite(
     assert code == 0 and data["seq"] == 2 and not data["first_to_receiver"]
     assert data["cases"] == _cases_in_period(county) + 1  # the period again, and the September case that changed
 
-    assert run(capsys, city, "exchange", "import", str(second))[0] == 0
+    code, data = run(capsys, city, "exchange", "import", str(second))
+    assert code == 0 and data["missing_previous_seq"] == 1  # said: package 1 has not come yet
     code, data = run(capsys, city, "exchange", "import", str(first))  # arrives late
     assert code == 0 and data["stale"] is True
     assert data["cases"]["new"] == 0 and data["cases"]["updated"] == 0
@@ -297,6 +298,7 @@ def test_a_newer_package_updates_and_an_older_one_does_not_overwrite(
     assert run(capsys, fresh, "exchange", "import", str(first))[0] == 0
     code, data = run(capsys, fresh, "exchange", "import", str(second))
     assert code == 0 and data["stale"] is False and data["report_updated"] is True
+    assert data["missing_previous_seq"] is None
     assert data["cases"]["new"] == 1 and data["cases"]["updated"] == 0  # the September case was not in package 1
     assert data["cases"]["unchanged"] == _cases_in_period(county)
 

@@ -118,6 +118,7 @@ class ImportResult:
     encrypted: bool
     already_imported: bool = False
     stale: bool = False
+    missing_previous: int | None = None  # the package before this one (same receiver) not imported here
     report_updated: bool = False
     cases: CaseCounts = field(default_factory=CaseCounts)
     city: CityReport | None = None
@@ -127,6 +128,7 @@ class ImportResult:
             "imported": not self.already_imported,
             "already_imported": self.already_imported,
             "stale": self.stale,
+            "missing_previous_seq": self.missing_previous,
             "sender": self.sender,
             "encrypted": self.encrypted,
             "package": _manifest_json(self.manifest),
@@ -134,6 +136,12 @@ class ImportResult:
             "report_updated": self.report_updated,
             "city": None if self.city is None else self.city.to_json(),
         }
+
+    def gap_text(self) -> str:
+        return (
+            f"注意：{self.sender['office']} 的上一个数据包（第 {self.missing_previous} 号）尚未导入本单位："
+            "其间有变化的事项可能缺失，请向发送单位索取该数据包并导入"
+        )
 
     def text(self) -> str:
         m = self.manifest
@@ -148,13 +156,15 @@ class ImportResult:
             ]
             if self.stale:
                 lines.append("注意：此数据包早于已导入的数据包，只补充了尚无的数据")
+        if self.missing_previous is not None:
+            lines.append(self.gap_text())
         if self.city is not None:
             lines += ["", f"{m.period_label} 各单位汇总（按去向）：", self.city.text()]
         return "\n".join(lines)
 
 
 def _rows(opened: Opened) -> Iterator[CaseRow]:
-    for line in opened.case_lines():
+    for raw, line in opened.case_entries():
         case = check_case(line)
         yield CaseRow(
             case.number,
@@ -163,7 +173,7 @@ def _rows(opened: Opened) -> Iterator[CaseRow]:
             case.channel,
             case.locality_code,
             case.headcount,
-            json.dumps(line, ensure_ascii=False, separators=(",", ":")),
+            raw,  # the line as the sender wrote it (its SHA-256 is in the signed manifest)
         )
 
 
@@ -188,6 +198,8 @@ def import_package(
         reports = _check_reports(opened)
         with unit_of_work(db, user=user, now=now) as uow:
             known = queries.received_digest(uow.session, sender.id, m.seq)
+            if m.previous_seq is not None and queries.received_digest(uow.session, sender.id, m.previous_seq) is None:
+                result.missing_previous = m.previous_seq
             if known == opened.content_digest:
                 result.already_imported = True
             elif known is not None:

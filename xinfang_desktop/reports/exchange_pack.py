@@ -110,6 +110,20 @@ class _Lookups:
         )
         self.users = dict(session.execute(select(UserRecord.id, UserRecord.display_name)).all())
         self.office = office
+        self._labels: dict[tuple[str, str], str] = {}  # a few codes, 100k cases: each label looked up once
+
+    def _label(self, kind: str, value: str) -> str:
+        label = self._labels.get((kind, value))
+        if label is None:
+            ne = national_export
+            if kind == "purpose":
+                label = ne._label(Purpose, value)
+            elif kind == "channel":
+                label = ne._CHANNEL.get(value, ne._label(Channel, value))
+            else:
+                label = ne._label(CaseStatus, value)
+            self._labels[(kind, value)] = label
+        return label
 
     def sheet(self, row: dict[str, Any]) -> list[Any]:
         """The national sheet's 19 values, as `national_export` writes them."""
@@ -122,17 +136,17 @@ class _Lookups:
             row["address"] or "",
             row["phone"] or "",
             "/".join(self.regions.get(locality, [])) if locality else "",
-            ne._label(Purpose, row["purpose"]),
+            self._label("purpose", row["purpose"]),
             "_".join(self.categories.get(category, [])) if category else "",
             row["received_on"].isoformat(),
             row["registered_at"].date().isoformat(),
             row["due_on"].isoformat() if row["due_on"] else "",
-            ne._CHANNEL.get(channel, ne._label(Channel, channel)),
+            self._label("channel", channel),
             row["summary"],
             "是" if status in ne._CLOSED else "否",
             "是" if row["is_first_submission"] else "否",
             "是" if row["is_collective"] else "否",
-            ne._label(CaseStatus, status),
+            self._label("status", status),
             self.office,
             self.users.get(row["registrar_id"], ""),
         ]
@@ -239,10 +253,12 @@ def pack(
                     for page in queries.pages(ids):
                         _check(cancelled)
                         by_case = queries.event_rows(session, page)
+                        lines = []
                         for row in queries.case_rows(session, page):
                             case_events = by_case.get(int(row[0]), [])
                             events += len(case_events)
-                            out.write(_case_line(row, case_events, lookups))
+                            lines.append(_case_line(row, case_events, lookups))
+                        out.write(b"".join(lines))  # one write a page: the deflater is called per write
                         done += len(page)
                         if progress is not None:
                             progress(done, total)

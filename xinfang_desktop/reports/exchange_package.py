@@ -12,6 +12,7 @@ check who sent it) and inside (the plain package in the payload), and only the r
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -258,14 +259,20 @@ class Opened:
 
     def case_lines(self) -> Iterator[Any]:
         """Each line of cases.jsonl as parsed JSON (lines of more than 4 MB are refused)."""
+        for _raw, data in self.case_entries():
+            yield data
+
+    def case_entries(self) -> Iterator[tuple[str, Any]]:
+        """Each line of cases.jsonl as its text (without the line end) and parsed."""
         assert self._zip is not None
         try:
-            with self._zip.open(CASES) as fh:
+            with self._zip.open(CASES) as member, io.BufferedReader(member, CHUNK) as fh:  # type: ignore[type-var]
                 for lineno, line in enumerate(iter(lambda: fh.readline(MAX_CASE_LINE_BYTES + 1), b""), start=1):
                     if len(line) > MAX_CASE_LINE_BYTES:
                         raise tampered(f"{CASES} 第 {lineno} 行过长")
                     if line.strip():
-                        yield _json(line, f"{CASES} 第 {lineno} 行")
+                        data = _json(line, f"{CASES} 第 {lineno} 行")
+                        yield line.decode("utf-8").strip(), data
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise tampered(f"{CASES} 无法读取（{exc}）") from None
 

@@ -628,6 +628,8 @@ class ImportTab(QWidget):
                 )
                 if result.stale:
                     text += "此数据包早于已导入的数据包，只补充了尚无的数据。"
+                if result.missing_previous is not None:
+                    text += "\n" + result.gap_text() + "。"
                 self.result_label.setText(text)
             self._show_city(result.city, m.period_label)
             self.imported.emit(result)
