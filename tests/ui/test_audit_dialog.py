@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,8 @@ from xinfang_desktop.persistence.database import Database, open_database
 from xinfang_desktop.persistence.identity import Identity, set_acting
 from xinfang_desktop.persistence.uow import unit_of_work
 from xinfang_desktop.ui.audit_dialog import PAGE_SIZE, AuditDialog, summary_text, verify_text
+from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.tasks import ThreadedTaskRunner
 
 SHOTS = Path(os.environ.get("XINFANG_SHOTS", "/tmp/shots_audit_dialog"))
 START = datetime(2026, 11, 16, 9, 0)
@@ -254,3 +257,43 @@ def test_summary_and_verify_texts() -> None:
         {"ok": True, "entries": 1200, "anchors": 3, "unprotected": 10, "first_broken": None, "missing_triggers": []}
     )
     assert ok and text == "审计链完整：1,200 条记录、3 个锚点（其中 10 条为启用校验前的记录，未受保护）。"
+
+
+def test_opened_from_the_security_panel(qtbot: Any, audit_db: Database) -> None:
+    from xinfang_desktop.ui.security_panel import SecurityPanel
+
+    set_acting(Identity.of("shen", "审计员", ("audit_admin",)))
+    panel = SecurityPanel(make_ctx(audit_db))
+    qtbot.addWidget(panel)
+    panel.audit_button.click()
+    dialogs = [w for w in panel.findChildren(AuditDialog) if w.isVisible()]
+    assert len(dialogs) == 1 and dialogs[0].table.rowCount() == 21
+    dialogs[0].close()
+
+
+def test_verification_runs_on_the_database_thread(qtbot: Any, audit_db: Database) -> None:
+    runner = ThreadedTaskRunner()
+    runner.attach(audit_db)
+    threads: list[str] = []
+    original = runner.run_db
+
+    def spy(fn: Any, on_done: Any = None, on_error: Any = None, *, after_paint: bool = True) -> None:
+        def job(db: Any) -> Any:
+            threads.append(threading.current_thread().name)
+            return fn(db)
+
+        original(job, on_done, on_error, after_paint=after_paint)
+
+    runner.run_db = spy  # type: ignore[method-assign]
+    try:
+        dialog = AuditDialog(AppContext(runner, today=lambda: START.date(), user="tester"), None)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 21, timeout=20_000)
+        dialog.verify_button.click()
+        assert not dialog.verify_button.isEnabled() and dialog.verify_label.text() == "正在校验审计链……"
+        qtbot.waitUntil(lambda: dialog.verify_button.isEnabled(), timeout=20_000)
+        assert dialog.verify_label.text().startswith("审计链完整：21 条记录、4 个锚点")
+        assert len(threads) == 4 and all(name.startswith("xinfang-db") for name in threads), threads
+    finally:
+        runner.shutdown()
