@@ -590,6 +590,9 @@ class ImportTab(QWidget):
             self.result_label.setStyleSheet(GREY)
             self.result_label.setText("这是本单位自己生成的数据包，应交上级单位导入。")
         self.import_button.setEnabled(can_import and _may("import.run"))
+        if can_import and not _may("import.run"):
+            self.result_label.setStyleSheet(GREY)
+            self.result_label.setText("当前账号的角色不能导入数据（需要“导入”权限）：请由有导入权限的账号导入。")
 
     def _cancel(self) -> None:
         self.cancel.set()
