@@ -24,7 +24,7 @@ def window(qtbot: Any, ctx: Any) -> MainWindow:
 def test_sections_in_order(window: MainWindow):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles[:8] == ["工作台", "信访台账", "来信来访登记", "领导包案", "预警与积案", "文书", "统计", "设置"]
-    assert titles[8:] == ["责任落实"]
+    assert titles[8:] == ["责任落实", "账号与安全"]
 
 
 def test_every_section_opens_and_unbuilt_ones_say_so(window: MainWindow):

@@ -40,10 +40,10 @@ def test_smoke_visits_every_section_and_saves_screenshots(tmp_path: Path, ledger
     assert report["startup_ms"] > 0 and report["first_rows_ms"] > 0
     titles = [s["title"] for s in report["sections"]]
     assert titles[:8] == ["工作台", "信访台账", "来信来访登记", "领导包案", "预警与积案", "文书", "统计", "设置"]
-    assert titles[8:] == ["责任落实"]
+    assert titles[8:] == ["责任落实", "账号与安全"]
     assert next(s for s in report["sections"] if s["key"] == "ledger")["rows"] == 200
     pngs = sorted(shots.glob("*.png"))
-    assert len(pngs) == 9
+    assert len(pngs) == 10
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
 
 

@@ -50,13 +50,23 @@ def acting_login_arg(ctx: Context) -> str | None:
     return str(value).strip() if value else None
 
 
+def database_exists(ctx: Context) -> bool:
+    """False for a SQLite file not created yet (a server database always counts as existing)."""
+    from xinfang_desktop.persistence.engine import database_url, sqlite_path
+
+    path = sqlite_path(database_url(ctx.db_target))
+    return path is None or path.exists()
+
+
 def identify(ctx: Context) -> Identity:
     """The acting identity for this command: open mode while no account exists, else a proven login."""
     from xinfang_desktop.persistence.uow import current_login
     from xinfang_desktop.persistence.users import authenticate, login_required, resume_session
 
-    db = ctx.database()
     login = acting_login_arg(ctx)
+    if not database_exists(ctx):  # a new file holds no account; argument errors come before it is created
+        return Identity.open(login or current_login())
+    db = ctx.database()
     if not login_required(db):
         return Identity.open(login or current_login())
     token = os.environ.get(SESSION_ENV)

@@ -220,8 +220,10 @@ COMMAND_ACTIONS: dict[str, str] = {
     "report annual": "report.export",
     "export national": "report.export",
     "exchange pack": "report.export",
-    "exchange verify": "report.export",
-    "exchange import": "report.export",
+    "exchange verify": "stats.view",  # reads a package only
+    "exchange import": "report.export",  # the 统计员 who sends the county's package receives the townships' / counties'
+    "exchange summary": "stats.view",
+    "exchange keys show": "stats.view",  # the public key and fingerprint handed to the higher bureau
     "exchange keys": "system.maintain",
     "backup list": "system.maintain",
     "backup create": "system.maintain",
@@ -325,3 +327,22 @@ def describe_denial(action: str, roles: Iterable[str]) -> str:
 def require(action: str, permissions: frozenset[str], roles: Iterable[str]) -> None:
     if action not in permissions:
         raise AccessDenied(describe_denial(action, roles), field="role")
+
+
+#: The window's sections and the actions that show each (any one of them); a role with none does not see it.
+SECTION_ACTIONS: dict[str, tuple[str, ...]] = {
+    "workbench": ("case.view",),
+    "ledger": ("case.view",),
+    "intake": ("case.register",),
+    "leader_cases": ("package.manage",),
+    "warnings": ("case.supervise",),
+    "documents": ("document.view",),
+    "statistics": ("stats.view",),
+    "settings": ("settings.manage", "system.maintain"),
+    "responsibility": ("accountability.manage",),
+    "security": ("user.manage", "policy.manage", "audit.read"),
+}
+
+
+def visible_sections(permissions: frozenset[str]) -> list[str]:
+    return [key for key, needs in SECTION_ACTIONS.items() if any(a in permissions for a in needs)]

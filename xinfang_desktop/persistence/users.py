@@ -193,6 +193,14 @@ def _keep_an_administrator(session: Session, user: UserRecord, losing: set[str])
             )
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    login: str
+    password: str
+    display_name: str | None = None
+    roles: tuple[str, ...] = ()
+
+
 def create_account(
     db: Database,
     login: str,
@@ -206,41 +214,60 @@ def create_account(
 ) -> Account:
     """A new login account. In open mode the first one must be a 系统管理员; after that 系统管理员 creates accounts and
     may give only the administrator roles — business roles are the 安全管理员's to give (`set_roles`)."""
-    login = check_login_name(login)
-    keys = check_roles(roles or [])
+    spec = NewAccount(login, password, display_name, tuple(roles or ()))
+    return create_accounts(db, [spec], actor=actor, must_change=must_change, now=now)[0]
+
+
+def create_accounts(
+    db: Database,
+    specs: list[NewAccount],
+    *,
+    actor: Identity | None = None,
+    must_change: bool = True,
+    now: datetime | None = None,
+) -> list[Account]:
+    """Several accounts in one transaction (the first-run set-up: the three administrators and a first clerk)."""
     now = now or _now()
     with unit_of_work(db, user=actor.login if actor else None, now=now) as uow:
         session = uow.session
         first = not accounts_exist(session)
-        if first and "system_admin" not in keys:
-            raise DomainError("尚未设置任何登录账号：第一个账号须为系统管理员（角色 system_admin）", field="roles")
-        if not first and actor is not None and not actor.open_mode:
-            business = [k for k in keys if not ROLE_BY_KEY[k].admin]
-            if business and not actor.may("policy.manage"):
-                raise AccessDenied(
-                    "三员分立：业务角色须由安全管理员分配（xinfang user roles，或“设置 → 账号与权限”）", field="roles"
-                )
         pol = load_policy(session)
-        pp.check_password(password, pol, login=login)
-        user = session.scalar(select(UserRecord).where(UserRecord.login == login))
-        if user is not None and user.password_hash is not None:
-            raise ConflictError(f"账号“{login}”已存在", field="login")
-        if user is None:  # an author of earlier changes (an OS login) keeps its id and history
-            user = UserRecord(login=login, display_name=display_name or login, created_at=now)
-            session.add(user)
-        elif display_name:
-            user.display_name = display_name
-        user.password_hash = _HASHER.hash(password)
-        user.password_changed_at = now
-        user.must_change_password = must_change and not first
-        user.disabled = False
-        user.failed_logins = 0
-        session.flush()
-        for key in keys:
-            session.add(UserRoleRecord(user_id=user.id, role=key))
-        uow.audit.record("user.add", "user", login, {"roles": keys, "display_name": user.display_name})
+        seen: set[str] = set()
+        for index, spec in enumerate(specs):
+            login = check_login_name(spec.login)
+            if login in seen:
+                raise ConflictError(f"账号“{login}”重复", field="login")
+            seen.add(login)
+            keys = check_roles(list(spec.roles))
+            if first and index == 0 and "system_admin" not in keys:
+                raise DomainError("尚未设置任何登录账号：第一个账号须为系统管理员（角色 system_admin）", field="roles")
+            if not first and actor is not None and not actor.open_mode:
+                business = [k for k in keys if not ROLE_BY_KEY[k].admin]
+                if business and not actor.may("policy.manage"):
+                    raise AccessDenied(
+                        "三员分立：业务角色须由安全管理员分配（xinfang user roles，或“账号与安全”中的“分配角色”）",
+                        field="roles",
+                    )
+            pp.check_password(spec.password, pol, login=login)
+            user = session.scalar(select(UserRecord).where(UserRecord.login == login))
+            if user is not None and user.password_hash is not None:
+                raise ConflictError(f"账号“{login}”已存在", field="login")
+            if user is None:  # an author of earlier changes (an OS login) keeps its id and history
+                user = UserRecord(login=login, display_name=spec.display_name or login, created_at=now)
+                session.add(user)
+            elif spec.display_name:
+                user.display_name = spec.display_name
+            user.password_hash = _HASHER.hash(spec.password)
+            user.password_changed_at = now
+            user.must_change_password = must_change and not first
+            user.disabled = False
+            user.failed_logins = 0
+            session.flush()
+            for key in keys:
+                session.add(UserRoleRecord(user_id=user.id, role=key))
+            uow.audit.record("user.add", "user", login, {"roles": keys, "display_name": user.display_name})
         uow.commit()
-    return get_account(db, login)
+    return [get_account(db, spec.login.strip()) for spec in specs]
 
 
 def set_roles(db: Database, login: str, roles: list[str], *, actor: Identity | None = None) -> Account:

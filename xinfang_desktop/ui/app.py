@@ -156,6 +156,19 @@ def _run_app(
     auto = None if smoke else AutoBackup(window)  # issue 17: quick_check and the daily backup, the backup at exit
 
     def opened(_db: object) -> None:
+        from xinfang_desktop.ui.sign_in import sign_in
+
+        def signed_in(identity: object) -> None:
+            if identity is None:  # the login was cancelled or refused: nothing of the office was shown
+                if smoke:
+                    failures.append(window.statusBar().currentMessage() or "未登录")
+                app.exit(EXIT_FAILURE if smoke else EXIT_OK)
+                return
+            ready(_db)
+
+        sign_in(window, ctx, smoke=smoke, then=signed_in)
+
+    def ready(_db: object) -> None:
         window.start()
         if not smoke:
             window.run_daily_tick()  # issue 19: the day's clocks when the window opens (idempotent)

@@ -8,7 +8,7 @@
   and registering a lower office's public key after comparing its fingerprint.
 
 Everything touching the database runs through `ctx.tasks.run_db`; the role of the signed-in user is checked in each
-job as on the command line (report.export, import.run, system.maintain)."""
+job as on the command line (report.export, stats.view, system.maintain)."""
 
 from __future__ import annotations
 
@@ -589,8 +589,8 @@ class ImportTab(QWidget):
         if manifest is not None and signer["own"]:
             self.result_label.setStyleSheet(GREY)
             self.result_label.setText("这是本单位自己生成的数据包，应交上级单位导入。")
-        self.import_button.setEnabled(can_import and _may("import.run"))
-        if can_import and not _may("import.run"):
+        self.import_button.setEnabled(can_import and _may("report.export"))
+        if can_import and not _may("report.export"):
             self.result_label.setStyleSheet(GREY)
             self.result_label.setText("当前账号的角色不能导入数据（需要“导入”权限）：请由有导入权限的账号导入。")
 
@@ -611,7 +611,7 @@ class ImportTab(QWidget):
         user = self._ctx.user
 
         def job(db: Database) -> Any:
-            _require("import.run")
+            _require("report.export")
             return import_package(db, path, _own_key(db), user=user, progress=progress, cancelled=cancel.is_set)
 
         def done(result: Any) -> None:

@@ -59,6 +59,7 @@ SECTIONS = (
     Section("statistics", "统计"),
     Section("settings", "设置"),
     Section("responsibility", "责任落实"),
+    Section("security", "账号与安全"),
 )
 
 # What a section not built yet will do (shown by its placeholder); every section is built now.
@@ -73,6 +74,7 @@ LAZY_PANELS: dict[str, tuple[str, str]] = {
     "statistics": ("xinfang_desktop.ui.statistics_panel", "StatisticsPanel"),
     "settings": ("xinfang_desktop.ui.settings_panel", "SettingsPanel"),
     "responsibility": ("xinfang_desktop.ui.responsibility.panel", "ResponsibilityPanel"),
+    "security": ("xinfang_desktop.ui.security_panel", "SecurityPanel"),
 }
 
 
@@ -118,18 +120,21 @@ class MainWindow(QMainWindow):
             "QListWidget#navigation::item:selected { background: #1565c0; color: white; }"
         )
         self.stack = QStackedWidget()
+        self.shortcuts: dict[str, QShortcut] = {}
         for i, section in enumerate(SECTIONS):
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
-            item.setToolTip(f"{section.title}（Ctrl+{i + 1}）")
+            key = (i + 1) % 10  # the tenth section on Ctrl+0
+            item.setToolTip(f"{section.title}（Ctrl+{key}）")
             self.nav.addItem(item)
             panel = self.panels.get(section.key)
             if panel is None:
                 panel = self._opening[section.key] = OpeningPanel(section.title)
             self.stack.addWidget(panel)
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, self._goto(section.key))
-        self.nav.currentRowChanged.connect(self._row_changed)
+            self.shortcuts[section.key] = QShortcut(QKeySequence(f"Ctrl+{key}"), self, self._goto(section.key))
+        # The first section starts in start(), once the user has logged in (no query runs before the login).
         self.nav.setCurrentRow(0)
+        self.nav.currentRowChanged.connect(self._row_changed)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -307,7 +312,31 @@ class MainWindow(QMainWindow):
                 self.setWindowTitle(f"{APP_LABEL} — {office}")
 
         self._ctx.tasks.run_db(environment_job(today), done, lambda exc: self.status.showMessage(str(exc)))
-        QTimer.singleShot(LEDGER_WARM_UP_MS, self._warm_up_ledger)
+        if self.nav.currentRow() >= 0 and SECTIONS[self.nav.currentRow()].key not in self._started:
+            self._row_changed(self.nav.currentRow())
+        if "ledger" in self.visible:
+            QTimer.singleShot(LEDGER_WARM_UP_MS, self._warm_up_ledger)
+
+    @property
+    def visible(self) -> list[str]:
+        return [s.key for i, s in enumerate(SECTIONS) if not self.nav.item(i).isHidden()]
+
+    def apply_identity(self, identity: Any) -> None:
+        """Show only the sections the user's roles allow (issue 17); the first of them becomes current."""
+        from xinfang_desktop.core.access import visible_sections
+
+        allowed = set(visible_sections(identity.permissions))
+        for i, section in enumerate(SECTIONS):
+            self.nav.item(i).setHidden(section.key not in allowed)
+            self.shortcuts[section.key].setEnabled(section.key in allowed)
+        self._ctx.user = identity.login
+        self.status.user_label.setText(f"用户：{identity.display_name}")
+        first = next((i for i, s in enumerate(SECTIONS) if s.key in allowed), -1)
+        if first >= 0 and self.nav.item(self.nav.currentRow()).isHidden():
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(first)
+            self.nav.blockSignals(False)
+            self.stack.setCurrentIndex(first)
 
     def run_daily_tick(self) -> None:
         """Today's time-driven changes on the database thread (the application does this once it has opened)."""
