@@ -83,30 +83,40 @@ def _check(ctx: Context) -> Result:
             from xinfang_desktop.persistence.consistency import check_statuses
 
             statuses = check_statuses(db)
+        audit = None
+        if state.up_to_date and integrity in (None, "ok"):
+            from xinfang_desktop.persistence.consistency import check_audit
+
+            audit = check_audit(db)  # the HMAC chain, its guards, case events without an audit entry (issue 17)
     finally:
         db.dispose()
     files_ok = files is None or files.ok
     statuses_ok = statuses is None or statuses.ok
-    ok = state.up_to_date and not diffs and integrity in (None, "ok") and files_ok and statuses_ok
+    audit_ok = audit is None or audit.ok
+    ok = state.up_to_date and not diffs and integrity in (None, "ok") and files_ok and statuses_ok and audit_ok
     data = {
         **state.to_json(),
         "differences": [str(d) for d in diffs],
         "integrity": integrity,
         "files": files.to_json() if files is not None else None,
         "statuses": statuses.to_json() if statuses is not None else None,
+        "audit": audit.to_json() if audit is not None else None,
         "ok": ok,
     }
     if ok:
         checked = f"；存档文件 {files.checked} 个均与记录的校验值一致" if files is not None and files.checked else ""
+        if audit is not None:
+            checked += f"；审计链完整（{audit.chain.entries} 条记录、{audit.chain.anchors} 个锚点）"
         text = f"数据库 {db.display_name} 结构完整，版本 {state.current}（最新）{checked}"
     elif not state.up_to_date:
         text = f"数据库版本 {state.current or '空库'}，最新为 {state.head}：需要升级（xinfang db upgrade）"
-    elif (not files_ok or not statuses_ok) and not diffs and integrity in (None, "ok"):
+    elif (not files_ok or not statuses_ok or not audit_ok) and not diffs and integrity in (None, "ok"):
         text = "；".join(
             part
             for part in (
                 _files_text(files) if files is not None and not files.ok else "",
                 _statuses_text(statuses) if statuses is not None and not statuses.ok else "",
+                f"审计日志有问题：{audit.text()}" if audit is not None and not audit.ok else "",
             )
             if part
         )
