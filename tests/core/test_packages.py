@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from xinfang_desktop.core.errors import DomainError
+from xinfang_desktop.core.masking import mask_phone
 from xinfang_desktop.core.packages import (
     Duty,
     DutyState,
@@ -22,7 +23,6 @@ from xinfang_desktop.core.packages import (
     Rank,
     check_close,
     initial_duties,
-    mask_phone,
     normalise_name,
     order_candidates,
     package_reminders,

@@ -74,13 +74,25 @@ def _show(ctx: Context) -> Result:
 
     db = ctx.database()
     calendar, thresholds = load_calendar(db), deadline_thresholds(db)
+    if ctx.args.reveal is not None:  # the full ID numbers and phones: personal.reveal, a reason, audited
+        from xinfang_desktop.persistence.personal_data import reveal_case
+
+        detail = reveal_case(
+            db, ctx.args.number, ctx.args.reveal, today=_today(ctx), calendar=calendar, thresholds=thresholds
+        )
+        return Result(detail, _detail_text(detail))
     with db.read_session() as session:
         detail = case_detail(session, ctx.args.number, today=_today(ctx), calendar=calendar, thresholds=thresholds)
     return Result(detail, _detail_text(detail))
 
 
+def _person_text(p: dict[str, Any]) -> str:
+    parts = [p["role"], p["id_number"] and f"证件 {p['id_number']}", p["phone"] and f"电话 {p['phone']}"]
+    return f"{p['name']}（{'，'.join(x for x in parts if x)}）"
+
+
 def _detail_text(d: dict[str, Any]) -> str:
-    people = "、".join(f"{p['name']}（{p['role']}）" for p in d["petitioners"])
+    people = "、".join(_person_text(p) for p in d["petitioners"])
     lines = [
         f"{d['number']}  {d['status']}",
         f"信访人：{people}",
@@ -162,6 +174,11 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p = cs.add_parser("show", parents=[common], help="查看一件信访事项")
     p.add_argument("number", metavar="NUMBER")
     p.add_argument("--today", help="按此日期计算期限状态（默认今天）")
+    p.add_argument(
+        "--reveal",
+        metavar="REASON",
+        help="显示完整身份证号和电话（须有“查看完整个人信息”权限并说明理由；记入审计日志）",
+    )
     p.set_defaults(handler=_show)
 
     from xinfang_desktop.commands.lifecycle_cmd import register_case_actions

@@ -22,13 +22,14 @@ def _national(ctx: Context) -> Result:
         raise UsageError(f"-o 应为 .xlsx 文件，而不是“{ctx.args.output}”", field="output")
     if path.is_dir() or not path.parent.is_dir():
         raise UsageError(f"-o 应为一个文件路径，且其所在文件夹须已存在：{ctx.args.output}", field="output")
-    count = export_national(ctx.database(), start, end, path)
+    count = export_national(ctx.database(), start, end, path, reveal=ctx.args.reveal)
     data = {
         "path": str(path),
         "cases": count,
         "from": start.isoformat(),
         "to": end.isoformat(),
         "headers": list(HEADERS),
+        "personal_data": "masked" if ctx.args.reveal is None else "revealed",
     }
     return Result(data, f"已导出 {count} 件信访事项（{start} 至 {end}，全国信访信息系统格式）：{path}")
 
@@ -40,4 +41,9 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("--from", dest="start", required=True, metavar="D", help="收到日期起 YYYY-MM-DD")
     p.add_argument("--to", dest="end", required=True, metavar="D", help="收到日期止 YYYY-MM-DD（含当日）")
     p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="输出的 Excel 文件")
+    p.add_argument(
+        "--reveal",
+        metavar="REASON",
+        help="导出完整电话号码（默认遮挡；须有“查看完整个人信息”权限并说明理由，记入审计日志）",
+    )
     p.set_defaults(handler=_national)

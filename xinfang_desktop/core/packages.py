@@ -360,17 +360,6 @@ def resolution_rates(packages: Iterable[PackageView], start: date, end: date) ->
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def mask_phone(value: str | None) -> str | None:
-    """Phones in lists (R-PK register): 13800138000 → 138****8000; landlines keep the area code and last four."""
-    if not value:
-        return None
-    digits = value.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    keep_head = 3 if len(digits) >= 11 else max(len(digits) - 8, 1)
-    return digits[:keep_head] + "*" * (len(digits) - keep_head - 4) + digits[-4:]
-
-
 def normalise_name(text: str) -> str:
     """Names in official tables are padded (“张  兵”); compare them without any whitespace."""
     return "".join((text or "").split())

@@ -183,7 +183,8 @@ def input_from_case(
             f"{how + '，或' if how else '请'}以 --input 提供内容（示例：xinfang doc sample {type_id}）",
             field="case",
         )
-    d = case_detail(session, number, today=today, calendar=calendar, thresholds=thresholds)
+    # The full particulars: each document type decides what it prints (masked on documents to units, R-LC-07).
+    d = case_detail(session, number, today=today, calendar=calendar, thresholds=thresholds, reveal=True)
     data = _header(d)
     if type_id in HEADER_ONLY:
         return data, None

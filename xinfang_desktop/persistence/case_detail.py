@@ -21,6 +21,7 @@ from xinfang_desktop.core.codes import (
 )
 from xinfang_desktop.core.deadlines import deadline_status
 from xinfang_desktop.core.errors import NotFoundError
+from xinfang_desktop.core.masking import mask_id_number, mask_phone
 from xinfang_desktop.core.workdays import WorkdayCalendar
 from xinfang_desktop.persistence.records import (
     AccusedUnitRecord,
@@ -80,7 +81,10 @@ def case_detail(
     today: date,
     calendar: WorkdayCalendar,
     thresholds: DeadlineThresholds,
+    reveal: bool = False,
 ) -> dict[str, Any]:
+    """The case as a snapshot; the petitioners' ID numbers and phones masked unless `reveal` (issue 17: the caller
+    has checked personal.reveal and audited the view — persistence.personal_data.reveal_case)."""
     case = session.scalar(select(CaseRecord).where(CaseRecord.number == number))
     if case is None:
         raise NotFoundError(f"未找到信访事项 {number}", field="number")
@@ -131,12 +135,13 @@ def case_detail(
                 "name": p.name,
                 "role": PetitionerRole(role).label,
                 "id_type": IdType(p.id_type).label,
-                "id_number": p.id_number,
-                "phone": p.phone,
+                "id_number": p.id_number if reveal else mask_id_number(p.id_number),
+                "phone": p.phone if reveal else mask_phone(p.phone),
                 "address": p.address,
             }
             for p, role in people
         ],
+        "personal_data": "revealed" if reveal else "masked",
         "submissions": [
             {
                 "seq": s.seq,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from xinfang_desktop.core.errors import ConflictError, FieldProblem, NotFoundError, ValidationError
 from xinfang_desktop.core.field_rules import check_phone, check_text
+from xinfang_desktop.core.masking import mask_phone
 from xinfang_desktop.core.packages import (
     DEFAULT_RULES,
     Duty,
@@ -35,7 +36,6 @@ from xinfang_desktop.core.packages import (
     default_target,
     duties_progress,
     initial_duties,
-    mask_phone,
     order_candidates,
     package_reminders,
     parse_code,

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, select
 
 from xinfang_desktop.core.codes import CaseStatus, Channel, Purpose
+from xinfang_desktop.core.masking import mask_phone
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.records import (
     CasePetitionerRecord,
@@ -77,7 +78,7 @@ def _paths(session: Any, model: Any, key: Any, parent: Any, name: Any) -> dict[s
     return out
 
 
-def _rows(session: Any, start: date, end: date) -> Iterator[list[Any]]:
+def _rows(session: Any, start: date, end: date, *, reveal: bool = False) -> Iterator[list[Any]]:
     c, p, cp = CaseRecord, PetitionerRecord, CasePetitionerRecord
     regions = _paths(session, RegionRecord, RegionRecord.code, RegionRecord.parent_code, RegionRecord.name)
     categories = _paths(session, CategoryRecord, CategoryRecord.code, CategoryRecord.parent_code, CategoryRecord.name)
@@ -118,7 +119,7 @@ def _rows(session: Any, start: date, end: date) -> Iterator[list[Any]]:
             name or "",
             headcount,
             address or "",
-            phone or "",
+            (phone if reveal else mask_phone(phone)) or "",
             "/".join(regions.get(locality, [])) if locality else "",
             _label(Purpose, purpose),
             "_".join(categories.get(category, [])) if category else "",
@@ -144,10 +145,17 @@ def export_national(
     *,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    reveal: str | None = None,
 ) -> int:
-    """Write the sheet; returns the number of cases. A cancel leaves no file behind."""
+    """Write the sheet; returns the number of cases. A cancel leaves no file behind. Phones are masked unless
+    `reveal` gives the reason for a full export (personal.reveal; audited before the file is written, issue 17)."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
+
+    if reveal is not None:
+        from xinfang_desktop.persistence.personal_data import audit_reveal
+
+        audit_reveal(db, "export", f"national {start.isoformat()}..{end.isoformat()}", reveal, fields=["联系电话"])
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("信访件")
@@ -157,7 +165,7 @@ def export_national(
     ws.append(list(HEADERS))
     count = 0
     with db.read_session() as session:
-        for values in _rows(session, start, end):
+        for values in _rows(session, start, end, reveal=reveal is not None):
             ws.append([safe_value(v) for v in values])
             count += 1
             if count % BATCH == 0:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -33,6 +34,7 @@ from xinfang_desktop.core.next_step import next_step
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.case_detail import case_detail
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import acting
 from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds, selected_profile
 from xinfang_desktop.ui.case_actions import ActionDialog, units_job
 from xinfang_desktop.ui.context import AppContext
@@ -113,6 +115,12 @@ def _wrap(text: str) -> QLabel:
 
 def _message(exc: BaseException) -> str:
     return str(getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
+
+
+def _person_text(p: dict[str, Any]) -> str:
+    """姓名（角色） 证件 110105********002X 电话 138****8000 — masked unless revealed."""
+    extra = [f"证件 {p['id_number']}" if p.get("id_number") else "", f"电话 {p['phone']}" if p.get("phone") else ""]
+    return f"{p['name']}（{p['role']}）" + "".join(f"　{x}" for x in extra if x)
 
 
 def _open_file(path: str) -> bool:
@@ -381,9 +389,7 @@ class CaseDetailDialog(QDialog):
             )
             if flags.get(key)
         ]
-        people = "；".join(
-            f"{p['name']}（{p['role']}）" + (f" {p['phone']}" if p["phone"] else "") for p in d["petitioners"]
-        )
+        people = "；".join(_person_text(p) for p in d["petitioners"])
         for label, value in (
             ("信访形式", d["channel"]),
             ("信访目的", d["purpose"]),
@@ -399,7 +405,42 @@ class CaseDetailDialog(QDialog):
             ("内容摘要", d["summary"]),
         ):
             form.addRow(label + "：", _wrap(value))
+        self.reveal_button = None
+        has_secret = any(p["id_number"] or p["phone"] for p in d["petitioners"])
+        identity = acting()
+        if d.get("personal_data") == "masked" and has_secret and (identity is None or identity.may("personal.reveal")):
+            button = QPushButton("显示完整身份证号和电话…")
+            button.setToolTip("须说明理由；每次查看都记入审计日志")
+            button.clicked.connect(self.ask_reveal)
+            form.addRow("", button)
+            self.reveal_button = button
         return page
+
+    def ask_reveal(self) -> None:
+        reason, ok = QInputDialog.getText(self, "查看完整个人信息", "查看理由（记入审计日志）：")
+        if ok:
+            self.reveal(reason)
+
+    def reveal(self, reason: str) -> None:
+        """The full ID numbers and phones for this dialog only (audited; masked again on the next reload)."""
+        number, today = self.number, self._ctx.today()
+
+        def job(db: Database) -> list[dict[str, Any]]:
+            from xinfang_desktop.persistence.personal_data import reveal_case
+
+            calendar, thresholds = load_calendar(db), deadline_thresholds(db)
+            full = reveal_case(db, number, reason, today=today, calendar=calendar, thresholds=thresholds)
+            return list(full["petitioners"])
+
+        def done(people: list[dict[str, Any]]) -> None:
+            if self.detail is None:
+                return
+            self.detail["petitioners"] = people
+            self.detail["personal_data"] = "revealed"
+            self.show_notice("已显示完整个人信息（已记入审计日志）")
+            self._show_detail(self.detail)
+
+        self._ctx.tasks.run_db(job, done, lambda exc: self.show_notice(_message(exc), error=True))
 
     def _deadlines(self, d: dict[str, Any]) -> QWidget:
         rows = [

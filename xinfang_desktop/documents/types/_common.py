@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from xinfang_desktop.core.accusation_guard import CONFIDENTIAL, refusal, scope_of_names
 from xinfang_desktop.core.errors import FieldProblem, ValidationError
 from xinfang_desktop.core.field_rules import check_id_number, check_phone, check_text
+from xinfang_desktop.core.masking import mask_id_number, mask_phone
 from xinfang_desktop.core.workdays import cn_date
 from xinfang_desktop.documents.model import (
     Block,
@@ -251,31 +252,7 @@ class Reader:
 # ------------------------------------------------------------------------------------------------ masking
 
 
-def mask_id_number(value: str | None) -> str | None:
-    """ID numbers on documents to units: region code and the last four kept, the birth date hidden.
-
-    11010519491231002X → 110105********002X; a 15-digit number keeps 6 + 4 as well; other documents (passports …)
-    keep their first and last two characters.
-    """
-    if not value:
-        return None
-    v = value.strip()
-    if len(v) >= 12:
-        return v[:6] + "*" * (len(v) - 10) + v[-4:]
-    if len(v) > 4:
-        return v[:2] + "*" * (len(v) - 4) + v[-2:]
-    return "*" * len(v)
-
-
-def mask_phone(value: str | None) -> str | None:
-    """13800138000 → 138****8000; landlines keep the area code and the last four."""
-    if not value:
-        return None
-    digits = value.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    keep_head = 3 if len(digits) >= 11 else max(len(digits) - 8, 1)
-    return digits[:keep_head] + "*" * (len(digits) - keep_head - 4) + digits[-4:]
+# mask_id_number and mask_phone live in core.masking (one rule for screens, exports and documents)
 
 
 # ------------------------------------------------------------------------------------------------ shared inputs
