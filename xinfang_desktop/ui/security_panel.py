@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -188,6 +189,8 @@ class SecurityPanel(QWidget):
         self._ctx.tasks.run_db(job, self._show, self._error)
 
     def _show(self, result: Any) -> None:
+        if not shiboken6.isValid(self) or not shiboken6.isValid(self.table):  # closed while the job ran
+            return
         self.accounts, pol = result
         self.table.setRowCount(len(self.accounts))
         for r, account in enumerate(self.accounts):
@@ -209,6 +212,8 @@ class SecurityPanel(QWidget):
     def _error(self, exc: BaseException) -> None:
         from xinfang_desktop.core.errors import DomainError
 
+        if not shiboken6.isValid(self.message):
+            return
         self.message.setStyleSheet("color: #c62828;")
         self.message.setText(exc.message if isinstance(exc, DomainError) else f"操作失败：{exc}")
 
