@@ -105,3 +105,48 @@ def test_attachment_is_added(qtbot: Any, case_ctx: Any, tmp_path: Path, monkeypa
     assert dialog.detail is not None
     assert [a["name"] for a in dialog.detail["attachments"]] == ["扫描件.png"]
     assert dialog.attachments_table.item(0, 0).text() == "扫描件.png"
+
+
+def _overview_text(dialog: CaseDetailDialog) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    return " ".join(label.text() for label in dialog.tabs.widget(0).findChildren(QLabel))
+
+
+def test_personal_data_masked_until_revealed_with_a_reason(qtbot: Any, empty_ctx: Any, tmp_path: Path):
+    """Issue 17: 概况 shows the ID number and phone masked; 显示完整… asks a reason and the view is audited."""
+    from sqlalchemy import select
+
+    from tests.helpers import SAMPLE_CASE, sample_case
+    from tests.ui.conftest import TODAY
+    from xinfang_desktop.persistence.case_intake import add_case
+    from xinfang_desktop.persistence.identity import Identity, set_acting
+    from xinfang_desktop.persistence.records import AuditEntryRecord
+
+    case_ctx = empty_ctx
+    db = case_ctx.tasks.database
+    add_case(db, sample_case(), today=TODAY, user="tester")
+    full_id, full_phone = SAMPLE_CASE["petitioner"]["id_number"], SAMPLE_CASE["petitioner"]["phone"]
+    set_acting(Identity.of("stat", "统计员甲", ("statistician",)))
+    try:
+        dialog = _open(qtbot, case_ctx)
+        text = _overview_text(dialog)
+        assert full_id[:6] + "********" + full_id[-4:] in text and full_id not in text and full_phone not in text
+        assert dialog.reveal_button is None  # the 统计员 may not see the full values: no button
+        set_acting(Identity.of("clerk", "张三", ("registrar",)))
+        dialog.reload()
+        assert dialog.reveal_button is not None and dialog.reveal_button.isVisible()
+        dialog.reveal("  ")  # no reason: refused, nothing shown, nothing written
+        assert "说明理由" in dialog.notice.text() and full_id not in _overview_text(dialog)
+        dialog.reveal("电话回访核实身份")
+        assert full_id in _overview_text(dialog) and full_phone in _overview_text(dialog)
+        dialog.grab().save(str(tmp_path / "case-revealed.png"))
+        with db.read_session() as s:
+            reasons = s.scalars(
+                select(AuditEntryRecord.detail).where(AuditEntryRecord.action == "personal.reveal")
+            ).all()
+        assert len(reasons) == 1 and "电话回访核实身份" in (reasons[0] or "")
+        dialog.reload()  # masked again
+        assert full_id not in _overview_text(dialog)
+    finally:
+        set_acting(None)

@@ -412,7 +412,10 @@ class CaseDetailDialog(QDialog):
             button = QPushButton("显示完整身份证号和电话…")
             button.setToolTip("须说明理由；每次查看都记入审计日志")
             button.clicked.connect(self.ask_reveal)
-            form.addRow("", button)
+            row = QHBoxLayout()
+            row.addWidget(button)
+            row.addStretch(1)
+            form.addRow("", row)
             self.reveal_button = button
         return page
 

@@ -139,6 +139,7 @@ def install_account_menu(window: QMainWindow, ctx: AppContext, identity: Any, lo
     if lock is not None:
         action = menu.addAction("锁定屏幕")
         action.setShortcut(QKeySequence("Ctrl+L"))
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from a case window too (it shows data)
         action.triggered.connect(lock.lock)
 
 
