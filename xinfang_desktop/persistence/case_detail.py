@@ -23,6 +23,7 @@ from xinfang_desktop.core.deadlines import deadline_status
 from xinfang_desktop.core.errors import NotFoundError
 from xinfang_desktop.core.masking import mask_id_number, mask_phone
 from xinfang_desktop.core.workdays import WorkdayCalendar
+from xinfang_desktop.persistence.data_scope import require_case_in_scope
 from xinfang_desktop.persistence.records import (
     AccusedUnitRecord,
     AttachmentRecord,
@@ -88,6 +89,7 @@ def case_detail(
     case = session.scalar(select(CaseRecord).where(CaseRecord.number == number))
     if case is None:
         raise NotFoundError(f"未找到信访事项 {number}", field="number")
+    require_case_in_scope(session, case.id, number)  # issue 17: a case outside the user's data scope is not shown
     people = session.execute(
         select(PetitionerRecord, CasePetitionerRecord.role)
         .join(CasePetitionerRecord, CasePetitionerRecord.petitioner_id == PetitionerRecord.id)

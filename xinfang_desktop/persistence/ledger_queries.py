@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from xinfang_desktop.core.codes import OPEN_STATUSES, CaseStatus, Channel
 from xinfang_desktop.core.ledger import Cursor, LedgerFilter, LedgerPage, LedgerPageRequest, LedgerRow, SortKey
 from xinfang_desktop.core.search_text import normalize_query
+from xinfang_desktop.persistence.data_scope import acting_scope_clause
 from xinfang_desktop.persistence.records import (
     CasePetitionerRecord,
     CaseRecord,
@@ -46,7 +47,12 @@ def _prefix_range(column: Any, prefix: str) -> list[ColumnElement[bool]]:
 
 
 def filter_conditions(session: Session, flt: LedgerFilter) -> list[ColumnElement[bool]]:
+    """The filter as conditions on CaseRecord, with the acting user's data scope always among them (issue 17: the
+    ledger, search, queues, counts and the xlsx export all come through here)."""
     conds: list[ColumnElement[bool]] = []
+    scope = acting_scope_clause()
+    if scope is not None:
+        conds.append(scope)
     if flt.search:
         conds.append(search_condition(session, flt.search))
     if flt.statuses:
@@ -321,13 +327,20 @@ def rows_by_ids(session: Session, ids: list[int]) -> list[LedgerRow]:
     """Row snapshots for these ids, in the given order."""
     if not ids:
         return []
-    found = {r[0]: _to_row(r) for r in session.connection().execute(_row_select().where(CaseRecord.id.in_(ids)))}
+    stmt = _row_select().where(CaseRecord.id.in_(ids))
+    scope = acting_scope_clause()
+    if scope is not None:  # a row refreshed by id stays within the data scope too
+        stmt = stmt.where(scope)
+    found = {r[0]: _to_row(r) for r in session.connection().execute(stmt)}
     return [found[i] for i in ids if i in found]
 
 
 def ledger_page(session: Session, req: LedgerPageRequest) -> LedgerPage:
     term = normalize_query(req.filter.search or "")
-    if not term:
+    # A data scope (issue 17) is a range of 属地 codes or a list of units: its index gives the rows but not the
+    # ledger's order, so the page sorts the scoped (key, id) pairs from that index alone and then reads 50 rows by id
+    # (5 ms on 100k, township of 9k cases) instead of building every scoped row before the sort (24–180 ms).
+    if not term and acting_scope_clause() is None:
         page = _plain_rows(session, req, filter_conditions(session, req.filter))
         rows = [row for row, _ in page]
         keyed = [(row.id, key) for row, key in page]
@@ -348,7 +361,7 @@ def _search_only(flt: LedgerFilter) -> bool:
 
 
 def ledger_count(session: Session, flt: LedgerFilter) -> int:
-    if _search_only(flt):
+    if _search_only(flt) and acting_scope_clause() is None:
         # Straight from the full-text index: joining 100k hits back to the cases costs ~200 ms for nothing.
         hits = search_hit_count(session, flt.search or "")
         if hits is not None:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, select
 
 from xinfang_desktop.core.codes import CaseStatus, Channel, Purpose
 from xinfang_desktop.core.masking import mask_phone
+from xinfang_desktop.persistence.data_scope import acting_scope_clause
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.records import (
     CasePetitionerRecord,
@@ -111,6 +112,9 @@ def _rows(session: Any, start: date, end: date, *, reveal: bool = False) -> Iter
         .order_by(c.received_on, c.id)
         .execution_options(yield_per=BATCH)
     )
+    scope = acting_scope_clause()
+    if scope is not None:  # issue 17: a scoped user's export holds only the cases of their townships or units
+        stmt = stmt.where(scope)
     for row in session.execute(stmt):
         (number, name, headcount, address, phone, locality, purpose, category, received, registered, due) = row[:11]
         channel, summary, status, first, collective, registrar = row[11:]
