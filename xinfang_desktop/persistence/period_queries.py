@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from xinfang_desktop.core.codes import Channel, Destination, OfficeLevel
 from xinfang_desktop.core.period_stats import TOWNSHIP_DESTINATION, GroupBy, Tally
+from xinfang_desktop.persistence.data_scope import acting_scope_clause
 from xinfang_desktop.persistence.records import (
     CaseRecord,
     CategoryRecord,
@@ -100,8 +101,11 @@ def period_tallies(
         func.sum(s.headcount).label("persons"),
         *_special_columns(collective_threshold),
     ).where(s.received_on >= start, s.received_on <= end)
-    if needs_case:
+    scope = acting_scope_clause()  # issue 17: a scoped user counts only the cases of their townships or units
+    if needs_case or scope is not None:
         stmt = stmt.join_from(s, CaseRecord, CaseRecord.id == s.case_id)
+    if scope is not None:
+        stmt = stmt.where(scope)
     stmt = stmt.group_by(key, s.channel)
     merged: dict[str | None, dict[str, int]] = {}
     for row in session.execute(stmt).mappings():
@@ -172,6 +176,9 @@ def daily_totals(session: Session, start: date, end: date) -> dict[date, tuple[i
         .where(s.received_on >= start, s.received_on <= end)
         .group_by(s.received_on)
     )
+    scope = acting_scope_clause()
+    if scope is not None:
+        stmt = stmt.join_from(s, CaseRecord, CaseRecord.id == s.case_id).where(scope)
     return {d: (int(b or 0), int(p or 0)) for d, b, p in session.execute(stmt)}
 
 
@@ -230,6 +237,9 @@ def sanwu_visits(session: Session, start: date, end: date, *, collective_thresho
         )
         .order_by(s.received_on, s.id)
     )
+    scope = acting_scope_clause()
+    if scope is not None:
+        stmt = stmt.where(scope)
     out = []
     for township, cond, number, received, destination, headcount in session.execute(stmt):
         if cond is None:
@@ -263,6 +273,9 @@ def capital_visit_counts(
         .where(s.received_on >= start, s.received_on <= end, s.channel == Channel.VISIT.value, dest == capital)
         .group_by(key)
     )
+    scope = acting_scope_clause()
+    if scope is not None:
+        stmt = stmt.where(scope)
     return {
         (None if row["k"] is None else str(row["k"])): {
             "abnormal_capital": int(row["abnormal_capital"] or 0),

@@ -166,6 +166,7 @@ def _run_app(
                 return
             ready(_db)
 
+        window.conceal()
         sign_in(window, ctx, smoke=smoke, then=signed_in)
 
     def ready(_db: object) -> None:

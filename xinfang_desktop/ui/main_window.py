@@ -321,10 +321,17 @@ class MainWindow(QMainWindow):
     def visible(self) -> list[str]:
         return [s.key for i, s in enumerate(SECTIONS) if not self.nav.item(i).isHidden()]
 
+    def conceal(self) -> None:
+        """Until someone has signed in: no section list and no section behind the login dialog (issue 17)."""
+        self.nav.hide()
+        self.stack.hide()
+
     def apply_identity(self, identity: Any) -> None:
         """Show only the sections the user's roles allow (issue 17); the first of them becomes current."""
         from xinfang_desktop.core.access import visible_sections
 
+        self.nav.show()
+        self.stack.show()
         allowed = set(visible_sections(identity.permissions))
         for i, section in enumerate(SECTIONS):
             self.nav.item(i).setHidden(section.key not in allowed)
