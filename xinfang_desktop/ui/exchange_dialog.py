@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,8 +48,8 @@ from xinfang_desktop.core.errors import DomainError
 from xinfang_desktop.core.exchange import format_fingerprint
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.progress import PolledProgress
 
-POLL_MS = 100
 GREEN, RED, GREY = "color: #2e7d32;", "color: #c62828;", "color: #555555;"
 PACKAGE_FILTER = "上报数据包 (*.zip);;所有文件 (*)"
 KEY_FILTER = "公钥文件 (*.json);;所有文件 (*)"
@@ -109,41 +109,6 @@ def _file_row(edit: QLineEdit, *buttons: QPushButton) -> QHBoxLayout:
     for button in buttons:
         row.addWidget(button)
     return row
-
-
-class _Progress:
-    """Written by the worker (plain Python), shown by a timer on the GUI thread."""
-
-    def __init__(self, bar: QProgressBar, owner: QWidget) -> None:
-        self.done, self.total = 0, 0
-        self._bar = bar
-        self._timer = QTimer(owner)
-        self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self.show)
-
-    def __call__(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-
-    def start(self) -> None:
-        self.done, self.total = 0, 0
-        self._bar.setRange(0, 0)  # busy until the first count arrives
-        self._bar.setVisible(True)
-        self._timer.start()
-
-    def show(self) -> None:
-        if self.total:
-            self._bar.setRange(0, self.total)
-            self._bar.setValue(min(self.done, self.total))
-
-    def stop(self, *, full: bool) -> None:
-        self._timer.stop()
-        self.show()
-        if full:
-            self._bar.setRange(0, 1)
-            self._bar.setValue(1)
-        elif not self.total:
-            self._bar.setRange(0, 1)
-            self._bar.setValue(0)
 
 
 class PeriodPicker(QWidget):
@@ -370,7 +335,7 @@ class PackTab(QWidget):
             return
         receiver_file = self.receiver_edit.text()
         self.cancel = cancel = threading.Event()
-        progress = _Progress(self.bar, self)
+        progress = PolledProgress(self.bar, self)
         user = self._ctx.user
 
         def job(db: Database) -> Any:
@@ -607,7 +572,7 @@ class ImportTab(QWidget):
             return
         path = Path(self.file_edit.text())
         self.cancel = cancel = threading.Event()
-        progress = _Progress(self.bar, self)
+        progress = PolledProgress(self.bar, self)
         user = self._ctx.user
 
         def job(db: Database) -> Any:

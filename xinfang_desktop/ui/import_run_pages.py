@@ -7,7 +7,6 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -22,38 +21,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from xinfang_desktop.ui.progress import PolledProgress
+
 if TYPE_CHECKING:
     from xinfang_desktop.ui.import_wizard import ImportWizard
-
-POLL_MS = 100
-
-
-class _Progress:
-    """Written by the worker (plain Python), read by a timer on the GUI thread."""
-
-    def __init__(self, bar: QProgressBar, page: QWizardPage) -> None:
-        self.done, self.total = 0, 0
-        self._bar = bar
-        self._timer = QTimer(page)
-        self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self.show)
-
-    def __call__(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-
-    def start(self) -> None:
-        self._bar.setRange(0, 0)
-        self._bar.setVisible(True)
-        self._timer.start()
-
-    def show(self) -> None:
-        if self.total:
-            self._bar.setRange(0, self.total)
-            self._bar.setValue(min(self.done, self.total))
-
-    def stop(self) -> None:
-        self._timer.stop()
-        self.show()
 
 
 def _message(exc: BaseException) -> str:
@@ -112,7 +83,7 @@ class DryRunPage(QWizardPage):
         mapping = w.mapping_page.mapping()
         path, sheet, today = w.path, w.sheet, w.ctx.today()
         self.cancel = cancel = threading.Event()
-        progress = _Progress(self.bar, self)
+        progress = PolledProgress(self.bar, self)
         progress.start()
 
         def job(db: Any) -> Any:
@@ -214,7 +185,7 @@ class RunPage(QWizardPage):
         mapping = w.mapping_page.mapping()
         skip = w.dry_run_page.skip_bad.isChecked()
         path, sheet, today, user, cancel = w.path, w.sheet, w.ctx.today(), w.ctx.user, self.cancel
-        progress = _Progress(self.bar, self)
+        progress = PolledProgress(self.bar, self)
         progress.start()
         self.summary.setText("正在导入…")
 

@@ -6,7 +6,7 @@ import threading
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
 SHOW_AFTER_MS = 600
 MIN_VISIBLE_S = 0.5
@@ -84,3 +84,44 @@ class DelayedProgress:
         else:
             dialog.hide()
             dialog.deleteLater()
+
+
+POLL_MS = 100
+
+
+class PolledProgress:
+    """An inline progress bar fed by a worker: the worker calls it with (done, total) — plain attributes, no Qt — and a
+    timer on the GUI thread shows them (the import wizard, the exchange package)."""
+
+    def __init__(self, bar: QProgressBar, owner: QWidget) -> None:
+        self.done, self.total = 0, 0
+        self._bar = bar
+        self._timer = QTimer(owner)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self.show)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def start(self) -> None:
+        self.done, self.total = 0, 0
+        self._bar.setRange(0, 0)  # busy until the first count arrives
+        self._bar.setVisible(True)
+        self._timer.start()
+
+    def show(self) -> None:
+        if self.total:
+            self._bar.setRange(0, self.total)
+            self._bar.setValue(min(self.done, self.total))
+
+    def stop(self, *, full: bool | None = None) -> None:
+        """Stop polling; `full` fills the bar (finished), False empties a bar that never got a count (cancelled or
+        failed), None leaves it as the last count showed it."""
+        self._timer.stop()
+        self.show()
+        if full:
+            self._bar.setRange(0, 1)
+            self._bar.setValue(1)
+        elif full is False and not self.total:
+            self._bar.setRange(0, 1)
+            self._bar.setValue(0)
