@@ -139,6 +139,30 @@ def test_db_check_and_upgrade(dbfile: str, capsys: pytest.CaptureFixture[str]) -
     assert code == 0 and data["before"] == data["after"]
 
 
+def test_db_upgrade_reports_the_upgrade_it_ran(dbfile: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """An older database: `db upgrade` says from which revision it came and where the copy is, although checking
+    the acting user already opened (and so upgraded) the file (the offline-update smoke of issue 16)."""
+    import sqlite3
+
+    from alembic import command
+
+    from xinfang_desktop.persistence.migrate import alembic_config
+
+    head = run(capsys, "db", "upgrade", "--db", dbfile, "--json")[1]["after"]
+    cfg = alembic_config()
+    cfg.set_main_option("sqlalchemy.url", f"sqlite:///{dbfile}")
+    with open_database(dbfile).write_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-2")
+    with sqlite3.connect(dbfile) as conn:
+        old = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    conn.close()
+    assert old != head
+    code, data, _ = run(capsys, "db", "upgrade", "--db", dbfile, "--json")
+    assert code == 0 and (data["before"], data["after"]) == (old, head)
+    assert data["backup"] and Path(data["backup"]).is_file() and f"backup-{old}-" in data["backup"]
+
+
 def test_no_traceback_without_debug(tmp_path: Path) -> None:
     """A failure that is not bad input exits 1 with a one-line message, and a traceback only with --debug."""
     not_a_db = tmp_path / "not-a-db.sqlite3"

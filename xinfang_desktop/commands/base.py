@@ -56,6 +56,10 @@ class Context:
             self._database = open_database(self.db_target, create=create)
         return self._database
 
+    def opened_database(self) -> Database | None:
+        """The database if this command already opened it (to check the acting user), without opening it."""
+        return self._database
+
     def close(self) -> None:
         if self._database is not None:
             self._database.dispose()

@@ -31,14 +31,23 @@ def _init(ctx: Context) -> Result:
 def _upgrade(ctx: Context) -> Result:
     from xinfang_desktop.persistence.database import Database
     from xinfang_desktop.persistence.engine import database_url
-    from xinfang_desktop.persistence.migrate import ensure_current, schema_state
+    from xinfang_desktop.persistence.migrate import SchemaState, ensure_current, schema_state
 
-    db = Database(database_url(ctx.db_target))
-    try:
-        before = schema_state(db)
-        after = ensure_current(db)
-    finally:
-        db.dispose()
+    opened = ctx.opened_database()
+    if opened is not None and opened.upgraded_from is not None:
+        # Checking the acting account (a database with logins) opened the file, which upgraded it, after a backup.
+        revision, copy = opened.upgraded_from
+        state = schema_state(opened)
+        before = SchemaState(revision, state.head, ())
+        after = SchemaState(state.current, state.head, (), copy)
+        db = opened
+    else:
+        db = Database(database_url(ctx.db_target))
+        try:
+            before = schema_state(db)
+            after = ensure_current(db)
+        finally:
+            db.dispose()
     data = {"database": db.display_name, "before": before.current, "after": after.current, "backup": after.backup}
     if before.up_to_date:
         return Result(data, f"数据结构已是最新版本（{after.current}），无需升级")

@@ -21,6 +21,9 @@ class Database:
         self.write_engine: Engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+        # (revision before, backup copy) of the upgrade `open_database` ran, for `db upgrade` to report it when
+        # opening the file to check the acting user already brought it to head.
+        self.upgraded_from: tuple[str | None, str | None] | None = None
 
     @property
     def dialect(self) -> str:
@@ -87,10 +90,11 @@ def open_database(target: str | Path | None, *, create: bool = True) -> Database
         path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(url)
     try:
-        if stored_revision(db.engine) != SCHEMA_HEAD:  # up to date: no Alembic import at start-up
+        before = stored_revision(db.engine)
+        if before != SCHEMA_HEAD:  # up to date: no Alembic import at start-up
             from xinfang_desktop.persistence.migrate import ensure_current
 
-            ensure_current(db)
+            db.upgraded_from = (before, ensure_current(db).backup)
     except BaseException:
         db.dispose()
         raise
