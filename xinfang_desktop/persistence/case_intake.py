@@ -22,6 +22,7 @@ from xinfang_desktop.core.services.intake import (
     register_submission,
 )
 from xinfang_desktop.persistence.calendar_store import load_calendar
+from xinfang_desktop.persistence.case_versions import CaseMark, conflicts_told, mark_by_number
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.region_codes import office_region_codes
 from xinfang_desktop.persistence.rule_profile_store import selected_profile
@@ -142,7 +143,13 @@ def add_case(
 def submit(db: Database, number: str, data: object, *, today: date, user: str | None = None) -> SubmitOutcome:
     """Register a later submission about an existing case."""
     submission, warnings = parse_submission(data, today=today)
-    with unit_of_work(db, user=user) as uow:
+    read: list[CaseMark] = []
+    # Issue 17: two workstations registering visits onto one case at once (PostgreSQL) — the loser is told who
+    # changed the case meanwhile (ConcurrentEditError), not a raw IntegrityError.
+    with conflicts_told(db, number, read), unit_of_work(db, user=user) as uow:
+        mark = mark_by_number(uow.session, number)
+        if mark is not None:
+            read.append(mark)
         submitted = register_submission(uow, number, submission, today=today)
     return SubmitOutcome(submitted, tuple(warnings), _scan(db, number, submission.received_on, user))
 

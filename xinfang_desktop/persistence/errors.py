@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
+from xinfang_desktop.core.errors import ConflictError
+
 _KNOWN = (
     ("file is not a database", "该文件不是信访工作台的数据库（或已损坏）"),
     ("database is locked", "数据库正被其他程序占用，请稍后再试"),
@@ -29,3 +31,54 @@ def describe_database_error(exc: BaseException) -> str | None:
         first_line = str(exc.orig).strip().splitlines()[0] if isinstance(exc, DBAPIError) else str(exc)
         return f"数据库操作失败：{first_line}"
     return None
+
+
+class ConcurrentEditError(ConflictError):
+    """Another workstation changed the case between the moment it was read and this write (issue 17, 多台工作站).
+
+    Nothing was written. `changes` are the case's events recorded since the read (who, when, what), read from the
+    case's own timeline; the CLI exits 2 with them in the JSON (`conflict`, `changes`), the case window shows the
+    message and reloads the case.
+    """
+
+    def __init__(
+        self,
+        number: str,
+        changes: list[dict[str, object]],
+        *,
+        read_version: int | None = None,
+        current_version: int | None = None,
+    ) -> None:
+        self.number = number
+        self.changes = changes
+        if changes:
+            what = "；".join(describe_change(c) for c in changes)
+        else:
+            what = "修改没有留下办理记录（例如信访记录或标记）"
+        message = (
+            f"信访事项 {number} 在您读取之后已被他人修改，您的操作没有保存。期间的修改：{what}。"
+            "请重新打开该事项，看过最新情况后再办理。"
+        )
+        super().__init__(
+            message,
+            field="version",
+            details={
+                "conflict": "concurrent_edit",
+                "number": number,
+                "read_version": read_version,
+                "current_version": current_version,
+                "changes": changes,
+            },
+        )
+
+
+def describe_change(change: dict[str, object]) -> str:
+    """“2026-12-01 09:30 李四 办理了“受理”（待受理 → 办理中）” for one event of `ConcurrentEditError.changes`."""
+    when = str(change.get("recorded_at") or change.get("date") or "").replace("T", " ")[:16]
+    who = str(change.get("actor") or "（未知账号）")
+    workstation = f"（{change['workstation']}）" if change.get("workstation") else ""
+    text = f"{when} {who}{workstation} 办理了“{change.get('action_label') or change.get('action')}”".strip()
+    before, after = change.get("from_status"), change.get("to_status")
+    if after and before != after:
+        text += f"（{before or '—'} → {after}）"
+    return text

@@ -35,6 +35,14 @@ from xinfang_desktop.core.lifecycle_tick import in_replay, next_due, tick
 from xinfang_desktop.core.rule_profiles import RuleProfile
 from xinfang_desktop.core.workdays import WorkdayCalendar
 from xinfang_desktop.persistence.calendar_store import load_calendar
+from xinfang_desktop.persistence.case_versions import (
+    CaseMark,
+    bump,
+    conflicts_told,
+    mark_of,
+    require_unchanged,
+    retrying,
+)
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.records import (
     AccusedUnitRecord,
@@ -201,6 +209,7 @@ def _project_case(
     """The case's own projections: status, due date, awaiting, `tick_due_on` (issue 19), handler, lead unit."""
     case = loaded.record
     case.status = decision.state.status.value
+    bump(case)  # issue 17: every lifecycle write moves the version, so a reader's mark sees it (optimistic locking)
     case.due_on = current_due(running)  # windows (复查/复核 requests, objections) never make a case due
     case.awaiting = decision.state.awaiting
     case.tick_due_on = next_due(decision.state, loaded.facts, calendar=calendar, profile=profile, after=after)
@@ -347,12 +356,24 @@ def _record_accused_attempt(
         uow.commit()
 
 
-def act(db: Database, number: str, request: ActionRequest, *, today: date, user: str | None = None) -> ActOutcome:
-    """One action on one case, in one transaction: validated by the state machine, or refused with nothing written."""
+def act(
+    db: Database,
+    number: str,
+    request: ActionRequest,
+    *,
+    today: date,
+    user: str | None = None,
+    expected: CaseMark | None = None,
+) -> ActOutcome:
+    """One action on one case, in one transaction: validated by the state machine, or refused with nothing written.
+
+    `expected`: the case as the caller showed it (the case window); a case changed since is refused with
+    `ConcurrentEditError` (issue 17), as is the loser of a race with another workstation writing the same case.
+    """
     calendar = load_calendar(db)
     profile = selected_profile(db)
     try:
-        return _act(db, number, request, today=today, user=user, calendar=calendar, profile=profile)
+        return _act(db, number, request, today=today, user=user, calendar=calendar, profile=profile, expected=expected)
     except DomainError as exc:
         if exc.details.get("rule") == "R-LC-07":
             # After the refused transaction has ended: a second writer inside it would wait on its own lock.
@@ -369,9 +390,13 @@ def _act(
     user: str | None,
     calendar: WorkdayCalendar,
     profile: RuleProfile,
+    expected: CaseMark | None = None,
 ) -> ActOutcome:
-    with unit_of_work(db, user=user) as uow:
+    read: list[CaseMark] = []
+    with conflicts_told(db, number, read), unit_of_work(db, user=user) as uow:
         loaded = load_case(uow.session, number)
+        read.append(mark_of(uow.session, loaded.record))
+        require_unchanged(uow.session, number, expected)
         for name in (request.unit, *request.units):
             if name and _unit_id(uow.session, name) is None:
                 raise NotFoundError(f"未登记的单位“{name}”（先用 xinfang unit add 登记）", field="unit")
@@ -415,9 +440,11 @@ def tick_all(
         ids = sorted(found)
     changed: list[dict[str, Any]] = []
     batch = 2000
-    for start in range(0, len(ids), batch):
+
+    def run_batch(batch_ids: list[int]) -> list[dict[str, Any]]:
+        batch_changed: list[dict[str, Any]] = []
         with unit_of_work(db, user=user) as uow:
-            records = list(uow.session.scalars(select(CaseRecord).where(CaseRecord.id.in_(ids[start : start + batch]))))
+            records = list(uow.session.scalars(select(CaseRecord).where(CaseRecord.id.in_(batch_ids))))
             records.sort(key=lambda r: r.id)
             decided: list[tuple[LoadedCase, Decision]] = []
             for loaded in _load_many(uow.session, records):
@@ -434,7 +461,7 @@ def tick_all(
                     continue
                 decided.append((loaded, decision))
                 uow.audit.record("tick", "case", record.number, {"status": decision.state.status.value})
-                changed.append(
+                batch_changed.append(
                     {
                         "number": record.number,
                         "status": decision.state.status.label,
@@ -443,6 +470,13 @@ def tick_all(
                 )
             _apply_ticks(uow, decided, today=today, profile=profile, calendar=calendar)
             uow.commit()
+        return batch_changed
+
+    for start in range(0, len(ids), batch):
+        batch_ids = ids[start : start + batch]
+        # Issue 17: several workstations tick the same day at once on PostgreSQL; a batch that lost the race to
+        # another one (or to a clerk's action on one of its cases) is read again and ticked again (idempotent).
+        changed += retrying(3, lambda batch_ids=batch_ids: run_batch(batch_ids))
         if progress:
             progress(min(start + batch, len(ids)), len(ids))
     return {
