@@ -3,7 +3,8 @@ the townships (R-AS-03): read from the ledger, scored by `core.composite_ranking
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -23,10 +24,14 @@ from xinfang_desktop.core.sanwu import CONDITIONS, EXTREME_INCIDENTS, SanwuEvent
 from xinfang_desktop.persistence.assessment_queries import assessment_counts
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.period_queries import capital_visit_counts, sanwu_visits, townships
+from xinfang_desktop.persistence.rectification.queries import listing_states
 from xinfang_desktop.persistence.settings_store import SqlSettings
 
 WEIGHTS_SETTING = "ranking_weights"
-LISTING_PENDING = "挂牌整治对象的书面说明（任务链）尚未实现，本表只列出名单"
+#: Under the ranking when listed groups have no 挂牌整治 record yet (R-AS-02: they owe a written explanation).
+LISTING_NOT_RECORDED = (
+    "{n}个挂牌整治对象尚未登记挂牌，请在“责任落实 → 挂牌整治”中从排名列入，书面说明期限自列入之日起计算"
+)
 _GROUPINGS = ((Grouping.TOWNSHIP, GroupBy.LOCALITY), (Grouping.UNIT, GroupBy.UNIT))
 
 
@@ -60,6 +65,8 @@ class RankingReport:
     weights: CompositeWeights
     tables: tuple[RankingTable, ...]
     office: str
+    # (group kind, key) → the quarter's 挂牌整治 listing of the group (persistence.rectification.queries)
+    listings: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -67,6 +74,35 @@ class RankingReport:
 
     def listed(self) -> list[tuple[Grouping, CompositeRow]]:
         return [(t.grouping, r) for t in self.tables for r in t.rows if r.listed]
+
+    def listing_of(self, grouping: Grouping, row: CompositeRow) -> Mapping[str, Any] | None:
+        """The 挂牌整治 listing of a group for this quarter, once recorded."""
+        return self.listings.get((grouping.value, row.key or ""))
+
+    def listing_note(self) -> str:
+        """Where the listed groups' written explanations stand (R-AS-02)."""
+        listed = self.listed()
+        if not listed:
+            return "本季度无挂牌整治对象"
+        missing = sum(1 for g, r in listed if self.listing_of(g, r) is None)
+        if missing:
+            return LISTING_NOT_RECORDED.format(n=missing)
+        counts: dict[str, int] = {}
+        for g, r in listed:
+            mark = str((self.listing_of(g, r) or {}).get("mark"))
+            counts[mark] = counts.get(mark, 0) + 1
+        parts = [
+            f"{label}{counts[code]}个"
+            for code, label in (
+                ("listed", "待书面说明"),
+                ("overdue", "书面说明逾期"),
+                ("explained", "已提交书面说明"),
+                ("interviewed", "已约谈"),
+                ("lifted", "已摘牌"),
+            )
+            if counts.get(code)
+        ]
+        return "挂牌整治对象：" + "，".join(parts)
 
     def notes(self) -> list[str]:
         return [
@@ -89,9 +125,16 @@ class RankingReport:
             "rate_definitions": [{"id": r.id, "name": r.name} for r, _ in self.weights.rates],
             "tables": [t.to_json() for t in self.tables],
             "rectification_listing": [
-                {"by": g.value, "key": r.key, "name": r.name, "reasons": list(r.listed_for)} for g, r in self.listed()
+                {
+                    "by": g.value,
+                    "key": r.key,
+                    "name": r.name,
+                    "reasons": list(r.listed_for),
+                    "listing": dict(listing) if (listing := self.listing_of(g, r)) is not None else None,
+                }
+                for g, r in self.listed()
             ],
-            "rectification_note": LISTING_PENDING,
+            "rectification_note": self.listing_note(),
         }
 
     def text(self) -> str:
@@ -101,9 +144,13 @@ class RankingReport:
             for r in table.rows:
                 rank = f"第{r.rank}名" if r.rank is not None else "无数据"
                 score = "—" if r.score is None else f"{r.score:.1f}"
-                mark = f"  ← 挂牌整治（{'、'.join(r.listed_for)}）" if r.listed else ""
+                mark = ""
+                if r.listed:
+                    listing = self.listing_of(table.grouping, r)
+                    state = f"｜{listing['mark_label']}" if listing else ""
+                    mark = f"  ← 挂牌整治（{'、'.join(r.listed_for)}{state}）"
                 lines.append(f"  {rank} {r.name}：{score}分{mark}")
-        lines.append(LISTING_PENDING)
+        lines.append(self.listing_note())
         return "\n".join(lines)
 
 
@@ -120,7 +167,8 @@ def ranking_report(db: Database, quarter: Span, *, today: date) -> RankingReport
             visits = capital_visit_counts(session, quarter.start, quarter.end, group_by, collective_threshold=threshold)
             rows = [score_group(g.key, g.name, g.counts, visits.get(g.key, {}), weights) for g in groups]
             tables.append(RankingTable(grouping, tuple(rank_composite(rows, weights))))
-    return RankingReport(quarter, today, weights, tuple(tables), office)
+        listings = listing_states(session, quarter.code, today)
+    return RankingReport(quarter, today, weights, tuple(tables), office, listings)
 
 
 # ------------------------------------------------------------------------------------------------ 三无

@@ -1,0 +1,619 @@
+"""挂牌整治 (R-AS-02): list the groups of a quarter's ranking, record the written explanation (with its file), the 约谈
+and the 摘牌, read the listings with their clocks, and the explanations' compliance in the shape of duty compliance.
+
+Every write is one transaction with an audit entry; bad input raises a DomainError before anything is written (a file
+is copied into the attachment store only once the input was checked, and removed again if the write fails). Listing a
+quarter twice adds nothing. The ranking itself is computed by reports/ (`reports.rectification_listing`), which passes
+the listed groups here.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from xinfang_desktop.core.deadlines import DEFAULT_DUE_SOON_WORKDAYS, DEFAULT_SERIOUSLY_OVERDUE_DAYS
+from xinfang_desktop.core.duties import SlotStatus, Span, parse_period, quarter_span
+from xinfang_desktop.core.errors import DomainError, FieldProblem, NotFoundError, ValidationError
+from xinfang_desktop.core.field_rules import check_text
+from xinfang_desktop.core.rectification import (
+    CITATION,
+    RULE,
+    WORKDAYS_SETTING,
+    ExplanationStatus,
+    GroupKind,
+    ListedGroup,
+    Listing,
+    check_explanation,
+    check_interview,
+    check_lift,
+    due_basis,
+    explanation_clock,
+    explanation_due,
+    lifts_by_ranking,
+    parse_explanation_workdays,
+    previous_quarter,
+    quarter_label,
+)
+from xinfang_desktop.core.workdays import WorkdayCalendar
+from xinfang_desktop.persistence.attachments import MAX_ATTACHMENT_BYTES, _copy_hashing, stored_path
+from xinfang_desktop.persistence.calendar_store import load_calendar, load_shipped_years
+from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.records import (
+    AttachmentRecord,
+    HolidayYearRecord,
+    LeaderRecord,
+    RegionRecord,
+    UnitRecord,
+    UserRecord,
+)
+from xinfang_desktop.persistence.rectification.records import RectificationListingRecord
+from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds
+from xinfang_desktop.persistence.settings_store import SqlSettings
+from xinfang_desktop.persistence.uow import unit_of_work
+
+TEXT_MAX = 4000
+NAME_MAX = 128
+KIND = "rectification_explanation"
+LABEL = "挂牌整治书面说明"
+_R = RectificationListingRecord
+
+
+@dataclass(frozen=True)
+class _Clock:
+    calendar: WorkdayCalendar
+    due_soon: int = DEFAULT_DUE_SOON_WORKDAYS
+    serious: int = DEFAULT_SERIOUSLY_OVERDUE_DAYS
+
+
+def _clock(db: Database) -> _Clock:
+    t = deadline_thresholds(db)
+    return _Clock(load_calendar(db), t.due_soon_workdays, t.seriously_overdue_days)
+
+
+def explanation_workdays(session: Session) -> int:
+    """The office's `rectification_explanation_workdays` (**I**: 10 工作日 until set; a stored value that no longer
+    parses falls back to it rather than stopping the listing)."""
+    try:
+        return parse_explanation_workdays(SqlSettings(session).get(WORKDAYS_SETTING))
+    except DomainError:
+        return parse_explanation_workdays(None)
+
+
+def _core(rec: RectificationListingRecord) -> Listing:
+    return Listing(
+        quarter=rec.quarter,
+        kind=GroupKind(rec.group_kind),
+        key=rec.group_key,
+        name=rec.name,
+        listed_on=rec.listed_on,
+        explanation_due=rec.explanation_due,
+        explanation_on=rec.explanation_on,
+        interview_on=rec.interview_on,
+        lifted_on=rec.lifted_on,
+    )
+
+
+def _attachment_json(s: Session, att_id: int | None) -> dict[str, Any] | None:
+    att = s.get(AttachmentRecord, att_id) if att_id else None
+    if att is None:
+        return None
+    return {
+        "id": att.id,
+        "name": att.name,
+        "sha256": att.sha256,
+        "size": att.size,
+        "type": att.media_type,
+        "path": str(stored_path(s, att.sha256)),
+    }
+
+
+def listing_json(s: Session, rec: RectificationListingRecord, today: date, clock: _Clock) -> dict[str, Any]:
+    li = _core(rec)
+    state = li.state
+    ck = explanation_clock(
+        li, today, clock.calendar, due_soon_workdays=clock.due_soon, seriously_overdue_days=clock.serious
+    )
+    author = s.get(UserRecord, rec.created_by)
+    interview = None
+    if rec.interview_on is not None:
+        interview = {
+            "on": rec.interview_on.isoformat(),
+            "by": rec.interview_by,
+            "leader_id": rec.interview_leader_id,
+            "persons": rec.interview_persons,
+            "notes": rec.interview_notes,
+        }
+    return {
+        "id": rec.id,
+        "quarter": rec.quarter,
+        "quarter_label": quarter_label(rec.quarter),
+        "group_kind": rec.group_kind,
+        "group_kind_label": GroupKind(rec.group_kind).label,
+        "key": rec.group_key,
+        "unit_id": rec.unit_id,
+        "region_code": rec.region_code,
+        "name": rec.name,
+        "listed_for": json.loads(rec.listed_for),
+        "listed_on": rec.listed_on.isoformat(),
+        "state": state.value,
+        "state_label": state.label,
+        "open": li.is_open,
+        "explanation_due": rec.explanation_due.isoformat(),
+        "overdue": ck.status is ExplanationStatus.OVERDUE and li.is_open,
+        "urgent": ck.urgent,
+        "explanation": {
+            "workdays": rec.explanation_workdays,
+            "due": rec.explanation_due.isoformat(),
+            "basis": due_basis(rec.listed_on, rec.explanation_due, rec.explanation_workdays),
+            "on": rec.explanation_on.isoformat() if rec.explanation_on else None,
+            "summary": rec.explanation_summary,
+            "attachment": _attachment_json(s, rec.explanation_attachment_id),
+            "clock": ck.to_json(),
+        },
+        "interview": interview,
+        "lifted": {"on": rec.lifted_on.isoformat(), "reason": rec.lift_reason} if rec.lifted_on else None,
+        "rule": RULE,
+        "created_at": rec.created_at.isoformat(timespec="seconds"),
+        "created_by": author.login if author else None,
+    }
+
+
+def _find(s: Session, listing_id: int) -> RectificationListingRecord:
+    rec = s.get(_R, listing_id)
+    if rec is None:
+        raise NotFoundError(f"没有编号为 {listing_id} 的挂牌整治记录", field="id")
+    return rec
+
+
+def _text(field_: str, label: str, value: str | None, *, required: bool, max_length: int = TEXT_MAX) -> str | None:
+    problems = check_text(field_, label, value, max_length=max_length, required=required, multiline=max_length > 200)
+    if problems:
+        raise ValidationError(problems)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+# --- listing from the ranking ------------------------------------------------------------------------------------
+
+
+def _group_place(s: Session, g: ListedGroup) -> tuple[int | None, str | None]:
+    """(unit_id, region_code) of a listed group, which must be in the register."""
+    if g.kind is GroupKind.UNIT:
+        if not g.key.isdigit() or s.get(UnitRecord, int(g.key)) is None:
+            raise NotFoundError(f"未登记的责任单位“{g.name}”（{g.key}）", field="key")
+        return int(g.key), None
+    if s.get(RegionRecord, g.key) is None:
+        raise NotFoundError(f"未登记的乡镇（街道）“{g.name}”（{g.key}）", field="key")
+    return None, g.key
+
+
+def add_listings(
+    db: Database, quarter: Span, groups: Sequence[ListedGroup], *, today: date, user: str | None = None
+) -> dict[str, Any]:
+    """R-AS-02: list every group of `quarter`'s ranking not listed for it yet (the explanation due on the working-day
+    calendar), and lift the open listings of the quarter before that this ranking no longer lists. Run twice, the
+    second run adds and lifts nothing. Groups without a key (no township or unit) are skipped and reported."""
+    if quarter.code[-2:-1].upper() != "Q":
+        raise DomainError(f"挂牌整治按季度列入，“{quarter.code}”不是季度", field="quarter")
+    if today <= quarter.end:
+        raise DomainError(
+            f"{quarter.label}至{quarter.end.isoformat()}结束，季度排名尚未确定，不能据此挂牌整治", field="quarter"
+        )
+    clock = _clock(db)
+    keyed = [g for g in groups if g.key]
+    skipped = [{"group_kind": g.kind.value, "name": g.name, "reasons": list(g.reasons)} for g in groups if not g.key]
+    with unit_of_work(db, user=user) as uow:
+        s = uow.session
+        workdays = explanation_workdays(s)
+        existing = {(r.group_kind, r.group_key): r for r in s.scalars(select(_R).where(_R.quarter == quarter.code))}
+        added: list[RectificationListingRecord] = []
+        kept: list[RectificationListingRecord] = []
+        for g in keyed:
+            if (rec := existing.get((g.kind.value, g.key))) is not None:
+                kept.append(rec)
+                continue
+            unit_id, region_code = _group_place(s, g)
+            due = explanation_due(today, clock.calendar, workdays)
+            rec = _R(
+                quarter=quarter.code,
+                group_kind=g.kind.value,
+                group_key=g.key,
+                unit_id=unit_id,
+                region_code=region_code,
+                name=g.name[:NAME_MAX],
+                listed_for=json.dumps(list(g.reasons), ensure_ascii=False),
+                listed_on=today,
+                explanation_workdays=workdays,
+                explanation_due=due,
+                created_at=uow.now,
+                created_by=uow.user_id,
+            )
+            s.add(rec)
+            s.flush()
+            existing[(g.kind.value, g.key)] = rec
+            added.append(rec)
+            uow.audit.record(
+                "create",
+                "rectification_listing",
+                str(rec.id),
+                {
+                    "quarter": quarter.code,
+                    "group_kind": g.kind.value,
+                    "key": g.key,
+                    "name": g.name,
+                    "listed_for": list(g.reasons),
+                    "explanation_due": due,
+                },
+            )
+        open_before = list(s.scalars(select(_R).where(_R.lifted_on.is_(None))))
+        by_key = {(r.quarter, r.group_kind, r.group_key): r for r in open_before}
+        lifted: list[RectificationListingRecord] = []
+        for lift in lifts_by_ranking([_core(r) for r in open_before], quarter.code, keyed):
+            rec = by_key[(previous_quarter(quarter.code), *lift.key)]
+            rec.lifted_on = max(today, rec.listed_on)
+            rec.lift_reason = lift.reason
+            lifted.append(rec)
+            uow.audit.record(
+                "update",
+                "rectification_listing",
+                str(rec.id),
+                {"action": "lift", "on": rec.lifted_on, "reason": lift.reason, "by_ranking": quarter.code},
+            )
+        s.flush()
+        result = {
+            "quarter": quarter.code,
+            "quarter_label": quarter.label,
+            "today": today.isoformat(),
+            "explanation_workdays": workdays,
+            "added": [listing_json(s, r, today, clock) for r in added],
+            "already_listed": [listing_json(s, r, today, clock) for r in kept],
+            "lifted": [listing_json(s, r, today, clock) for r in lifted],
+            "skipped": skipped,
+        }
+        uow.commit()
+    return result
+
+
+# --- the steps -----------------------------------------------------------------------------------------------------
+
+
+def _check_file(path: Path | None) -> None:
+    if path is None:
+        return
+    if not path.is_file():
+        raise NotFoundError(f"找不到书面说明文件：{path}", field="file")
+    if path.stat().st_size > MAX_ATTACHMENT_BYTES:
+        raise DomainError(f"书面说明文件超过 {MAX_ATTACHMENT_BYTES // 1024**3} GB，无法保存", field="file")
+
+
+def _place_file(db: Database, source: Path) -> tuple[str, int, Path | None]:
+    """Copy into the attachment store under its SHA-256; the path returned is set when this call put it there."""
+    tmp, sha256, size = _copy_hashing(source, db)
+    target = stored_path(db, sha256)
+    if target.exists():
+        tmp.unlink()
+        return sha256, size, None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return sha256, size, target
+
+
+def record_explanation(
+    db: Database,
+    listing_id: int,
+    *,
+    on: date,
+    summary: str,
+    file: Path | None = None,
+    today: date,
+    user: str | None = None,
+) -> dict[str, Any]:
+    """R-AS-02: the written explanation the listed group submitted, with its file (an attachment); audited."""
+    text = _text("summary", "书面说明内容摘要", summary, required=True)
+    _check_file(file)
+    with db.read_session() as s:
+        check_explanation(_core(_find(s, listing_id)), on, today)
+    placed: Path | None = None
+    stored: tuple[str, int] | None = None
+    if file is not None:
+        sha256, size, placed = _place_file(db, file)
+        stored = (sha256, size)
+    clock = _clock(db)
+    try:
+        with unit_of_work(db, user=user) as uow:
+            s = uow.session
+            rec = _find(s, listing_id)
+            check_explanation(_core(rec), on, today)  # again, in the write transaction
+            if file is not None and stored is not None:
+                att = AttachmentRecord(
+                    case_id=None,
+                    sha256=stored[0],
+                    name=file.name[:255],
+                    media_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream",
+                    size=stored[1],
+                    added_by=uow.user_id,
+                    added_at=uow.now,
+                )
+                s.add(att)
+                s.flush()
+                rec.explanation_attachment_id = att.id
+                detail = {"sha256": stored[0], "size": stored[1], "rectification_listing": rec.id}
+                uow.audit.record("create", "attachment", f"rectification/{rec.id}/{att.id}", detail)
+            rec.explanation_on, rec.explanation_summary = on, text
+            s.flush()
+            uow.audit.record(
+                "update",
+                "rectification_listing",
+                str(rec.id),
+                {"action": "explain", "on": on, "summary": text, "due": rec.explanation_due},
+            )
+            result = listing_json(s, rec, today, clock)
+            uow.commit()
+    except BaseException:
+        if placed is not None:  # nobody else refers to a file this call put there
+            placed.unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _leader(s: Session, by: str) -> tuple[str, int | None]:
+    """The leader holding the 约谈: a registered leader (by id, name or 姓名（职务）) or a name as typed."""
+    key = "".join(by.split())
+    rows = s.execute(select(LeaderRecord.id, LeaderRecord.name, LeaderRecord.post)).all()
+    if key.isdigit():
+        found = [r for r in rows if r.id == int(key)]
+        if not found:
+            raise NotFoundError(f"未登记编号为 {key} 的领导", field="by")
+    else:
+        found = [r for r in rows if key in ("".join(r.name.split()), "".join(f"{r.name}（{r.post}）".split()))]
+    if len(found) > 1:
+        ids = "、".join(str(r.id) for r in found)
+        raise DomainError(f"有多位领导名为“{by}”（编号 {ids}），请用编号指定", field="by")
+    if found:
+        r = found[0]
+        return (f"{r.name}（{r.post}）" if r.post else r.name), int(r.id)
+    return by.strip(), None
+
+
+def record_interview(
+    db: Database,
+    listing_id: int,
+    *,
+    on: date,
+    by: str,
+    persons: str,
+    notes: str | None = None,
+    today: date,
+    user: str | None = None,
+) -> dict[str, Any]:
+    """R-AS-02 (S2 §二(三)1 视情由市领导进行约谈; S4 §18 约谈信访工作相关责任人): who held it, whom, when; audited."""
+    problems: list[FieldProblem] = []
+    problems += check_text("by", "约谈领导", by, max_length=NAME_MAX, required=True)
+    problems += check_text("persons", "被约谈人员", persons, max_length=TEXT_MAX, required=True, multiline=True)
+    problems += check_text("notes", "约谈情况", notes, max_length=TEXT_MAX, required=False, multiline=True)
+    if problems:
+        raise ValidationError(problems)
+    clock = _clock(db)
+    with unit_of_work(db, user=user) as uow:
+        s = uow.session
+        rec = _find(s, listing_id)
+        check_interview(_core(rec), on, today)
+        leader, leader_id = _leader(s, by)
+        rec.interview_on, rec.interview_by, rec.interview_leader_id = on, leader, leader_id
+        rec.interview_persons = persons.strip()
+        rec.interview_notes = notes.strip() if notes and notes.strip() else None
+        s.flush()
+        uow.audit.record(
+            "update",
+            "rectification_listing",
+            str(rec.id),
+            {"action": "interview", "on": on, "by": leader, "leader_id": leader_id, "persons": rec.interview_persons},
+        )
+        result = listing_json(s, rec, today, clock)
+        uow.commit()
+    return result
+
+
+def lift_listing(
+    db: Database, listing_id: int, *, on: date, reason: str, today: date, user: str | None = None
+) -> dict[str, Any]:
+    """R-AS-02: 摘牌 by a decision with its reason (the ranking's own lifting is done by `add_listings`); audited."""
+    why = _text("reason", "摘牌理由", reason, required=True)
+    clock = _clock(db)
+    with unit_of_work(db, user=user) as uow:
+        s = uow.session
+        rec = _find(s, listing_id)
+        check_lift(_core(rec), on, today)
+        rec.lifted_on, rec.lift_reason = on, why
+        s.flush()
+        uow.audit.record("update", "rectification_listing", str(rec.id), {"action": "lift", "on": on, "reason": why})
+        result = listing_json(s, rec, today, clock)
+        uow.commit()
+    return result
+
+
+# --- reading -------------------------------------------------------------------------------------------------------
+
+
+def show_listing(db: Database, listing_id: int, *, today: date) -> dict[str, Any]:
+    clock = _clock(db)
+    with db.read_session() as s:
+        return listing_json(s, _find(s, listing_id), today, clock)
+
+
+def parse_quarter(text: str) -> Span:
+    span = parse_period(text)
+    if span.code[-2:-1].upper() != "Q":
+        raise DomainError(f"季度格式错误：“{text}”，应为 2026Q3 这样的季度", field="quarter")
+    return span
+
+
+def list_listings(
+    db: Database, *, today: date, quarter: str | None = None, open_only: bool = False, limit: int = 1000
+) -> dict[str, Any]:
+    """Listings, newest quarter first (open ones first within it), with their clocks and a count of each state."""
+    cond: list[ColumnElement[bool]] = []
+    span = parse_quarter(quarter) if quarter else None
+    if span is not None:
+        cond.append(_R.quarter == span.code)
+    if open_only:
+        cond.append(_R.lifted_on.is_(None))
+    clock = _clock(db)
+    with db.read_session() as s:
+        recs = list(
+            s.scalars(
+                select(_R)
+                .where(*cond)
+                .order_by(_R.quarter.desc(), _R.lifted_on.is_not(None), _R.explanation_due, _R.id)
+                .limit(limit + 1)
+            )
+        )
+        rows = [listing_json(s, r, today, clock) for r in recs[:limit]]
+    counts = {"listed": 0, "explained": 0, "interviewed": 0, "lifted": 0, "overdue": 0}
+    for r in rows:
+        counts[r["state"]] += 1
+        counts["overdue"] += 1 if r["overdue"] else 0
+    return {
+        "quarter": span.to_json() if span else None,
+        "today": today.isoformat(),
+        "total": len(rows),
+        "truncated": len(recs) > limit,
+        "counts": counts,
+        "rows": rows,
+    }
+
+
+# --- compliance (the duty compliance rows' shape) ------------------------------------------------------------------
+
+
+def _session_calendar(session: Session) -> WorkdayCalendar:
+    from xinfang_desktop.persistence.calendar_store import _record_to_year
+
+    imported = [_record_to_year(r) for r in session.scalars(select(HolidayYearRecord).order_by(HolidayYearRecord.year))]
+    return WorkdayCalendar([*load_shipped_years(), *imported])
+
+
+def _overlaps(quarter: str, span: Span) -> bool:
+    q = quarter_span(int(quarter[:4]), int(quarter[-1]))
+    return q.start <= span.end and span.start <= q.end
+
+
+def explanation_compliance(
+    session: Session, span: Span, today: date, *, calendar: WorkdayCalendar | None = None
+) -> list[dict[str, Any]]:
+    """R-AS-02 as duty compliance: one row per listing whose quarter overlaps `span`, in the JSON shape of
+    `core.duties.DutyCompliance.to_json` (kind ``rectification_explanation``). met once the explanation came (on
+    time, or late — then `missing` says 逾期N个工作日提交); missed when its due day passed without it; open while it
+    runs (a listing lifted before its due day without an explanation counts as met: nothing is owed any more)."""
+    cal = calendar or _session_calendar(session)
+    recs = list(
+        session.scalars(select(_R).where(_R.quarter.in_(_quarters_of(span))).order_by(_R.quarter, _R.group_kind, _R.id))
+    )
+    unit_ids = [r.unit_id for r in recs if r.unit_id]
+    names = dict(session.execute(select(UnitRecord.id, UnitRecord.name).where(UnitRecord.id.in_(unit_ids))).all())
+    out: list[dict[str, Any]] = []
+    for rec in recs:
+        if not _overlaps(rec.quarter, span):
+            continue
+        li = _core(rec)
+        due = rec.explanation_due
+        missing: list[str] = []
+        done = 1 if rec.explanation_on is not None else 0
+        if rec.explanation_on is not None:
+            status = SlotStatus.MET
+            if rec.explanation_on > due:
+                late = li.late_workdays(cal)
+                missing.append(
+                    f"逾期{late}个工作日提交（{rec.explanation_on.isoformat()}提交，应于{due.isoformat()}前）"
+                )
+        elif rec.lifted_on is not None and rec.lifted_on <= due:
+            status = SlotStatus.MET
+        elif today > due:
+            status = SlotStatus.MISSED
+            missing.append(f"应于{due.isoformat()}前提交书面说明，逾期未交")
+        else:
+            status = SlotStatus.OPEN
+            missing.append(f"尚需提交书面说明（截至{due.isoformat()}）")
+        kind = GroupKind(rec.group_kind)
+        subject_key = f"unit:{rec.unit_id}" if kind is GroupKind.UNIT else f"township:{rec.region_code}"
+        name = names.get(rec.unit_id, rec.name) if rec.unit_id else rec.name
+        slot = {
+            "period": rec.quarter,
+            "kind": "quarter",
+            "kind_label": "季度",
+            "label": quarter_label(rec.quarter),
+            "start": rec.listed_on.isoformat(),
+            "end": due.isoformat(),
+            "required": 1,
+            "count": done,
+            "short": 1 - done,
+            "dates": [rec.explanation_on.isoformat()] if rec.explanation_on else [],
+            "record_ids": [rec.id],
+            "status": status.value,
+            "status_label": status.label,
+            "light": status.light,
+            "missing": missing[0] if missing else None,
+        }
+        out.append(
+            {
+                "kind": KIND,
+                "label": LABEL,
+                "rule": RULE,
+                "citation": CITATION,
+                "requirement": f"列入挂牌整治后{rec.explanation_workdays}个工作日内提交书面说明",
+                "applies_to": "units" if kind is GroupKind.UNIT else "townships",
+                "subject_key": subject_key,
+                "subject": name,
+                "status": status.value,
+                "status_label": status.label,
+                "light": status.light,
+                "done": done,
+                "required": 1,
+                "slots_met": 1 if status is SlotStatus.MET else 0,
+                "slots": [slot],
+                "missing": missing,
+                "listing_id": rec.id,
+            }
+        )
+    return out
+
+
+def _quarters_of(span: Span) -> list[str]:
+    out = []
+    year, q = span.start.year, (span.start.month - 1) // 3 + 1
+    while True:
+        code = f"{year}Q{q}"
+        out.append(code)
+        if quarter_span(year, q).end >= span.end:
+            return out
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+
+
+__all__ = [
+    "KIND",
+    "LABEL",
+    "add_listings",
+    "explanation_compliance",
+    "explanation_workdays",
+    "lift_listing",
+    "list_listings",
+    "listing_json",
+    "parse_quarter",
+    "record_explanation",
+    "record_interview",
+    "show_listing",
+]
