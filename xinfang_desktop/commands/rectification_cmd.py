@@ -54,8 +54,9 @@ def _from_ranking(ctx: Context) -> Result:
     quarter = parse_quarter(ctx.args.quarter)
     data = list_from_ranking(ctx.database(), quarter, today=today_arg(ctx))
     lines = [
-        f"{data['quarter_label']}综合排名：新列入挂牌整治 {len(data['added'])} 个，已列入 {len(data['already_listed'])} 个，"
-        f"上季度摘牌 {len(data['lifted'])} 个（书面说明期限 {data['explanation_workdays']} 个工作日）"
+        f"{data['quarter_label']}综合排名：新列入挂牌整治 {len(data['added'])} 个，"
+        f"已列入 {len(data['already_listed'])} 个，上季度摘牌 {len(data['lifted'])} 个"
+        f"（书面说明期限 {data['explanation_workdays']} 个工作日）"
     ]
     lines += ["新列入：" + listing_text(r) for r in data["added"]]
     lines += ["摘牌：" + listing_text(r) for r in data["lifted"]]
