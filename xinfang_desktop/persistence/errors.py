@@ -57,7 +57,7 @@ class ConcurrentEditError(ConflictError):
             what = "修改没有留下办理记录（例如信访记录或标记）"
         message = (
             f"信访事项 {number} 在您读取之后已被他人修改，您的操作没有保存。期间的修改：{what}。"
-            "请重新打开该事项，看过最新情况后再办理。"
+            "请先查看该事项的最新情况，再决定如何办理。"
         )
         super().__init__(
             message,

@@ -37,7 +37,9 @@ from xinfang_desktop.core.codes import Outcome, ReviewOutcome, Satisfaction
 from xinfang_desktop.core.lifecycle import DOCUMENTS, ActionRequest
 from xinfang_desktop.core.lifecycle_model import ASSIGN_MODES, DEFAULT_SUPERVISION_DAYS, PROGRESS_KINDS
 from xinfang_desktop.core.litigation_separation import judicial_unit_warning
+from xinfang_desktop.persistence.case_versions import CaseMark
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.errors import ConcurrentEditError
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.date_fields import qdate
 
@@ -178,11 +180,13 @@ def units_job(db: Database) -> list[str]:
     return [str(u["name"]) for u in list_units(db)]
 
 
-def act_job(number: str, request: ActionRequest, today: date, user: str) -> Callable[[Database], Any]:
+def act_job(
+    number: str, request: ActionRequest, today: date, user: str, expected: CaseMark | None = None
+) -> Callable[[Database], Any]:
     def job(db: Database) -> Any:
         from xinfang_desktop.persistence.lifecycle_store import act
 
-        return act(db, number, request, today=today, user=user)
+        return act(db, number, request, today=today, user=user, expected=expected)
 
     return job
 
@@ -191,6 +195,9 @@ class ActionDialog(QDialog):
     """Asks for one action's parameters; `acted(outcome, issue_document)` when the state machine accepted it."""
 
     acted = Signal(object, bool)
+    # Issue 17: another workstation changed the case since the window read it; the window shows who and what and
+    # reloads (the dialog closes: its choices were made on the old state).
+    conflicted = Signal(str)
 
     def __init__(
         self, ctx: AppContext, number: str, action: CaseAction, units: list[str], parent: QWidget | None = None
@@ -200,6 +207,7 @@ class ActionDialog(QDialog):
         self.number = number
         self.action = action
         self.outcome: Any = None
+        self.expected: CaseMark | None = None  # the case as the window showed it (set by the case window)
         self.editors: dict[str, QWidget] = {}
         self.setWindowTitle(f"{action.label} — {number}")
         self.setMinimumWidth(560)
@@ -415,7 +423,9 @@ class ActionDialog(QDialog):
         self.ok_button.setEnabled(False)
         self.error_label.hide()
         self._ctx.tasks.run_db(
-            act_job(self.number, self.request(), self._ctx.today(), self._ctx.user), self._done, self._failed
+            act_job(self.number, self.request(), self._ctx.today(), self._ctx.user, self.expected),
+            self._done,
+            self._failed,
         )
 
     def _done(self, outcome: Any) -> None:
@@ -425,6 +435,10 @@ class ActionDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ConcurrentEditError):
+            self.conflicted.emit(exc.message)
+            self.reject()
+            return
         self.ok_button.setEnabled(True)
         self.show_error(str(getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"))
 

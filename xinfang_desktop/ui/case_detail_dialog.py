@@ -33,6 +33,7 @@ from xinfang_desktop.core.lifecycle import allowed_actions
 from xinfang_desktop.core.next_step import next_step
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.case_detail import case_detail
+from xinfang_desktop.persistence.case_versions import mark_of
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.identity import acting
 from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds, selected_profile
@@ -54,7 +55,9 @@ def detail_job(number: str, ctx: AppContext) -> Any:
 
         with db.read_session() as session:
             detail = case_detail(session, number, today=today, calendar=calendar, thresholds=thresholds)
-            detail["allowed"] = allowed_actions(load_case(session, number).state)
+            loaded = load_case(session, number)
+            detail["allowed"] = allowed_actions(loaded.state)
+            detail["mark"] = mark_of(session, loaded.record)  # issue 17: what the window shows, for its actions
             detail["documents"] = document_rows(session, case_number=number)
         detail["attachments"] = list_attachments(db, number)
         for deadline in detail["deadlines"]:
@@ -235,7 +238,9 @@ class CaseDetailDialog(QDialog):
     def _open_action(self, action: CaseAction) -> None:
         dialog = ActionDialog(self._ctx, self.number, action, self.units or [], self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.expected = self.detail.get("mark") if self.detail else None
         dialog.acted.connect(self._acted)
+        dialog.conflicted.connect(self._conflicted)
         self.action_dialog = dialog
         dialog.finished.connect(lambda _r: setattr(self, "action_dialog", None))
         dialog.open()
@@ -247,6 +252,12 @@ class CaseDetailDialog(QDialog):
             self.issue(outcome.document)
         else:
             self.reload()
+
+    def _conflicted(self, message: str) -> None:
+        """Another workstation changed the case meanwhile (issue 17): say who and what, and show the case as it is."""
+        self.show_notice(message + "窗口已重新读取该事项。", error=True)
+        self.changed.emit(self.number)
+        self.reload()
 
     # -- documents -----------------------------------------------------------------------------------------
 
