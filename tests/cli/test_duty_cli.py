@@ -137,18 +137,75 @@ def test_record_with_minutes_and_compliance(cli: Cli, db_target: str, minutes: P
     db.dispose()
 
 
-def test_delete_with_reason_is_audited(cli: Cli, db_target: str) -> None:
+def test_void_with_reason_keeps_the_record_and_counts_it_no_more(cli: Cli, db_target: str) -> None:
     code, rec = cli("duty", "record", "dispute_screening", "--date", "2026-01-08", "--today", "2026-01-09")
-    assert code == 0 and rec["body"] == "县信访工作联席会议"
-    assert cli("duty", "delete", str(rec["id"]), "--reason", "")[0] == 2
-    code, out = cli("duty", "delete", str(rec["id"]), "--reason", "误登记，实为2月排查")
-    assert code == 0 and out["deleted"]["id"] == rec["id"]
+    assert code == 0 and rec["body"] == "县信访工作联席会议" and rec["voided"] is None
+    comp = ("duty", "compliance", "--period", "2026-01", "--kind", "dispute_screening", "--today", "2026-02-01")
+    assert cli(*comp)[1]["rows"][0]["status"] == "met"
+    assert cli("duty", "void", str(rec["id"]), "--reason", "")[0] == 2
+    code, out = cli("duty", "void", str(rec["id"]), "--reason", "误登记，实为2月排查")
+    assert code == 0 and out["voided"]["id"] == rec["id"]
+    assert out["voided"]["voided"]["reason"] == "误登记，实为2月排查"
+    # Voided, not deleted: off the default list and out of the compliance, still on file.
     assert cli("duty", "list")[1]["total"] == 0
+    kept = cli("duty", "list", "--include-voided")[1]["rows"]
+    assert [r["id"] for r in kept] == [rec["id"]] and kept[0]["voided"]["reason"] == "误登记，实为2月排查"
+    assert cli(*comp)[1]["rows"][0]["status"] == "missed"
+    # Once is enough; the older verb `delete` voids too (a second time is refused).
+    code, again = cli("duty", "delete", str(rec["id"]), "--reason", "再来一次")
+    assert code == 2 and "已于" in again["error"] and "作废" in again["error"]
+    # The same day may be recorded again now that the wrong record no longer counts.
+    assert cli("duty", "record", "dispute_screening", "--date", "2026-01-08", "--today", "2026-01-09")[0] == 0
     db = open_database(db_target)
     with db.read_session() as s:
-        entry = s.scalars(select(AuditEntryRecord).where(AuditEntryRecord.action == "delete")).one()
+        entry = s.scalars(select(AuditEntryRecord).where(AuditEntryRecord.action == "void")).one()
         detail = json.loads(entry.detail or "{}")
         assert detail["reason"] == "误登记，实为2月排查" and detail["record"]["held_on"] == "2026-01-08"
+    db.dispose()
+
+
+def test_a_visit_counts_only_at_the_leaders_contact_point(cli: Cli, db_target: str) -> None:
+    """R-RC-06 (S4 §3): 每季度至少到联点单位调研督导1次 — the visit elsewhere stays on file, named, and not counted."""
+    today = ("--today", "2026-07-01")
+    comp = ("duty", "compliance", "--period", "2026Q2", "--kind", "contact_unit_visit", *today)
+    code, visit = cli("duty", "record", "contact_unit_visit", "--leader", "李县长", "--date", "2026-05-06",
+                      "--unit", "示范县民政局", *today)  # fmt: skip
+    assert code == 0 and visit["warnings"] == ["该领导尚未登记2026年联系点，所到单位无法核对"]
+    row = cli(*comp)[1]["rows"][0]
+    assert row["status"] == "met" and row["notes"] == ["未登记2026年联系点，所到单位未核对"]
+
+    code, point = cli("duty", "contacts", "add", "--year", "2026", "--leader", "李县长", "--township", "东湖镇")
+    assert code == 0 and (point["place"], point["place_kind"]) == ("东湖镇", "township")
+    # The same place again (here through its government unit) is refused; an unknown one too.
+    assert cli("duty", "contacts", "add", "--year", "2026", "--leader", "李县长", "--unit", "东湖镇人民政府")[0] == 2
+    assert cli("duty", "contacts", "add", "--year", "2026", "--leader", "李县长", "--unit", "火星局")[0] == 2
+    assert cli("duty", "contacts", "add", "--year", "2026", "--leader", "李县长")[0] == 2
+    assert cli("duty", "contacts", "add", "--year", "1066", "--leader", "李县长", "--township", "东湖镇")[0] == 2
+    row = cli(*comp)[1]["rows"][0]
+    assert row["status"] == "missed" and row["excluded_record_ids"] == [visit["id"]]
+    assert row["notes"] == ["2026-05-06 所到“示范县民政局”不是联系点，不计入"]
+    assert row["requirement"] == "每季度至少到联系点1次"
+
+    code, there = cli("duty", "record", "contact_unit_visit", "--leader", "李县长", "--date", "2026-06-10",
+                      "--unit", "东湖镇人民政府", *today)  # fmt: skip
+    assert code == 0 and there["warnings"] == []
+    row = cli(*comp)[1]["rows"][0]
+    assert row["status"] == "met" and row["done"] == 1 and row["slots"][0]["record_ids"] == [there["id"]]
+    code, listed = cli("duty", "contacts", "list", "--year", "2026")
+    assert code == 0 and [(p["leader"], p["place"]) for p in listed["rows"]] == [("李县长（副县长）", "东湖镇")]
+    # A contact point of another year does not check this year's visits.
+    assert cli("duty", "contacts", "list", "--year", "2025")[1]["total"] == 0
+
+    assert cli("duty", "contacts", "remove", str(point["id"]), "--reason", "")[0] == 2
+    code, removed = cli("duty", "contacts", "remove", str(point["id"]), "--reason", "分工调整")
+    assert code == 0 and removed["removed"]["place"] == "东湖镇"
+    assert cli(*comp)[1]["rows"][0]["notes"] == ["未登记2026年联系点，所到单位未核对"]
+    db = open_database(db_target)
+    with db.read_session() as s:
+        actions = s.execute(
+            select(AuditEntryRecord.action).where(AuditEntryRecord.entity == "leader_contact_point")
+        ).scalars()
+        assert sorted(actions) == ["create", "delete"]
     db.dispose()
 
 
@@ -202,6 +259,12 @@ def test_bad_input_exit_2_and_nothing_written(cli: Cli, db_target: str, minutes:
         ("duty", "compliance"),  # --period is required
         ("duty", "list", "--period", "26Q1"),
         ("duty", "delete", "999", "--reason", "x"),
+        ("duty", "void", "999", "--reason", "x"),
+        ("duty", "contacts", "add", "--year", "2026", "--leader", "无此人", "--township", "东湖镇"),
+        ("duty", "contacts", "add", "--year", "2026", "--leader", "李县长", "--township", "东湖镇",
+         "--unit", "示范县民政局"),
+        ("duty", "contacts", "list", "--year", "twenty"),
+        ("duty", "contacts", "remove", "999", "--reason", "x"),
         ("duty", "kinds", "--profile", "nowhere"),
     ]  # fmt: skip
     for argv in bad:

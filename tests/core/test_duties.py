@@ -211,6 +211,45 @@ def test_each_subject_has_its_own_row_and_summary() -> None:
     assert json_row["light"] == "red" and json_row["status_label"] == "未达标" and json_row["slots"][0]["short"] == 1
 
 
+def test_visits_count_only_at_the_contact_points_of_their_year() -> None:
+    """R-RC-06: a visit counts at a contact point of the visit's year; elsewhere it is named and left out; a year
+    without contact points counts its visits unchecked and says so. Across the new year the points change."""
+    [d] = parse_duties(
+        [
+            {
+                "kind": "visit",
+                "label": "领导到联系单位督导",
+                "applies_to": "leaders",
+                "leader_level": "county",
+                "place": "contact_point",
+                "period": "quarter",
+                "min_count": 1,
+                "rule": "R-RC-06",
+                "citation": "第三条",
+            }
+        ]
+    )
+    assert d.requirement() == "每季度至少到联系点1次"
+    leader = [Subject("leader:7", "李县长")]
+    points = {"leader:7": {2025: frozenset({"township:1"}), 2026: frozenset({"unit:3"})}}
+    events = [
+        DutyEvent("visit", date(2025, 12, 30), "leader:7", 1, "township:1", "东湖镇"),  # 2025's point
+        DutyEvent("visit", date(2026, 1, 5), "leader:7", 2, "township:1", "东湖镇"),  # no longer in 2026
+        DutyEvent("visit", date(2026, 2, 5), "leader:7", 3, None, None),  # no place named
+    ]
+    [q4] = duty_compliance(d, leader, events, parse_period("2025Q4"), date(2026, 4, 1), points)
+    assert q4.status is SlotStatus.MET and q4.notes == () and q4.excluded == ()
+    [q1] = duty_compliance(d, leader, events, parse_period("2026Q1"), date(2026, 4, 1), points)
+    assert q1.status is SlotStatus.MISSED and q1.excluded == (2, 3)
+    assert q1.notes == ("2026-01-05 所到“东湖镇”不是联系点，不计入", "2026-02-05 未填写所到单位，不计入")
+    events.append(DutyEvent("visit", date(2026, 3, 9), "leader:7", 4, "unit:3", "县民政局"))
+    [q1] = duty_compliance(d, leader, events, parse_period("2026Q1"), date(2026, 4, 1), points)
+    assert q1.status is SlotStatus.MET and q1.slots[0].record_ids == (4,)
+    [unchecked] = duty_compliance(d, leader, events, parse_period("2026Q1"), date(2026, 4, 1), {})
+    assert unchecked.done == 3 and unchecked.notes == ("未登记2026年联系点，所到单位未核对",)
+    assert unchecked.to_json()["notes"] == ["未登记2026年联系点，所到单位未核对"]
+
+
 # --- the profile section ------------------------------------------------------------------------------------------
 
 
@@ -232,6 +271,8 @@ def test_parse_errors_are_chinese() -> None:
         ({"applies_to": "county"}, "body"),
         ({"leader_level": "county"}, "leader_level"),
         ({"kind": "Bad Kind"}, "类型"),
+        ({"place": "contact_point"}, "place"),  # only a leader duty has a place rule
+        ({"applies_to": "leaders", "place": "anywhere"}, "place"),
     ]:
         with pytest.raises(DomainError) as exc:
             parse_duties([{**base, **change}])

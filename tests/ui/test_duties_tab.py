@@ -1,6 +1,7 @@
 """The 职责落实 tab (pytest-qt, offscreen, a real SQLite database with the example county): the period picker, the
 compliance table in green, red and grey with what is missing, 登记… through the dialog with the minutes chosen in a file
-dialog, 删除… with a reason, and the tab built by the 责任落实 section (R-RC-03…06)."""
+dialog, 作废… with a reason (the record kept, shown with 显示已作废), the leaders' 联系点 and the visit that counts only
+there, and the tab built by the 责任落实 section (R-RC-03…06)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from xinfang_desktop.persistence.packages_store import add_leader
 from xinfang_desktop.ui.responsibility.duties_tab import (
     LIGHT_COLOURS,
     RED_BG,
-    DeleteDialog,
     DutiesTab,
     RecordDialog,
+    VoidDialog,
 )
 from xinfang_desktop.ui.responsibility.panel import ResponsibilityPanel
 
@@ -144,7 +145,7 @@ def test_record_through_the_dialog(
         ("dispute_screening_township", "东湖镇", "2026-11-16")
     ]
     assert stored[0]["minutes"]["name"] == "东湖镇排查纪要.docx"
-    assert tab.records_table.text(0, 6) == "东湖镇排查纪要.docx"
+    assert tab.records_table.text(0, 7) == "东湖镇排查纪要.docx"
     town = _row(tab, "dispute_screening_township", "东湖镇")
     assert "2026年11月下半月" not in tab.table.text(town, 6)  # the second half of November is met
 
@@ -158,20 +159,76 @@ def test_record_through_the_dialog(
     again.reject()
 
 
-def test_delete_needs_a_reason(tab: DutiesTab, duty_db: Any) -> None:
-    tab.delete_button.click()
+def test_void_needs_a_reason_and_keeps_the_record(tab: DutiesTab, duty_db: Any, qtbot: Any) -> None:
+    tab.void_button.click()
     assert tab.error_label.text() == "请先在落实记录中选择一条记录"
     tab.records_table.select_row(0)
-    tab.delete_button.click()
+    tab.void_button.click()
     dialog = tab.dialog
-    assert isinstance(dialog, DeleteDialog)
+    assert isinstance(dialog, VoidDialog)
     dialog.ok_button.click()
-    assert dialog.error_label.text() == "请填写删除理由" and dialog.isVisible()
+    assert dialog.error_label.text() == "请填写作废理由" and dialog.isVisible()
     dialog.reason_edit.setPlainText("误登记")
     dialog.ok_button.click()
     assert not dialog.isVisible(), dialog.error_label.text()
-    assert tab.records_table.rowCount() == 1
-    assert list_duties(duty_db)["total"] == 1
+    qtbot.waitUntil(lambda: tab.records_table.rowCount() == 1)
+    assert list_duties(duty_db)["total"] == 1 and list_duties(duty_db, include_voided=True)["total"] == 2
+    tab.show_voided.setChecked(True)
+    assert tab.records_table.rowCount() == 2
+    states = {tab.records_table.text(i, 8) for i in range(2)}
+    assert states == {"有效", "已作废：误登记"}
+    voided = next(i for i in range(2) if tab.records_table.text(i, 8) != "有效")
+    tab.records_table.select_row(voided)
+    tab.void_button.click()
+    assert tab.error_label.text() == "这条记录已作废"
+
+
+def test_contact_points_and_the_visit_that_counts(tab: DutiesTab, duty_db: Any, qtbot: Any) -> None:
+    """联系点… adds 李县长's contact point by picking from the lists; the October visit (no place) then no longer
+    counts and the row says why; a new visit's 所到单位 offers the contact point first and is chosen for him."""
+    from xinfang_desktop.ui.responsibility.contact_points_dialog import ContactPointsDialog
+
+    tab.part_combo.setCurrentIndex(tab.part_combo.findData("Q4"))
+    qtbot.waitUntil(lambda: tab.data is not None and tab.data["compliance"]["period"]["period"] == "2026Q4")
+    row = tab.rows[_row(tab, "contact_unit_visit", "李县长（副县长）")]
+    assert row["status"] == "met" and row["notes"] == ["未登记2026年联系点，所到单位未核对"]
+    tab.contacts_button.click()
+    dialog = tab.contacts_dialog
+    assert isinstance(dialog, ContactPointsDialog)
+    qtbot.waitUntil(lambda: dialog.leader_combo.count() > 0)
+    dialog.add_button.click()
+    assert dialog.message.text() == "请选择领导和联系点（乡镇或单位）"
+    dialog.leader_combo.setCurrentIndex(dialog.leader_combo.findText("李县长（副县长）"))
+    dialog.place_combo.setEditText("东湖镇")
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert [dialog.table.text(0, c) for c in range(3)] == ["李县长（副县长）", "乡镇（街道）", "东湖镇"]
+    dialog.place_combo.setEditText("东湖镇人民政府")  # the same township through its government: refused
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: "已登记" in dialog.message.text())
+    dialog.grab().save("/tmp/duties_contact_points.png")
+    dialog.reject()
+    qtbot.waitUntil(
+        lambda: (
+            tab.rows and "不计入" in " ".join(tab.rows[_row(tab, "contact_unit_visit", "李县长（副县长）")]["notes"])
+        )
+    )
+    row = tab.rows[_row(tab, "contact_unit_visit", "李县长（副县长）")]
+    assert row["status"] == "open" and row["notes"] == ["2026-10-15 未填写所到单位，不计入"]
+    cell = tab.table.text(_row(tab, "contact_unit_visit", "李县长（副县长）"), 6)
+    assert "未填写所到单位，不计入" in cell
+
+    tab.open_record_dialog("contact_unit_visit", "李县长（副县长）")
+    qtbot.waitUntil(lambda: isinstance(tab.dialog, RecordDialog))
+    record = tab.dialog
+    assert isinstance(record, RecordDialog)
+    assert record.contact_combo.itemText(1) == "东湖镇（联系点）" and record.contact_combo.currentIndex() == 1
+    record.date_edit.setDate(QDate(2026, 11, 18))
+    record.ok_button.click()
+    qtbot.waitUntil(lambda: not record.isVisible())
+    qtbot.waitUntil(lambda: tab.rows[_row(tab, "contact_unit_visit", "李县长（副县长）")]["status"] == "met")
+    assert tab.records_table.text(0, 3) == "东湖镇"
+    tab.grab().save("/tmp/duties_tab_contact_points.png")
 
 
 def test_the_section_builds_the_tab(qtbot: Any, duty_db: Any) -> None:

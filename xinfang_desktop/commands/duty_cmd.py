@@ -1,5 +1,6 @@
 """`xinfang duty …`: the periodic duties of bodies and leaders (职责落实, R-RC-03…06) — the profile's kinds,
-recording one done with its minutes, the records, and compliance per period in green and red with what is missing."""
+recording one done with its minutes, the records (voided, never deleted), leaders' contact points (联系点), and
+compliance per period in green and red with what is missing."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def _kinds(ctx: Context) -> Result:
 def _record_text(r: dict[str, Any]) -> str:
     minutes = f"｜纪要：{r['minutes']['name']}" if r["minutes"] else ""
     topic = f"｜{r['topic']}" if r["topic"] else ""
-    return f"[{r['id']}] {r['held_on']} {r['kind_label']}｜{r['subject']}｜{r['body']}{topic}{minutes}"
+    voided = f"｜已作废（{r['voided']['reason']}）" if r.get("voided") else ""
+    return f"[{r['id']}] {r['held_on']} {r['kind_label']}｜{r['subject']}｜{r['body']}{topic}{minutes}{voided}"
 
 
 def _record(ctx: Context) -> Result:
@@ -50,7 +52,7 @@ def _record(ctx: Context) -> Result:
         notes=a.notes,
     )
     data = record_duty(ctx.database(), inp, today=today_arg(ctx))
-    return Result(data, "已登记：" + _record_text(data))
+    return Result(data, "\n".join(["已登记：" + _record_text(data), *(f"注意：{w}" for w in data["warnings"])]))
 
 
 def _list(ctx: Context) -> Result:
@@ -59,18 +61,52 @@ def _list(ctx: Context) -> Result:
     a = ctx.args
     if not 1 <= a.limit <= 100000:
         raise UsageError("--limit 应为 1–100000", field="limit")
-    data = list_duties(ctx.database(), period=a.period, kind=a.kind, limit=a.limit)
+    data = list_duties(ctx.database(), period=a.period, kind=a.kind, limit=a.limit, include_voided=a.include_voided)
     head = f"{data['period']['label']}：" if data["period"] else ""
     lines = [f"{head}职责落实记录 {data['total']} 条" + ("（未显示全部）" if data["truncated"] else "")]
     lines += [_record_text(r) for r in data["rows"]]
     return Result(data, "\n".join(lines))
 
 
-def _delete(ctx: Context) -> Result:
-    from xinfang_desktop.persistence.duties.store import delete_duty
+def _void(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.duties.store import void_duty
 
-    data = delete_duty(ctx.database(), ctx.args.id, reason=ctx.args.reason)
-    return Result(data, f"已删除职责落实记录 {ctx.args.id}：{data['reason']}")
+    data = void_duty(ctx.database(), ctx.args.id, reason=ctx.args.reason)
+    return Result(data, f"已作废职责落实记录 {ctx.args.id}（记录保留，不再计入）：{data['reason']}")
+
+
+def _point_text(p: dict[str, Any]) -> str:
+    return f"[{p['id']}] {p['year']}年｜{p['leader']}｜{p['place_kind_label']}：{p['place']}"
+
+
+def _year(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"年度应为四位数字：{value}", field="year") from None
+
+
+def _contacts_list(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.duties.contact_points import list_contact_points
+
+    data = list_contact_points(ctx.database(), year=_year(ctx.args.year), leader=ctx.args.leader)
+    lines = [f"{data['year']}年领导联系点 {data['total']} 个", *(_point_text(p) for p in data["rows"])]
+    return Result(data, "\n".join(lines))
+
+
+def _contacts_add(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.duties.contact_points import add_contact_point
+
+    a = ctx.args
+    data = add_contact_point(ctx.database(), year=_year(a.year), leader=a.leader, unit=a.unit, township=a.township)
+    return Result(data, "已登记联系点：" + _point_text(data))
+
+
+def _contacts_remove(ctx: Context) -> Result:
+    from xinfang_desktop.persistence.duties.contact_points import remove_contact_point
+
+    data = remove_contact_point(ctx.database(), ctx.args.id, reason=ctx.args.reason)
+    return Result(data, "已撤销联系点：" + _point_text(data["removed"]))
 
 
 def _compliance(ctx: Context) -> Result:
@@ -87,8 +123,9 @@ def _compliance(ctx: Context) -> Result:
     ]
     for r in data["rows"]:
         missing = "；".join(r["missing"]) or f"已开展{r['done']}次"
+        notes = "".join(f"（{n}）" for n in r.get("notes", []))
         mark = LIGHT_MARK[r["light"]]
-        lines.append(f"{mark} [{r['status_label']}] {r['label']}｜{r['subject']}｜{r['requirement']}｜{missing}")
+        lines.append(f"{mark} [{r['status_label']}] {r['label']}｜{r['subject']}｜{r['requirement']}｜{missing}{notes}")
     return Result(data, "\n".join(lines))
 
 
@@ -118,12 +155,31 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("--period", metavar="P", help="期间：2026、2026H1、2026Q3、2026-07")
     p.add_argument("--kind", metavar="KIND")
     p.add_argument("--limit", type=int, default=1000, metavar="N")
+    p.add_argument("--include-voided", action="store_true", help="连同已作废的记录")
     p.set_defaults(handler=_list)
 
-    p = d.add_parser("delete", parents=[common], help="删除一条误登记的记录（须写明理由，留痕）")
+    for name, words in (("void", "作废"), ("delete", "作废（同 void；记录不删除）")):
+        p = d.add_parser(name, parents=[common], help=f"{words}一条误登记的记录：须写明理由，记录保留并留痕，不再计入")
+        p.add_argument("id", type=int, metavar="ID")
+        p.add_argument("--reason", required=True, metavar="TEXT")
+        p.set_defaults(handler=_void)
+
+    contacts = d.add_parser("contacts", help="领导联系点（按年度；督导须到联系点才计入）")
+    c = contacts.add_subparsers(dest="contacts_cmd", metavar="ACTION")
+    p = c.add_parser("list", parents=[common], help="某年度的领导联系点")
+    p.add_argument("--year", required=True, metavar="Y")
+    p.add_argument("--leader", metavar="L", help="只看一位领导（姓名或编号）")
+    p.set_defaults(handler=_contacts_list)
+    p = c.add_parser("add", parents=[common], help="登记一位领导某年度的联系点（乡镇或单位）")
+    p.add_argument("--year", required=True, metavar="Y")
+    p.add_argument("--leader", required=True, metavar="L", help="领导姓名或编号")
+    p.add_argument("--unit", metavar="U", help="联系单位（已登记的单位）")
+    p.add_argument("--township", metavar="T", help="联系的乡镇（街道）")
+    p.set_defaults(handler=_contacts_add)
+    p = c.add_parser("remove", parents=[common], help="撤销一个联系点（须写明理由，留痕）")
     p.add_argument("id", type=int, metavar="ID")
     p.add_argument("--reason", required=True, metavar="TEXT")
-    p.set_defaults(handler=_delete)
+    p.set_defaults(handler=_contacts_remove)
 
     p = d.add_parser("compliance", parents=[common], help="某期间各职责的落实情况（达标/未达标及所缺）")
     p.add_argument("--period", required=True, metavar="P", help="期间：2026、2026H1、2026Q3、2026-07")

@@ -5,7 +5,11 @@ Which duties apply is data: the rule profile's ``duties`` section (resources/rul
 - R-RC-04: 党委常委会会议 / 政府常务会议 hear petition-work reports (S0 art 4: at least 2 a year; S4 §1: each quarter);
   the leader in charge hears a topic report each quarter (S0 art 4);
 - R-RC-05: the annual joint inspection and each organ's annual special inspection (S0 art 12, S1 art 9, S3 art 9);
-- R-RC-06: leaders visit their contact unit each quarter (S4 §3);
+- R-RC-06: leaders visit their contact unit each quarter (S4 §3: 根据联系点和分工…每季度至少到联点单位调研督导1次).
+  A duty with ``"place": "contact_point"`` counts a visit only when made at one of the leader's contact points of
+  that year (a township or a unit, `persistence/duties/contact_points.py`); a visit elsewhere stays on file but
+  does not count, and is named. A leader with no contact point registered for the year has his visits counted
+  unchecked, and the row says so (**I**: refusing them would hide that the division of work was never entered);
 - R-RC-03: 矛盾纠纷排查 — city quarterly, county and units monthly, township every half month (S4 §14).
 
 Each duty has a period (year, half year, quarter, month, half month) and a minimum count in it. For a period P chosen by
@@ -71,6 +75,12 @@ class LeaderLevelCode(LabelledEnum):
     CITY = "city", "市级"
     COUNTY = "county", "县级"
     TOWNSHIP = "township", "乡镇"
+
+
+class PlaceRule(LabelledEnum):
+    """Where a duty must be done to count: at one of the subject's contact points (R-RC-06)."""
+
+    CONTACT_POINT = "contact_point", "联系点"
 
 
 class SlotStatus(LabelledEnum):
@@ -216,10 +226,12 @@ class Duty:
     citation: str
     body: str | None = None  # the county body holding it (县委常委会 …), for applies_to county
     leader_level: LeaderLevelCode | None = None  # for applies_to leaders
+    place: PlaceRule | None = None  # where a record must be made to count (a leader's contact point)
 
     def requirement(self) -> str:
-        """每季度至少1次 / 每年至少2次."""
-        return f"{self.period.every}至少{self.min_count}次"
+        """每季度至少1次 / 每年至少2次 (到联系点)."""
+        where = f"到{self.place.label}" if self.place is not None else ""
+        return f"{self.period.every}至少{where}{self.min_count}次"
 
     def subject_label(self) -> str:
         if self.applies_to is AppliesTo.LEADERS and self.leader_level is not None:
@@ -234,6 +246,7 @@ class Duty:
             "applies_to_label": self.subject_label(),
             "body": self.body,
             "leader_level": self.leader_level.value if self.leader_level else None,
+            "place": self.place.value if self.place else None,
             "period": self.period.value,
             "period_label": self.period.label,
             "min_count": self.min_count,
@@ -264,7 +277,7 @@ def _enum(cls: type[LabelledEnum], item: Mapping[str, Any], key: str, where: str
     raise DutiesError(f"{where}的“{key}”无效：“{text}”，可选：{choices}", field=key)
 
 
-_DUTY_KEYS = {"kind", "label", "applies_to", "body", "period", "min_count", "rule", "citation", "leader_level"}
+_DUTY_KEYS = {"kind", "label", "applies_to", "body", "period", "min_count", "rule", "citation", "leader_level", "place"}
 
 
 def duty_from_dict(item: Mapping[str, Any], where: str = "职责") -> Duty:
@@ -288,6 +301,11 @@ def duty_from_dict(item: Mapping[str, Any], where: str = "职责") -> Duty:
         if applies_to is not AppliesTo.LEADERS:
             raise DutiesError(f"{where}只有领导的职责可设“leader_level”", field="leader_level")
         level = _enum(LeaderLevelCode, item, "leader_level", where)
+    place = None
+    if item.get("place") is not None:
+        if applies_to is not AppliesTo.LEADERS:
+            raise DutiesError(f"{where}只有领导的职责可设“place”（联系点）", field="place")
+        place = _enum(PlaceRule, item, "place", where)
     return Duty(
         kind=kind,
         label=_text(item, "label", where) or kind,
@@ -298,6 +316,7 @@ def duty_from_dict(item: Mapping[str, Any], where: str = "职责") -> Duty:
         citation=_text(item, "citation", where) or "",
         body=body,
         leader_level=level,
+        place=place,
     )
 
 
@@ -341,12 +360,19 @@ class Subject:
 
 @dataclass(frozen=True)
 class DutyEvent:
-    """One recorded duty: which kind, which day, for which subject (its key), the record id."""
+    """One recorded duty: which kind, which day, for which subject (its key), the record id, and the place it was
+    done ("unit:<id>" / "township:<code>", with its name) when the record names one."""
 
     kind: str
     held_on: date
     subject_key: str
     record_id: int = 0
+    place: str | None = None
+    place_name: str | None = None
+
+
+# A subject's contact points by year: subject key → year → the places ("unit:<id>" / "township:<code>").
+ContactPoints = Mapping[str, Mapping[int, frozenset[str]]]
 
 
 @dataclass(frozen=True)
@@ -407,6 +433,8 @@ class DutyCompliance:
     duty: Duty
     subject: Subject
     slots: tuple[SlotCompliance, ...]
+    notes: tuple[str, ...] = ()  # what the reader must know: visits not counted, contact points not registered
+    excluded: tuple[int, ...] = ()  # records of the period that did not count (not made at a contact point)
 
     @property
     def status(self) -> SlotStatus:
@@ -450,14 +478,48 @@ class DutyCompliance:
             "slots_met": sum(1 for s in self.slots if s.status is SlotStatus.MET),
             "slots": [s.to_json() for s in self.slots],
             "missing": self.missing(),
+            "notes": list(self.notes),
+            "excluded_record_ids": list(self.excluded),
         }
 
 
+def _at_contact_points(
+    events: list[DutyEvent], points: Mapping[int, frozenset[str]]
+) -> tuple[list[DutyEvent], list[DutyEvent], list[str]]:
+    """R-RC-06: the visits that count (made at a contact point of their year), those that do not, and the notes."""
+    counted: list[DutyEvent] = []
+    excluded: list[DutyEvent] = []
+    unchecked_years: set[int] = set()
+    for e in events:
+        mine = points.get(e.held_on.year)
+        if not mine:
+            unchecked_years.add(e.held_on.year)
+            counted.append(e)
+        elif e.place in mine:
+            counted.append(e)
+        else:
+            excluded.append(e)
+    notes = [
+        f"{e.held_on.isoformat()} 所到“{e.place_name}”不是联系点，不计入"
+        if e.place_name
+        else f"{e.held_on.isoformat()} 未填写所到单位，不计入"
+        for e in excluded
+    ]
+    notes += [f"未登记{y}年联系点，所到单位未核对" for y in sorted(unchecked_years)]
+    return counted, excluded, notes
+
+
 def duty_compliance(
-    duty: Duty, subjects: Sequence[Subject], events: Iterable[DutyEvent], period: Span, today: date
+    duty: Duty,
+    subjects: Sequence[Subject],
+    events: Iterable[DutyEvent],
+    period: Span,
+    today: date,
+    contact_points: ContactPoints | None = None,
 ) -> list[DutyCompliance]:
     """R-RC-03/04/05/06: for each subject the duty applies to, its slots over `period` (see `slots_of`), each met,
-    missed, open or not started as of `today`. Events of other kinds or other subjects are ignored."""
+    missed, open or not started as of `today`. Events of other kinds or other subjects are ignored; for a duty with a
+    place rule only the events at the subject's contact points count (see `_at_contact_points`)."""
     slots = slots_of(duty.period, period)
     by_subject: dict[str, list[DutyEvent]] = {}
     for e in events:
@@ -466,13 +528,18 @@ def duty_compliance(
     out: list[DutyCompliance] = []
     for subject in subjects:
         mine = sorted(by_subject.get(subject.key, []), key=lambda e: (e.held_on, e.record_id))
+        notes: list[str] = []
+        excluded: list[DutyEvent] = []
+        if duty.place is PlaceRule.CONTACT_POINT and mine:
+            mine, excluded, notes = _at_contact_points(mine, (contact_points or {}).get(subject.key, {}))
         judged: list[SlotCompliance] = []
         for slot in slots:
             inside = [e for e in mine if slot.contains(e.held_on)]
             status = slot_status(slot, len(inside), duty.min_count, today)
             ids = tuple(e.record_id for e in inside)
             judged.append(SlotCompliance(slot, duty.min_count, ids, tuple(e.held_on for e in inside), status))
-        out.append(DutyCompliance(duty, subject, tuple(judged)))
+        skipped = tuple(e.record_id for e in excluded)
+        out.append(DutyCompliance(duty, subject, tuple(judged), tuple(notes), skipped))
     return out
 
 
@@ -487,12 +554,14 @@ def summarise(rows: Iterable[DutyCompliance]) -> dict[str, int]:
 __all__ = [
     "PERIOD_FORMS",
     "AppliesTo",
+    "ContactPoints",
     "DutiesError",
     "Duty",
     "DutyCompliance",
     "DutyEvent",
     "LeaderLevelCode",
     "PeriodKind",
+    "PlaceRule",
     "SlotCompliance",
     "SlotStatus",
     "Span",

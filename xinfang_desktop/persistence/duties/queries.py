@@ -34,6 +34,25 @@ class Carriers:
     leaders: tuple[tuple[int, str, str, str], ...]  # id, name, post, level (city/county/township)
     township_units: dict[str, str]  # unit name → township code (东湖镇人民政府 → 331221101)
     all_units: dict[str, int]  # every registered unit, name without spaces → id (a leader's contact unit)
+    unit_names: dict[int, str]  # every registered unit, id → name
+
+    def place_key(self, unit_id: int | None, region_code: str | None) -> str | None:
+        """Where a visit or a contact point is: "township:<code>" (a township, or its government unit) or
+        "unit:<id>"; None when nothing is named."""
+        if region_code is not None:
+            return f"township:{region_code}"
+        if unit_id is None:
+            return None
+        code = self.township_units.get(self.unit_names.get(unit_id, ""))
+        return f"township:{code}" if code is not None else f"unit:{unit_id}"
+
+    def place_name(self, key: str | None) -> str | None:
+        if key is None:
+            return None
+        kind, _, value = key.partition(":")
+        if kind == "township":
+            return dict(self.townships).get(value, value)
+        return self.unit_names.get(int(value), value)
 
     def subjects(self, duty: Duty) -> list[Subject]:
         """Every subject the duty applies to, in register order (townships by code)."""
@@ -90,7 +109,8 @@ def load_carriers(session: Session) -> Carriers:
         )
     )
     all_units = {_squash(str(u.name)): int(u.id) for u in units}
-    return Carriers(county_units, townships, leaders, township_units, all_units)
+    unit_names = {int(u.id): str(u.name) for u in units}
+    return Carriers(county_units, townships, leaders, township_units, all_units, unit_names)
 
 
 def _choices(names: list[str]) -> str:
@@ -126,7 +146,8 @@ def resolve_township(carriers: Carriers, name: str) -> tuple[str, str]:
     raise NotFoundError(f"未登记的乡镇（街道）“{name}”（可选：{_choices(names)}）", field="township")
 
 
-def resolve_leader(carriers: Carriers, ref: str, duty: Duty) -> tuple[int, str]:
+def find_leader(carriers: Carriers, ref: str) -> tuple[int, str, str, str]:
+    """A registered leader by number, name or 姓名（职务）: (id, name, post, level); none or several are refused."""
     key = _squash(ref)
     if key.isdigit():
         found = [ld for ld in carriers.leaders if ld[0] == int(key)]
@@ -137,7 +158,11 @@ def resolve_leader(carriers: Carriers, ref: str, duty: Duty) -> tuple[int, str]:
     if len(found) > 1:
         ids = "、".join(str(ld[0]) for ld in found)
         raise ConflictError(f"有多位领导名为“{ref}”（编号 {ids}），请用编号指定", field="leader")
-    leader_id, name, post, level = found[0]
+    return found[0]
+
+
+def resolve_leader(carriers: Carriers, ref: str, duty: Duty) -> tuple[int, str]:
+    leader_id, name, post, level = find_leader(carriers, ref)
     want = duty.leader_level
     if want is not None and level != want.value:
         actual = LeaderLevelCode(level).label if level in {lv.value for lv in LeaderLevelCode} else level

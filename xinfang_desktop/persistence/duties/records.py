@@ -1,4 +1,4 @@
-"""The tables of 职责落实: duty records (one meeting, inspection, screening or visit held) and leaders' contact points."""
+"""The tables of 职责落实: duty records (a meeting, inspection, screening or visit held) and leaders' contact points."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """职责落实 (R-RC-03…06): record a periodic duty done (meeting, inspection, screening, visit) with its minutes, list and
-delete records, and the compliance of every subject per period.
+void records, and the compliance of every subject per period.
 
 The duties come from the office's rule profile (`profile.section("duties")`, core/duties.py). Every write is one
 transaction with an audit entry; bad input raises a DomainError before anything is written (the minutes file is
@@ -24,6 +24,7 @@ from xinfang_desktop.core.duties import (
     Duty,
     DutyCompliance,
     DutyEvent,
+    PlaceRule,
     Span,
     duty_compliance,
     find_duty,
@@ -40,6 +41,7 @@ from xinfang_desktop.persistence.attachments import (
     stored_path,
 )
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.duties.contact_points import load_contact_points, resolve_place
 from xinfang_desktop.persistence.duties.queries import (
     Carriers,
     load_carriers,
@@ -47,7 +49,7 @@ from xinfang_desktop.persistence.duties.queries import (
     resolve_township,
     resolve_unit,
 )
-from xinfang_desktop.persistence.duties.records import DutyRecord
+from xinfang_desktop.persistence.duties.records import DutyRecord, LeaderContactPointRecord
 from xinfang_desktop.persistence.records import AttachmentRecord, LeaderRecord, RegionRecord, UnitRecord, UserRecord
 from xinfang_desktop.persistence.rule_profile_store import selected_profile
 from xinfang_desktop.persistence.uow import unit_of_work
@@ -73,12 +75,23 @@ def record_choices(db: Database) -> dict[str, Any]:
     prof = selected_profile(db)
     with db.read_session() as s:
         carriers = load_carriers(s)
+        years = s.scalars(select(LeaderContactPointRecord.year).distinct())
+        points = load_contact_points(s, carriers, list(years))
     return {
         "profile": prof.id,
         "profile_name": prof.name,
         "kinds": [d.to_json() for d in duties_of(prof)],
         "units": [name for _, name in carriers.units],
         "townships": [name for _, name in carriers.townships],
+        # Where a leader may go: every township and every registered unit; his contact points by year first.
+        "places": [name for _, name in carriers.townships]
+        + sorted(n for n in carriers.unit_names.values() if n not in carriers.township_units),
+        "contact_points": {
+            key.partition(":")[2]: {
+                str(year): sorted(n for k in keys if (n := carriers.place_name(k))) for year, keys in by_year.items()
+            }
+            for key, by_year in points.items()
+        },
         "leaders": [
             {"id": i, "name": n, "post": p, "level": lv, "label": f"{n}（{p}）" if p else n}
             for i, n, p, lv in carriers.leaders
@@ -176,18 +189,12 @@ def _resolve(carriers: Carriers, duty: Duty, inp: DutyInput) -> _Resolved:
     if not leader:
         raise DomainError(f"{where}须指定领导（--leader）", field="leader")
     leader_id, leader_label = resolve_leader(carriers, leader, duty)
-    # A leader's visit may name the contact unit (or township) visited: kept with the record, not needed to count.
-    visited_unit = _any_unit(carriers, unit) if unit else None
-    visited_township = resolve_township(carriers, township)[0] if township else None
+    # A leader's visit names the place visited (a unit or a township); a duty with a place rule counts it only at the
+    # leader's contact points (R-RC-06), others keep it with the record.
+    visited_unit, visited_township = (
+        resolve_place(carriers, unit=unit, township=township) if unit or township else (None, None)
+    )
     return _Resolved(duty, body or leader_label, leader_label, visited_unit, visited_township, leader_id)
-
-
-def _any_unit(carriers: Carriers, name: str) -> int:
-    key = "".join(name.split())
-    found = carriers.all_units.get(key)
-    if found is None:
-        raise NotFoundError(f"未登记的联系单位“{name}”", field="unit")
-    return found
 
 
 def _duty(db: Database, kind: str, profile: str | None = None) -> tuple[RuleProfile, Duty]:
@@ -213,7 +220,7 @@ def _place_file(db: Database, source: Path) -> tuple[str, int, Path | None]:
 
 def _duplicate(s: Session, r: _Resolved, held_on: date) -> int | None:
     d = DutyRecord
-    cond = [d.kind == r.duty.kind, d.held_on == held_on]
+    cond = [d.kind == r.duty.kind, d.held_on == held_on, d.voided_at.is_(None)]
     if r.duty.applies_to is AppliesTo.UNITS:
         cond.append(d.unit_id == r.unit_id)
     elif r.duty.applies_to is AppliesTo.TOWNSHIPS:
@@ -291,6 +298,7 @@ def record_duty(
                 {"kind": duty.kind, "held_on": inp.held_on, "subject": resolved.subject, "body": resolved.body},
             )
             result = _record_json(s, rec, {duty.kind: duty})
+            result["warnings"] = _place_warnings(s, duty, rec)
             uow.commit()
     except BaseException:
         if placed is not None:  # nobody else refers to a file this call put there
@@ -299,7 +307,24 @@ def record_duty(
     return result
 
 
-# --- reading and deleting -----------------------------------------------------------------------------------------
+def _place_warnings(s: Session, duty: Duty, rec: DutyRecord) -> list[str]:
+    """R-RC-06: a visit recorded elsewhere than at one of the leader's contact points is kept but will not count."""
+    if duty.place is not PlaceRule.CONTACT_POINT or rec.leader_id is None:
+        return []
+    carriers = load_carriers(s)
+    points = load_contact_points(s, carriers, [rec.held_on.year]).get(f"leader:{rec.leader_id}", {})
+    mine = points.get(rec.held_on.year)
+    if not mine:
+        return [f"该领导尚未登记{rec.held_on.year}年联系点，所到单位无法核对"]
+    place = carriers.place_key(rec.unit_id, rec.region_code)
+    if place in mine:
+        return []
+    where = f"“{carriers.place_name(place)}”" if place else "（未填写所到单位）"
+    names = "、".join(sorted(n for k in mine if (n := carriers.place_name(k))))
+    return [f"所到{where}不是该领导{rec.held_on.year}年的联系点（{names}），本次督导不计入落实情况"]
+
+
+# --- reading and voiding ------------------------------------------------------------------------------------------
 
 
 def _record_json(s: Session, rec: DutyRecord, duties: dict[str, Duty]) -> dict[str, Any]:
@@ -309,6 +334,7 @@ def _record_json(s: Session, rec: DutyRecord, duties: dict[str, Duty]) -> dict[s
     leader = s.get(LeaderRecord, rec.leader_id) if rec.leader_id else None
     att = s.get(AttachmentRecord, rec.minutes_attachment_id) if rec.minutes_attachment_id else None
     author = s.get(UserRecord, rec.created_by)
+    voider = s.get(UserRecord, rec.voided_by) if rec.voided_by else None
     if leader is not None:
         subject = f"{leader.name}（{leader.post}）" if leader.post else leader.name
     elif unit is not None:
@@ -348,13 +374,27 @@ def _record_json(s: Session, rec: DutyRecord, duties: dict[str, Duty]) -> dict[s
         "notes": rec.notes,
         "created_at": rec.created_at.isoformat(timespec="seconds"),
         "created_by": author.login if author else None,
+        "voided": (
+            {
+                "at": rec.voided_at.isoformat(timespec="seconds"),
+                "by": voider.login if voider else None,
+                "reason": rec.void_reason,
+            }
+            if rec.voided_at is not None
+            else None
+        ),
     }
 
 
 def list_duties(
-    db: Database, *, period: str | Span | None = None, kind: str | None = None, limit: int = 1000
+    db: Database,
+    *,
+    period: str | Span | None = None,
+    kind: str | None = None,
+    limit: int = 1000,
+    include_voided: bool = False,
 ) -> dict[str, Any]:
-    """Records newest first, optionally of one period (its days) and one kind."""
+    """Records newest first, optionally of one period (its days) and one kind; voided ones only when asked."""
     prof = selected_profile(db)
     duties = {d.kind: d for d in duties_of(prof)}
     span = parse_period(period) if isinstance(period, str) else period
@@ -364,6 +404,8 @@ def list_duties(
         cond.append(d.held_on.between(span.start, span.end))
     if kind:
         cond.append(d.kind == find_duty(list(duties.values()), kind, f"规则配置“{prof.name}”").kind)
+    if not include_voided:
+        cond.append(d.voided_at.is_(None))
     with db.read_session() as s:
         recs = list(s.scalars(select(d).where(*cond).order_by(d.held_on.desc(), d.id.desc()).limit(limit + 1)))
         rows = [_record_json(s, r, duties) for r in recs[:limit]]
@@ -375,10 +417,10 @@ def list_duties(
     }
 
 
-def delete_duty(db: Database, record_id: int, *, reason: str, user: str | None = None) -> dict[str, Any]:
-    """Delete a record entered in error; the reason and the whole record stay in the audit trail (the minutes stay
-    in the attachment store)."""
-    problems = check_text("reason", "删除理由", reason, max_length=TEXT_MAX, multiline=True)
+def void_duty(db: Database, record_id: int, *, reason: str, user: str | None = None) -> dict[str, Any]:
+    """Void a record entered in error: it stays on file, marked with who voided it, when and why, and counts for
+    nothing from then on (compliance, the duplicate check). Audited; a record voided once cannot be voided again."""
+    problems = check_text("reason", "作废理由", reason, max_length=TEXT_MAX, multiline=True)
     if problems:
         raise ValidationError(problems)
     why = reason.strip()
@@ -388,14 +430,16 @@ def delete_duty(db: Database, record_id: int, *, reason: str, user: str | None =
         rec = s.get(DutyRecord, record_id)
         if rec is None:
             raise NotFoundError(f"没有编号为 {record_id} 的职责落实记录", field="id")
-        snapshot = _record_json(s, rec, duties)
-        s.delete(rec)
-        uow.audit.record("delete", "duty_record", str(record_id), {"reason": why, "record": snapshot})
+        if rec.voided_at is not None:
+            raise ConflictError(
+                f"职责落实记录 {record_id} 已于 {rec.voided_at.isoformat(sep=' ', timespec='minutes')} 作废", field="id"
+            )
+        rec.voided_at, rec.voided_by, rec.void_reason = uow.now, uow.user_id, why
+        s.flush()
+        result = _record_json(s, rec, duties)
+        uow.audit.record("void", "duty_record", str(record_id), {"reason": why, "record": result})
         uow.commit()
-    return {"deleted": snapshot, "reason": why}
-
-
-# --- compliance ---------------------------------------------------------------------------------------------------
+    return {"voided": result, "reason": why}
 
 
 def _subject_key(duty: Duty, unit_id: int | None, region: str | None, leader_id: int | None) -> str:
@@ -430,17 +474,24 @@ def compliance(
                 DutyRecord.unit_id,
                 DutyRecord.region_code,
                 DutyRecord.leader_id,
-            ).where(DutyRecord.held_on.between(start, end), DutyRecord.kind.in_([d.kind for d in duties]))
+            ).where(
+                DutyRecord.held_on.between(start, end),
+                DutyRecord.kind.in_([d.kind for d in duties]),
+                DutyRecord.voided_at.is_(None),
+            )
         ).all()
+        points = load_contact_points(s, carriers, range(start.year, end.year + 1))
     by_kind = {d.kind: d for d in duties}
-    events = [
-        DutyEvent(k, on, _subject_key(by_kind[k], unit_id, region, leader_id), int(rid))
-        for rid, k, on, unit_id, region, leader_id in rows
-    ]
+    events = []
+    for rid, k, on, unit_id, region, leader_id in rows:
+        duty = by_kind[k]
+        place = carriers.place_key(unit_id, region) if duty.applies_to is AppliesTo.LEADERS else None
+        subject = _subject_key(duty, unit_id, region, leader_id)
+        events.append(DutyEvent(k, on, subject, int(rid), place, carriers.place_name(place)))
     results: list[DutyCompliance] = []
     kinds: list[dict[str, Any]] = []
     for duty in duties:
-        found = duty_compliance(duty, carriers.subjects(duty), events, span, today)
+        found = duty_compliance(duty, carriers.subjects(duty), events, span, today, points)
         results.extend(found)
         kinds.append({**duty.to_json(), "subjects": len(found), "counts": summarise(found)})
     return {

@@ -1,8 +1,9 @@
 """职责落实 (R-RC-03…06): the periodic duties of the rule profile — 常委会议/常务会议听取汇报, 专项督查,
 联合督查, 领导到联系单位督导, 矛盾纠纷排查 — per period in green (达标), red (未达标) and grey (进行中/未开始)
 with what is missing, the records of the period, 登记… (kind with its citation, date, the unit / township / leader
-the kind asks for, participants, topic, the minutes as an attachment) and 删除… with a reason. Every database call
-runs through the context's task runner."""
+the kind asks for, the place a leader visited with his 联系点 first, participants, topic, the minutes as an attachment),
+作废… with a reason (the record stays, shown with 显示已作废), and 联系点… (the leaders' contact points of a year,
+R-RC-06). Every database call runs through the context's task runner."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ PERIOD_PARTS: tuple[tuple[str, str], ...] = (
     *((f"{m}月", f"-{m:02d}") for m in range(1, 13)),
 )
 COMPLIANCE_COLUMNS = ["落实情况", "职责", "对象", "要求", "已开展", "依据", "缺少"]
-RECORD_COLUMNS = ["开展日期", "职责", "对象", "开展机关（会议）", "参加人员", "议题", "会议纪要"]
+RECORD_COLUMNS = ["开展日期", "职责", "对象", "所到单位", "开展机关（会议）", "参加人员", "议题", "会议纪要", "状态"]
+CONTACT_MARK = "（联系点）"
 LIGHT_COLOURS = {"green": QColor("#2e7d32"), "red": QColor("#c62828"), "grey": QColor("#757575")}
 RED_BG = QColor("#fdecea")
 MARK = {"green": "●", "red": "✕", "grey": "○"}
@@ -123,7 +125,7 @@ def load_job(period: str, kind: str | None, today: date) -> Callable[[Database],
 
         return {
             "compliance": compliance(db, period, today=today),
-            "records": list_duties(db, period=period, kind=kind or None),
+            "records": list_duties(db, period=period, kind=kind or None, include_voided=True),
         }
 
     return job
@@ -148,6 +150,7 @@ class DutiesTab(QWidget):
         self.records: list[dict[str, Any]] = []
         self.dialog: StoreDialog | None = None
         self.message_box: QMessageBox | None = None
+        self.contacts_dialog: QWidget | None = None
         today = ctx.today()
         self.year_spin = QSpinBox()
         self.year_spin.setRange(2000, 2199)
@@ -165,8 +168,14 @@ class DutiesTab(QWidget):
         self.record_button = QPushButton("登记…")
         self.record_button.setToolTip("登记一次会议、督查、排查或督导（可附会议纪要）")
         self.record_button.clicked.connect(lambda: self.open_record_dialog())
-        self.delete_button = QPushButton("删除记录…")
-        self.delete_button.clicked.connect(self.open_delete_dialog)
+        self.void_button = QPushButton("作废记录…")
+        self.void_button.setToolTip("作废一条误登记的记录：须写明理由，记录保留、不再计入")
+        self.void_button.clicked.connect(self.open_void_dialog)
+        self.contacts_button = QPushButton("联系点…")
+        self.contacts_button.setToolTip("各位领导本年度的联系点：到联系点督导才计入")
+        self.contacts_button.clicked.connect(self.open_contacts_dialog)
+        self.show_voided = QCheckBox("显示已作废")
+        self.show_voided.toggled.connect(self._show_current)
         for signal in (self.year_spin.valueChanged, self.part_combo.currentIndexChanged):
             signal.connect(self.refresh)
         self.kind_combo.currentIndexChanged.connect(self._show_current)
@@ -197,7 +206,8 @@ class DutiesTab(QWidget):
         top.addWidget(self.missing_only)
         top.addStretch(1)
         top.addWidget(self.record_button)
-        top.addWidget(self.delete_button)
+        top.addWidget(self.void_button)
+        top.addWidget(self.contacts_button)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
@@ -207,7 +217,11 @@ class DutiesTab(QWidget):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         self.records_label = QLabel("落实记录")
-        lower_layout.addWidget(self.records_label)
+        records_head = QHBoxLayout()
+        records_head.addWidget(self.records_label)
+        records_head.addStretch(1)
+        records_head.addWidget(self.show_voided)
+        lower_layout.addLayout(records_head)
         lower_layout.addWidget(self.records_table, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(upper)
@@ -268,7 +282,7 @@ class DutiesTab(QWidget):
                         r["requirement"],
                         f"{r['done']}/{r['required']}",
                         r["citation"],
-                        "；".join(r["missing"]) or "—",
+                        "；".join([*r["missing"], *r.get("notes", [])]) or "—",
                     ],
                     False,
                 )
@@ -286,7 +300,10 @@ class DutiesTab(QWidget):
             f"<span style='color:#757575'>进行中 {counts['open']}　未开始 {counts['not_started']}</span>"
         )
         records = self.data["records"]["rows"]
-        self.records = [r for r in records if kind is None or r["kind"] == kind]
+        voided_too = self.show_voided.isChecked()
+        self.records = [
+            r for r in records if (kind is None or r["kind"] == kind) and (voided_too or r["voided"] is None)
+        ]
         self.records_label.setText(f"落实记录（{period['label']}，{len(self.records)} 条）")
         self.records_table.set_rows(
             [
@@ -295,12 +312,14 @@ class DutiesTab(QWidget):
                         r["held_on"],
                         r["kind_label"],
                         r["subject"],
+                        (r["township"] or r["unit"] or "") if r["applies_to"] == "leaders" else "",
                         r["body"],
                         r["participants"] or "",
                         r["topic"] or "",
                         r["minutes"]["name"] if r["minutes"] else "",
+                        f"已作废：{r['voided']['reason']}" if r["voided"] else "有效",
                     ],
-                    False,
+                    r["voided"] is not None,
                 )
                 for r in self.records
             ]
@@ -334,19 +353,41 @@ class DutiesTab(QWidget):
 
         self._ctx.tasks.run_db(choices_job, with_choices, self._message)
 
-    def open_delete_dialog(self) -> None:
+    def open_void_dialog(self) -> None:
         record = self.selected_record()
         if record is None:
             self.error_label.setText("请先在落实记录中选择一条记录")
             return
+        if record["voided"] is not None:
+            self.error_label.setText("这条记录已作废")
+            return
         self.error_label.clear()
-        self._show_dialog(DeleteDialog(self._ctx, record, self))
+        self._show_dialog(VoidDialog(self._ctx, record, self))
+
+    def open_contacts_dialog(self) -> None:
+        from xinfang_desktop.ui.responsibility.contact_points_dialog import ContactPointsDialog
+
+        dialog = ContactPointsDialog(self._ctx, self.year_spin.value(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.refresh)
+        self.contacts_dialog = dialog
+        dialog.open()
 
     def _show_dialog(self, dialog: StoreDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(lambda _result: self.refresh())
+        dialog.saved.connect(self._saved)
         self.dialog = dialog
         dialog.open()
+
+    def _saved(self, result: Any) -> None:
+        self.refresh()
+        warnings = result.get("warnings") if isinstance(result, dict) else None
+        if warnings:  # kept, but it will not count: the clerk is told at once
+            box = QMessageBox(QMessageBox.Icon.Information, "职责落实", "已登记。\n" + "\n".join(warnings),
+                              QMessageBox.StandardButton.Ok, self)  # fmt: skip
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.message_box = box
+            box.open()
 
     def _message(self, exc: BaseException) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "职责落实", error_text(exc), QMessageBox.StandardButton.Ok, self)
@@ -400,13 +441,11 @@ class RecordDialog(StoreDialog):
         self.subject_combo = QComboBox()
         _searchable(self.subject_combo)
         self.subject_combo.setMinimumContentsLength(24)
-        self.contact_label = QLabel("联系单位")
+        self.contact_label = QLabel("所到单位")
         self.contact_combo = QComboBox()
         _searchable(self.contact_combo)
-        self.contact_combo.addItem("", "")
-        for name in choices["units"]:
-            self.contact_combo.addItem(name, name)
-        self.contact_combo.setToolTip("领导所到的联系单位（可不填）")
+        self.contact_combo.setMinimumContentsLength(24)
+        self.contact_combo.setToolTip("领导所到的乡镇或单位；该领导本年度的联系点排在前面，到联系点督导才计入")
         self.body_edit = QLineEdit()
         self.participants_edit = QPlainTextEdit()
         self.participants_edit.setTabChangesFocus(True)
@@ -435,6 +474,8 @@ class RecordDialog(StoreDialog):
         self.form.addRow("议题", self.topic_edit)
         self.form.addRow("会议纪要", minutes_row)
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self.subject_combo.currentIndexChanged.connect(self._fill_places)
+        self.date_edit.dateChanged.connect(self._fill_places)
         if kind is not None and (i := self.kind_combo.findData(kind)) >= 0:
             self.kind_combo.setCurrentIndex(i)
         self._kind_changed()
@@ -475,7 +516,42 @@ class RecordDialog(StoreDialog):
             line.setPlaceholderText(f"输入以查找{SUBJECT_LABELS.get(applies, '')}")
         self.contact_label.setVisible(applies == "leaders")
         self.contact_combo.setVisible(applies == "leaders")
+        self._fill_places()
         self.body_edit.setPlaceholderText(f"默认：{k['body']}" if k.get("body") else "默认：所选对象")
+
+    def contact_points(self) -> list[str]:
+        """The chosen leader's contact points in the year of the chosen day."""
+        k = self.kind()
+        if k is None or k["applies_to"] != "leaders":
+            return []
+        leader = self.subject_value()
+        by_year = self.choices.get("contact_points", {}).get(str(leader), {}) if leader else {}
+        return list(by_year.get(str(self.date_edit.date().year()), []))
+
+    def _fill_places(self, *_args: object) -> None:
+        """所到单位: the leader's contact points first (marked), then every township and unit."""
+        typed = self.contact_combo.currentText()
+        points = self.contact_points()
+        self.contact_combo.blockSignals(True)
+        self.contact_combo.clear()
+        self.contact_combo.addItem("", "")
+        for name in points:
+            self.contact_combo.addItem(name + CONTACT_MARK, name)
+        for name in self.choices.get("places", self.choices["units"]):
+            if name not in points:
+                self.contact_combo.addItem(name, name)
+        chosen = self.contact_combo.findText(typed) if typed else -1
+        if chosen < 0 and len(points) == 1 and not typed:
+            chosen = 1  # one contact point: it is where the leader most likely went
+        self.contact_combo.setCurrentIndex(max(chosen, 0))
+        self.contact_combo.blockSignals(False)
+
+    def place_value(self) -> str | None:
+        text = self.contact_combo.currentText().strip()
+        if not text:
+            return None
+        i = self.contact_combo.findText(text)
+        return str(self.contact_combo.itemData(i)) if i >= 0 else text
 
     def set_subject(self, text: str) -> None:
         """Select the subject whose item text is `text` (or type it)."""
@@ -516,7 +592,7 @@ class RecordDialog(StoreDialog):
         if applies != "county" and subject is None:
             raise ValueError(f"请选择{SUBJECT_LABELS[applies]}")
         d = self.date_edit.date()
-        contact = self.contact_combo.currentText().strip() if applies == "leaders" else ""
+        contact = (self.place_value() or "") if applies == "leaders" else ""
         inp = DutyInput(
             kind=k["kind"],
             held_on=date(d.year(), d.month(), d.day()),
@@ -532,29 +608,32 @@ class RecordDialog(StoreDialog):
         return lambda db: record_duty(db, inp, today=today, user=user)
 
 
-class DeleteDialog(StoreDialog):
-    """删除 a record entered in error: the reason is required (kept with the whole record in the audit trail)."""
+class VoidDialog(StoreDialog):
+    """作废 a record entered in error: the reason is required; the record stays on file, marked, and counts no more."""
 
     def __init__(self, ctx: AppContext, record: dict[str, Any], parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "删除职责落实记录", parent)
+        super().__init__(ctx, "作废职责落实记录", parent)
         self.record_id = int(record["id"])
         summary = QLabel(f"{record['held_on']} {record['kind_label']}｜{record['subject']}｜{record['body']}")
         summary.setWordWrap(True)
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setTabChangesFocus(True)
         self.reason_edit.setFixedHeight(72)
-        self.reason_edit.setPlaceholderText("必填：为何删除（如误登记）")
+        self.reason_edit.setPlaceholderText("必填：为何作废（如误登记）")
+        note = QLabel("作废后记录保留（可勾选“显示已作废”查看），不再计入落实情况。")
+        note.setStyleSheet("color: #555555;")
         self.form.addRow("记录", summary)
-        self.form.addRow("删除理由", self.reason_edit)
+        self.form.addRow("作废理由", self.reason_edit)
+        self.form.addRow("", note)
 
     def job(self) -> Callable[[Database], Any]:
-        from xinfang_desktop.persistence.duties.store import delete_duty
+        from xinfang_desktop.persistence.duties.store import void_duty
 
         reason = self.reason_edit.toPlainText().strip()
         if not reason:
-            raise ValueError("请填写删除理由")
+            raise ValueError("请填写作废理由")
         record_id, user = self.record_id, self.ctx.user
-        return lambda db: delete_duty(db, record_id, reason=reason, user=user)
+        return lambda db: void_duty(db, record_id, reason=reason, user=user)
 
 
-__all__ = ["DeleteDialog", "DutiesTab", "RecordDialog", "period_code"]
+__all__ = ["DutiesTab", "RecordDialog", "VoidDialog", "period_code"]
