@@ -16,6 +16,10 @@ files of this database left in the old shared folders (``<data dir>/documents``,
 copied in — only those whose SHA-256 matches the record; a record whose old file has another hash is reported (in
 the audit entry and by `db check`), never "fixed". The old folders are left as they are: another database may still
 own files there.
+
+Encrypted databases (issue 17, persistence.encryption): the archive of an encrypted SQLite file is encrypted too —
+every file placed in it (``place_new``, the attachment copy) is written with the file key kept inside the database,
+and ``file_sha256`` hashes the plain content, so the recorded hashes, `db check` and the backups work unchanged.
 """
 
 from __future__ import annotations
@@ -160,10 +164,39 @@ def archive_of(owner: Database | Session) -> Archive:
                 raise
             database_id = read_identity_quietly(engine)  # a read-only or damaged file still shows its documents
         archive = Archive(archive_root_for(engine, database_id), database_id)
+        if sqlite_file is not None:
+            _register_encryption(engine, sqlite_file, archive)
         if not (archive.root / MARKER).is_file():
             _open_new(engine, archive)
         _cache[key] = archive
         return archive
+
+
+def _register_encryption(engine: Engine, sqlite_file: Path, archive: Archive) -> None:
+    """An encrypted database: its file key (created on first use) encrypts what is placed in its archive."""
+    from xinfang_desktop.persistence import encryption
+
+    if not encryption.is_encrypted(sqlite_file):
+        return
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert conn is not None
+        key = encryption.file_key_of(conn, create=False)
+        if key is None:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                key = encryption.file_key_of(conn, create=True)
+                conn.execute("COMMIT")
+            except Exception:
+                with contextlib.suppress(Exception):
+                    conn.execute("ROLLBACK")
+                key = encryption.file_key_of(conn, create=False)  # another workstation made it first, or read-only
+        encryption.register_file_keys(conn)
+    finally:
+        raw.close()
+    if key is not None:
+        encryption.register_archive(archive.root, key)
 
 
 def _engine_of(owner: Database | Session) -> Engine:
@@ -291,6 +324,12 @@ def _audit_adoption(engine: Engine, report: AdoptionReport) -> None:
 
 
 def file_sha256(path: Path) -> str:
+    """SHA-256 of a stored file's content — the plain content of an encrypted file (one whose authentication
+    fails, changed or cut off, gets a value no record has: "changed")."""
+    from xinfang_desktop.persistence.encryption import is_encrypted_file, plain_sha256
+
+    if is_encrypted_file(path):
+        return plain_sha256(path) or "encrypted-file-failed-authentication"
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(_CHUNK):
@@ -309,7 +348,24 @@ def _fsync_dir(path: Path) -> None:
 
 
 def place_new(tmp: Path, final: Path) -> None:
-    """Move a finished temporary file to `final` without ever replacing a file already there (FileExistsError)."""
+    """Move a finished temporary file to `final` without ever replacing a file already there (FileExistsError).
+
+    In the archive of an encrypted database the file placed is the encrypted copy of `tmp` (`tmp` is removed)."""
+    from xinfang_desktop.persistence.encryption import archive_key_for, encrypt_into, is_encrypted_file
+
+    key = archive_key_for(final)
+    if key is not None and not is_encrypted_file(tmp):
+        sealed = encrypt_into(tmp, key)
+        try:
+            _place(sealed, final)
+        finally:
+            sealed.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+        return
+    _place(tmp, final)
+
+
+def _place(tmp: Path, final: Path) -> None:
     try:
         os.link(tmp, final)  # atomic and refuses an existing name, unlike rename on POSIX
     except FileExistsError:

@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, object_session
 from xinfang_desktop.core.errors import DomainError, NotFoundError
 from xinfang_desktop.persistence.archive import archive_of, file_sha256
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.encryption import archive_key_for, copy_plain, encrypt_stream, is_encrypted_file
 from xinfang_desktop.persistence.records import AttachmentRecord, CaseRecord
 from xinfang_desktop.persistence.uow import unit_of_work
 
@@ -42,9 +43,15 @@ def session_of(record: object) -> Session:
 
 
 def _copy_hashing(source: Path, owner: Database | Session) -> tuple[Path, str, int]:
-    """Copy into a temporary file beside the store while hashing, fsync it; returns (temp, sha256, size)."""
+    """Copy into a temporary file beside the store while hashing, fsync it; returns (temp, sha256, size).
+
+    In the archive of an encrypted database the temporary file is the encrypted content; sha256 and size are the
+    plain file's (issue 17)."""
     folder = attachments_dir(owner)
     folder.mkdir(parents=True, exist_ok=True)
+    key = archive_key_for(folder)
+    if key is not None:
+        return _copy_encrypting(source, folder, key)
     digest = hashlib.sha256()
     size = 0
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")
@@ -62,6 +69,34 @@ def _copy_hashing(source: Path, owner: Database | Session) -> tuple[Path, str, i
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return Path(tmp_name), digest.hexdigest(), size
+
+
+class _Limited:
+    """A reader that refuses more than MAX_ATTACHMENT_BYTES."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self.stream.read(n)
+        self.size += len(chunk)
+        if self.size > MAX_ATTACHMENT_BYTES:
+            raise DomainError(f"附件超过 {MAX_ATTACHMENT_BYTES // 1024**3} GB，无法保存", field="file")
+        return chunk
+
+
+def _copy_encrypting(source: Path, folder: Path, key: bytes) -> tuple[Path, str, int]:
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            sha256, size = encrypt_stream(_Limited(src), out, key)  # type: ignore[arg-type]
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return Path(tmp_name), sha256, size
 
 
 def add_attachment(db: Database, number: str, source: Path, *, name: str | None = None) -> dict[str, Any]:
@@ -139,11 +174,14 @@ def attachment_problem(row: dict[str, Any]) -> str | None:
 
 
 def export_attachment(owner: Database | Session, sha256: str, target: Path) -> Path:
-    """Copy a stored file out (e.g. to open it), checking it still matches its hash."""
+    """Copy a stored file out (e.g. to open it), checking it still matches its hash (decrypted when the archive is
+    encrypted)."""
     source = stored_path(owner, sha256)
     if not source.is_file():
         raise NotFoundError(f"附件 {source.name} 不在存档中，请从备份恢复")
     if file_sha256(source) != sha256:
         raise DomainError(f"附件 {source.name} 已被改动或损坏（校验值不符）")
+    if is_encrypted_file(source):
+        return copy_plain(source, target)
     shutil.copyfile(source, target)
     return target

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from xinfang_desktop.core.errors import ConflictError, DomainError, NotFoundError
 from xinfang_desktop.paths import data_dir
 from xinfang_desktop.persistence import archive as archive_mod
+from xinfang_desktop.persistence import encryption as enc
 from xinfang_desktop.persistence.archive import Archive, archive_of, file_sha256, read_identity_quietly
 
 if TYPE_CHECKING:
@@ -273,18 +274,21 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 def _schema(conn: sqlite3.Connection) -> str | None:
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError:
-        return None
+    except Exception as exc:
+        if enc.is_database_error(exc):
+            return None
+        raise
     return str(row[0]) if row else None
 
 
 def _sqlite_snapshot(source: Path, target: Path) -> tuple[dict[str, int], str | None]:
     """Copy `source` with the online backup API inside one read transaction: the counts are the copy's."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None, timeout=30)
+    # An encrypted database (issue 17) is copied encrypted: the copy keyed like the source (same key and salt).
+    src = enc.connect(source, readonly=True, isolation_level=None, timeout=30)
     try:
         src.execute("BEGIN")
         counts, schema = _counts(src), _schema(src)
-        dst = sqlite3.connect(target)
+        dst = enc.connect_like(source, target)
         try:
             src.backup(dst, pages=4096)
             dst.execute("PRAGMA journal_mode=DELETE")
@@ -298,7 +302,7 @@ def _sqlite_snapshot(source: Path, target: Path) -> tuple[dict[str, int], str | 
 
 def _stored_refs_sqlite(copy: Path) -> list[tuple[str, str, str]]:
     """Every file the snapshot's records refer to (kind, stored path or hash, sha256)."""
-    conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    conn = enc.connect(copy, readonly=True)
     out: list[tuple[str, str, str]] = []
     try:
         tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -415,13 +419,23 @@ def verify_folder(folder: Path) -> Verification:
         return check
     if (folder / DB_FILE).is_file():
         try:
-            conn = sqlite3.connect(f"file:{folder / DB_FILE}?mode=ro", uri=True)
+            conn = enc.connect(folder / DB_FILE, readonly=True)
             try:
                 check.integrity = str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+                if enc.is_cipher_connection(conn):
+                    pages = enc.cipher_integrity(conn)  # the HMAC of every page
+                    if pages and check.integrity == "ok":
+                        check.integrity = "；".join(pages[:3])
+                    enc.register_file_keys(conn)  # to re-hash its encrypted files
                 found = _counts(conn)
             finally:
                 conn.close()
-        except sqlite3.DatabaseError as exc:
+        except DomainError as exc:  # encrypted: no passphrase, or not this one
+            check.integrity = f"无法打开：{exc.message}"
+            found = {}
+        except Exception as exc:
+            if not enc.is_database_error(exc):
+                raise
             check.integrity = f"无法打开：{exc}"
             found = {}
         expected = {str(k): int(v) for k, v in dict(manifest.get("counts", {})).items()}
@@ -523,12 +537,17 @@ def quick_check(db: Database) -> str:
     if db.path is None:
         return "ok"
     try:
-        conn = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True, timeout=10)
+        conn = enc.connect(db.path, readonly=True, timeout=10)
         try:
+            # Encrypted: every page read is checked against its HMAC, so a changed byte fails here too (issue 17).
             return str(conn.execute("PRAGMA quick_check").fetchone()[0])
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except DomainError as exc:
+        return exc.message
+    except Exception as exc:
+        if not enc.is_database_error(exc):
+            raise
         return str(exc)
 
 

@@ -1,4 +1,8 @@
-"""Engine set-up: SQLite with WAL, foreign keys and synchronous FULL; PostgreSQL by URL."""
+"""Engine set-up: SQLite with WAL, foreign keys and synchronous FULL; PostgreSQL by URL.
+
+An encrypted SQLite file (issue 17, persistence.encryption) goes through sqlcipher3 with the same pragmas: each
+pooled connection is created keyed (`creator=`), so SQLAlchemy's first query already reads decrypted pages.
+"""
 
 from __future__ import annotations
 
@@ -63,9 +67,35 @@ def _sqlite_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def _cipher_engine(url: str, path: Path, *, echo: bool) -> Engine:
+    """A SQLCipher engine: the passphrase found once (persistence.encryption.passphrase_for), each connection keyed
+    with the derived key and checked before SQLAlchemy uses it (WrongKey, a DomainError: exit 2)."""
+    from xinfang_desktop.persistence import encryption
+
+    dbapi = encryption.require_cipher()
+    passphrase = encryption.passphrase_for(path)
+
+    def creator() -> Any:
+        conn = dbapi.connect(str(path), timeout=10, check_same_thread=False)
+        try:
+            encryption.apply_key(conn, path, passphrase)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    return create_engine(url, echo=echo, module=dbapi, creator=creator)
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     if is_sqlite(url):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 10})
+        path = sqlite_path(url)
+        from xinfang_desktop.persistence.encryption import wants_cipher
+
+        if path is not None and wants_cipher(path):
+            engine = _cipher_engine(url, path, echo=echo)
+        else:
+            engine = create_engine(url, echo=echo, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
