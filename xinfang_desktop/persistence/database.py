@@ -83,6 +83,10 @@ def open_database(target: str | Path | None, *, create: bool = True) -> Database
     url = database_url(target)
     path = sqlite_path(url)
     if path is not None:
+        from xinfang_desktop.persistence.network_share import refuse_network_share
+
+        # Issue 17: SQLite's locks are unreliable over SMB/NFS; refused unless XINFANG_ALLOW_NETWORK_SQLITE=1.
+        refuse_network_share(path)
         if not create and not path.exists():
             from xinfang_desktop.core.errors import NotFoundError
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
-from xinfang_desktop.core.errors import ConflictError
+from xinfang_desktop.core.errors import ConflictError, DomainError
 
 _KNOWN = (
     ("file is not a database", "该文件不是信访工作台的数据库（或已损坏）"),
@@ -82,3 +82,17 @@ def describe_change(change: dict[str, object]) -> str:
     if after and before != after:
         text += f"（{before or '—'} → {after}）"
     return text
+
+
+class NetworkShareError(DomainError):
+    """A SQLite database file on a network share: refused before it is opened (issue 17, 多台工作站; exit 2)."""
+
+    def __init__(self, path: str, where: str, override_env: str) -> None:
+        message = (
+            f"数据库文件 {path} 位于网络共享上（{where}），拒绝打开：SQLite 的文件锁在 SMB/CIFS、NFS 等网络文件系统上"
+            "不可靠，多台电脑通过共享同时使用一个数据库文件会把它损坏。多台工作站共用一个台账，请使用 PostgreSQL 数据库"
+            "（--db postgresql://账号@服务器/xinfang，见 docs/security.md“多台工作站”）；只有一台电脑使用时，请把数据库"
+            f"文件放在本机磁盘上。确需在网络共享上打开（风险自负，且同一时间只能有一台电脑使用），请设置环境变量 "
+            f"{override_env}=1。"
+        )
+        super().__init__(message, field="db", details={"refused": "network_share", "path": path, "share": where})
