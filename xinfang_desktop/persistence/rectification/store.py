@@ -507,28 +507,25 @@ def _session_calendar(session: Session) -> WorkdayCalendar:
     return WorkdayCalendar([*load_shipped_years(), *imported])
 
 
-def _overlaps(quarter: str, span: Span) -> bool:
-    q = quarter_span(int(quarter[:4]), int(quarter[-1]))
-    return q.start <= span.end and span.start <= q.end
-
-
 def explanation_compliance(
     session: Session, span: Span, today: date, *, calendar: WorkdayCalendar | None = None
 ) -> list[dict[str, Any]]:
-    """R-AS-02 as duty compliance: one row per listing whose quarter overlaps `span`, in the JSON shape of
+    """R-AS-02 as duty compliance: one row per listing whose quarter overlaps `span` — or whose explanation window
+    (listed_on … due, which lies in the next quarter) does — in the JSON shape of
     `core.duties.DutyCompliance.to_json` (kind ``rectification_explanation``). met once the explanation came (on
     time, or late — then `missing` says 逾期N个工作日提交); missed when its due day passed without it; open while it
     runs (a listing lifted before its due day without an explanation counts as met: nothing is owed any more)."""
     cal = calendar or _session_calendar(session)
+    in_window = (_R.listed_on <= span.end) & (_R.explanation_due >= span.start)
     recs = list(
-        session.scalars(select(_R).where(_R.quarter.in_(_quarters_of(span))).order_by(_R.quarter, _R.group_kind, _R.id))
+        session.scalars(
+            select(_R).where(_R.quarter.in_(_quarters_of(span)) | in_window).order_by(_R.quarter, _R.group_kind, _R.id)
+        )
     )
     unit_ids = [r.unit_id for r in recs if r.unit_id]
     names = dict(session.execute(select(UnitRecord.id, UnitRecord.name).where(UnitRecord.id.in_(unit_ids))).all())
     out: list[dict[str, Any]] = []
     for rec in recs:
-        if not _overlaps(rec.quarter, span):
-            continue
         li = _core(rec)
         due = rec.explanation_due
         missing: list[str] = []
