@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -60,6 +60,20 @@ COLUMNS: dict[str, tuple[str, int, Callable[[LedgerRow], Value]]] = {
     "level_skipping": ("越级", 6, lambda r: _yes(r.is_level_skipping)),
 }
 DEFAULT_COLUMNS = ("number", "received", "channel", "petitioner", "summary", "locality", "unit", "status", "due")
+
+
+def ledger_pages(
+    db: Database, flt: LedgerFilter, sort: SortKey, descending: bool, page_size: int = PAGE
+) -> Iterator[Sequence[LedgerRow]]:
+    """The rows of a ledger view in its order, a keyset page at a time, each page in its own read session."""
+    request = LedgerPageRequest(flt, sort, descending, page_size, None)
+    while True:
+        with db.read_session() as session:
+            page = ledger_page(session, request)
+        yield page.rows
+        if page.next_cursor is None:
+            return
+        request = LedgerPageRequest(flt, sort, descending, page_size, page.next_cursor)
 
 
 @dataclass(frozen=True)
@@ -131,21 +145,15 @@ def export_ledger(
             header.append(cell)
         ws.append(header)
         getters = [COLUMNS[key][2] for key in columns]
-        request = LedgerPageRequest(flt, sort, descending, page_size, None)
-        while True:
+        for rows in ledger_pages(db, flt, sort, descending, page_size):
             if cancel is not None and cancel.is_set():
                 cancelled = True
                 break
-            with db.read_session() as session:
-                page = ledger_page(session, request)
-            for row in page.rows:
+            for row in rows:
                 ws.append([safe_value(get(row)) for get in getters])  # a summary typed "=…" stays text
-            written += len(page.rows)
+            written += len(rows)
             if progress is not None:
                 progress(written, max(total, written))
-            if page.next_cursor is None:
-                break
-            request = LedgerPageRequest(flt, sort, descending, page_size, page.next_cursor)
         wb.save(tmp)  # also when cancelled: it closes the worksheet's row writer and its temporary file
         saved = True
         if cancelled:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -117,10 +118,16 @@ class LedgerPanel(QWidget):
         self.view_combo = self.views.view_combo
         self.save_view_button, self.delete_view_button = self.views.save_view_button, self.views.delete_view_button
         self.columns_button, self.export_button = self.columns.columns_button, self.exporter.export_button
+        self.print_button = QPushButton("打印…")
+        self.print_button.setToolTip("打印当前查询结果（当前的筛选、排序和显示的列），先预览（Ctrl+P）")
+        self.print_button.clicked.connect(self.print_view)
+        self.printing: Any = None  # ui.ledger.ledger_print.LedgerPrint, built at the first 打印
+        self.print_message: QMessageBox | None = None
 
         self._set_up_table()
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current)
         QShortcut(QKeySequence("Ctrl+F"), self, self.filters.focus_search)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.print_view)
         self.model.load_failed.connect(self._show_error)
         self.model.load_failed.connect(lambda _message: self._page_loaded(0))  # the count and choices all the same
         self.model.page_loaded.connect(self._page_loaded)
@@ -176,6 +183,7 @@ class LedgerPanel(QWidget):
         second.addStretch(1)
         second.addWidget(self.columns_button)
         second.addWidget(self.export_button)
+        second.addWidget(self.print_button)
         third = QHBoxLayout()
         third.addWidget(QLabel("属地"))
         third.addWidget(self.locality_combo)
@@ -347,6 +355,24 @@ class LedgerPanel(QWidget):
                 self.count_changed.emit(count)
 
         self._ctx.tasks.run_db(_count_job(flt), done, lambda exc: self._show_error(str(exc)))
+
+    def print_view(self) -> None:
+        """打印…: the current view to the print preview (printer or PDF)."""
+        if self.printing is None:
+            from xinfang_desktop.ui.ledger.ledger_print import LedgerPrint
+
+            query = lambda: self.model.query  # noqa: E731 — read at each print: the filters change
+            self.printing = LedgerPrint(
+                self._ctx, self, query, self.visible_columns, self._describe_filters, self.print_button
+            )
+            self.printing.failed.connect(self._print_failed)
+        self.printing.start()
+
+    def _print_failed(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "打印台账", message, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.print_message = box
+        box.open()
 
     def _show_error(self, message: str) -> None:
         self.count_label.setText("查询出错")
