@@ -79,6 +79,13 @@ class RankingReport:
         """The 挂牌整治 listing of a group for this quarter, once recorded."""
         return self.listings.get((grouping.value, row.key or ""))
 
+    def _table_json(self, table: RankingTable) -> dict[str, Any]:
+        data = table.to_json()
+        for row, out in zip(table.rows, data["rows"], strict=True):
+            listing = self.listing_of(table.grouping, row)
+            out["listing"] = dict(listing) if listing is not None else None
+        return data
+
     def listing_note(self) -> str:
         """Where the listed groups' written explanations stand (R-AS-02)."""
         listed = self.listed()
@@ -123,7 +130,7 @@ class RankingReport:
             "weights": self.weights.to_json(),
             "formula": self.weights.formula(),
             "rate_definitions": [{"id": r.id, "name": r.name} for r, _ in self.weights.rates],
-            "tables": [t.to_json() for t in self.tables],
+            "tables": [self._table_json(t) for t in self.tables],
             "rectification_listing": [
                 {
                     "by": g.value,
@@ -135,6 +142,10 @@ class RankingReport:
                 for g, r in self.listed()
             ],
             "rectification_note": self.listing_note(),
+            # every 挂牌整治 listing recorded for the quarter, whether or not the ranking as of today still lists it
+            "rectification_recorded": [
+                {"by": kind, "key": key, **dict(listing)} for (kind, key), listing in sorted(self.listings.items())
+            ],
         }
 
     def text(self) -> str:
@@ -145,10 +156,10 @@ class RankingReport:
                 rank = f"第{r.rank}名" if r.rank is not None else "无数据"
                 score = "—" if r.score is None else f"{r.score:.1f}"
                 mark = ""
-                if r.listed:
-                    listing = self.listing_of(table.grouping, r)
-                    state = f"｜{listing['mark_label']}" if listing else ""
-                    mark = f"  ← 挂牌整治（{'、'.join(r.listed_for)}{state}）"
+                listing = self.listing_of(table.grouping, r)
+                if r.listed or listing is not None:
+                    parts = [*r.listed_for, *([listing["mark_label"]] if listing is not None else [])]
+                    mark = f"  ← 挂牌整治（{'｜'.join(parts)}）"
                 lines.append(f"  {rank} {r.name}：{score}分{mark}")
         lines.append(self.listing_note())
         return "\n".join(lines)

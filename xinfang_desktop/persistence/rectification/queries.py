@@ -39,6 +39,8 @@ def listing_states(session: Session, quarter: str, today: date) -> dict[tuple[st
         code, label = listing_mark(li, today)
         out[(rec.group_kind, rec.group_key)] = {
             "listing_id": rec.id,
+            "name": rec.name,
+            "listed_on": rec.listed_on.isoformat(),
             "state": li.state.value,
             "state_label": li.state.label,
             "mark": code,

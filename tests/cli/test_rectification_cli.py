@@ -1,0 +1,144 @@
+"""`xinfang rectification …` (挂牌整治, R-AS-02) on a demo database: listing from the quarter's ranking twice adds
+nothing, the explanation with its file, the 约谈, the 摘牌, the ranking report showing each listed group's state, and
+bad input refused with exit code 2 and the database unchanged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import content_hash
+from xinfang_desktop.cli import main
+from xinfang_desktop.persistence.database import open_database
+
+TODAY = "2026-10-09"
+
+
+class Cli:
+    def __init__(self, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+        self.db, self.capsys = db, capsys
+        self.err = ""
+
+    def __call__(self, *argv: str) -> tuple[int, Any]:
+        code = main([*argv, "--json", "--db", self.db])
+        captured = self.capsys.readouterr()
+        self.err = captured.err
+        return code, json.loads(captured.out) if captured.out.strip() else None
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("rect") / "demo.sqlite3"
+    assert main(["init", "--db", str(path)]) == 0
+    assert main(["demo", "--cases", "2000", "--seed", "7", "--today", TODAY, "--db", str(path)]) == 0
+    return path
+
+
+@pytest.fixture
+def cli(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    copy = tmp_path / "office.sqlite3"
+    copy.write_bytes(demo_db.read_bytes())
+    capsys.readouterr()
+    return Cli(str(copy), capsys)
+
+
+def _hash(cli: Cli) -> str:
+    db = open_database(cli.db)
+    try:
+        return content_hash(db)
+    finally:
+        db.dispose()
+
+
+def test_from_ranking_is_idempotent_and_the_ranking_shows_the_state(cli: Cli) -> None:
+    code, ranking = cli("report", "ranking", "--quarter", "2026Q3", "--today", TODAY)
+    assert code == 0
+    listed = ranking["rectification_listing"]
+    assert listed and all(item["listing"] is None for item in listed)
+    assert "尚未登记挂牌" in ranking["rectification_note"]
+    code, out = cli("rectification", "from-ranking", "--quarter", "2026Q3", "--today", TODAY)
+    assert code == 0, cli.err
+    keyed = [i for i in listed if i["key"]]
+    assert len(out["added"]) == len(keyed) and out["explanation_workdays"] == 10
+    assert {(r["group_kind"], r["key"]) for r in out["added"]} == {(i["by"], i["key"]) for i in keyed}
+    assert all(r["explanation_due"] == "2026-10-22" for r in out["added"])  # Fri + 10 工作日 (make-up Sat 10-10)
+    before = _hash(cli)
+    code, again = cli("rectification", "from-ranking", "--quarter", "2026Q3", "--today", TODAY)
+    assert code == 0 and again["added"] == [] and len(again["already_listed"]) == len(keyed)
+    code, ranking = cli("report", "ranking", "--quarter", "2026Q3", "--today", TODAY)
+    assert all(i["listing"]["mark"] == "listed" for i in ranking["rectification_listing"] if i["key"])
+    assert ranking["rectification_note"].startswith("挂牌整治对象：待书面说明")
+    # Ranked again as of a later day (the 办理状态 moved on), the groups listed on 10-09 show their clock overdue
+    code, ranking = cli("report", "ranking", "--quarter", "2026Q3", "--today", "2026-10-23")
+    recorded = ranking["rectification_recorded"]
+    assert {(i["by"], i["key"]) for i in recorded} == {(r["group_kind"], r["key"]) for r in out["added"]}
+    assert {i["mark"] for i in recorded} == {"overdue"}
+    rows = [r for t in ranking["tables"] for r in t["rows"] if r["listing"]]
+    assert len(rows) == len(recorded)  # shown in the table whether or not the ranking of 10-23 lists them
+    assert _hash(cli) == before  # neither the second listing nor the reports wrote anything
+
+
+def test_the_chain_explain_interview_lift_show(cli: Cli, tmp_path: Path) -> None:
+    code, out = cli("rectification", "from-ranking", "--quarter", "2026Q3", "--today", TODAY)
+    first = out["added"][0]["id"]
+    paper = tmp_path / "书面说明.pdf"
+    paper.write_bytes(b"%PDF-1.4 explanation")
+    code, r = cli(
+        "rectification", "explain", str(first), "--date", "2026-10-20", "--summary", "已排查化解重点信访事项",
+        "--file", str(paper), "--today", "2026-10-20",
+    )  # fmt: skip
+    assert code == 0, cli.err
+    assert r["state"] == "explained" and r["explanation"]["attachment"]["name"] == "书面说明.pdf"
+    assert r["explanation"]["clock"]["label"] == "按期提交"
+    code, r = cli(
+        "rectification", "interview", str(first), "--date", "2026-10-21", "--by", "市委副书记王某",
+        "--persons", "乡党委书记、乡长", "--notes", "要求限期整改", "--today", "2026-10-21",
+    )  # fmt: skip
+    assert code == 0 and r["state"] == "interviewed" and r["interview"]["notes"] == "要求限期整改"
+    code, r = cli("rectification", "lift", str(first), "--date", "2026-11-02", "--reason", "整改到位",
+                  "--today", "2026-11-02")  # fmt: skip
+    assert code == 0 and r["state"] == "lifted"
+    code, shown = cli("rectification", "show", str(first), "--today", "2026-11-02")
+    assert code == 0 and shown["lifted"]["reason"] == "整改到位" and shown["interview"]["by"] == "市委副书记王某"
+    code, listing = cli("rectification", "list", "--quarter", "2026Q3", "--open", "--today", "2026-11-02")
+    assert code == 0 and first not in [row["id"] for row in listing["rows"]]
+    assert listing["total"] == len(out["added"]) - 1
+    # Chinese text without --json
+    assert main(["rectification", "show", str(first), "--today", "2026-11-02", "--db", cli.db]) == 0
+    text = cli.capsys.readouterr().out
+    assert "已摘牌" in text and "书面说明摘要：已排查化解重点信访事项" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["from-ranking", "--quarter", "2026Q4", "--today", TODAY], "季度排名尚未确定"),
+        (["from-ranking", "--quarter", "2026-09", "--today", TODAY], "季度格式错误"),
+        (["from-ranking", "--quarter", "2026Q5"], "期间格式错误"),
+        (["explain", "1", "--date", "2026-13-01", "--summary", "x"], "提交日期（--date）格式错误"),
+        (["explain", "1", "--date", "2026-10-12", "--summary", "x", "--today", "2026-10-10"], "晚于今天"),
+        (
+            ["explain", "1", "--date", "2026-10-12", "--summary", "x", "--file", "/nonexistent.pdf"],
+            "找不到书面说明文件",
+        ),
+        (["explain", "999", "--date", "2026-10-12", "--summary", "x", "--today", "2026-10-12"], "没有编号为 999"),
+        (["explain", "0", "--date", "2026-10-12", "--summary", "x"], "正整数"),
+        (
+            ["interview", "1", "--date", "2026-10-12", "--by", " ", "--persons", "x", "--today", "2026-10-12"],
+            "约谈领导",
+        ),
+        (["lift", "1", "--date", "2026-10-01", "--reason", "x", "--today", "2026-10-12"], "早于挂牌日期"),
+        (["lift", "1", "--date", "2026-10-12", "--reason", "", "--today", "2026-10-12"], "摘牌理由"),
+        (["list", "--quarter", "2026"], "季度格式错误"),
+    ],
+)
+def test_bad_input_exit_2_and_nothing_written(cli: Cli, argv: list[str], message: str) -> None:
+    assert cli("rectification", "from-ranking", "--quarter", "2026Q3", "--today", TODAY)[0] == 0
+    before = _hash(cli)
+    code, data = cli("rectification", *argv)
+    assert code == 2
+    assert message in (json.dumps(data, ensure_ascii=False) if data else "") + cli.err
+    assert _hash(cli) == before
