@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -82,6 +83,19 @@ def fontconfig(tmp_path: Path) -> Path:
     return conf
 
 
+def _issued_line(pdf: Path, last_page: int) -> float:
+    """The bottom (pt from the top) of the 版记's “…印发” line on the last page of a PDF."""
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(last_page), "-l", str(last_page), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    found = re.findall(r'yMax="([0-9.]+)">[^<]*印发</word>', xml)
+    assert found, f"no 印发 line on page {last_page} of {pdf.name}"
+    return float(found[-1])
+
+
 @pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
 )
@@ -114,3 +128,7 @@ def test_libreoffice_gives_the_same_page_count(tmp_path: Path, make: object) -> 
     info = subprocess.run(["pdfinfo", str(out / "doc.pdf")], check=True, capture_output=True, text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert pages == ours
+    if doc.footer is not None and doc.layout.value != "letter":
+        # The 版记 (issue 18): on the last page, its 印发 line at the foot of the text area in Word's layout as in ours.
+        ours_at, lo_at = _issued_line(tmp_path / "ours.pdf", ours), _issued_line(out / "doc.pdf", pages)
+        assert abs(ours_at - lo_at) < 3 / 25.4 * 72, (ours_at, lo_at)  # within 3 mm
