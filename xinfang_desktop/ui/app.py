@@ -136,8 +136,13 @@ def _run_app(
 ) -> int:
     from xinfang_desktop.persistence.database import open_database
     from xinfang_desktop.ui.context import AppContext
+    from xinfang_desktop.ui.passphrase_dialog import unlock_database
     from xinfang_desktop.ui.tasks import ThreadedTaskRunner
 
+    refused = unlock_database(target, interactive=not smoke)  # issue 17: an encrypted database, before the login
+    if refused is not None:
+        sys.stderr.write(f"错误：{refused}\n")
+        return EXIT_FAILURE
     tasks = ThreadedTaskRunner()
     # Opening (and migrating) runs on the database thread while the window is being built.
     tasks.open(lambda: open_database(target), on_done=lambda db: opened(db), on_error=lambda exc: open_failed(exc))
