@@ -606,6 +606,7 @@ __all__ = [
     "add_listings",
     "explanation_compliance",
     "explanation_workdays",
+    "leader_choices",
     "lift_listing",
     "list_listings",
     "listing_json",
@@ -614,3 +615,15 @@ __all__ = [
     "record_interview",
     "show_listing",
 ]
+
+
+def leader_choices(db: Database) -> list[dict[str, Any]]:
+    """The registered leaders the 约谈 dialog offers (city leaders first: 视情由市领导进行约谈)."""
+    order = {"city": 0, "county": 1, "township": 2}
+    with db.read_session() as s:
+        rows = s.execute(select(LeaderRecord.id, LeaderRecord.name, LeaderRecord.post, LeaderRecord.level)).all()
+    out = [
+        {"id": int(i), "name": n, "post": p or "", "level": lv, "label": f"{n}（{p}）" if p else n}
+        for i, n, p, lv in rows
+    ]
+    return sorted(out, key=lambda r: (order.get(str(r["level"]), 3), int(r["id"])))

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 LATE_TABS = (
     ("责任书", "xinfang_desktop.ui.responsibility.statements_tab", "StatementsTab"),
     ("职责落实", "xinfang_desktop.ui.responsibility.duties_tab", "DutiesTab"),
+    ("挂牌整治", "xinfang_desktop.ui.responsibility.rectification_tab", "RectificationTab"),
 )
 NOT_PROVIDED = "尚未提供"
 
