@@ -202,3 +202,33 @@ def test_the_section_builds_the_tab(qtbot: Any, rect_db: Any) -> None:
     panel.tabs.setCurrentIndex(index)
     late = [title for title, _module, _name in LATE_TABS].index("挂牌整治")
     assert isinstance(panel.late_tabs[late].content, RectificationTab)
+
+
+def test_the_ranking_tab_shows_the_listing_state(qtbot: Any, rect_db: Any, tmp_path: Path) -> None:
+    from xinfang_desktop.ui.ranking_tab import LISTING_COLOURS, RankingTab
+
+    tab = RectificationTab(make_ctx(rect_db))
+    qtbot.addWidget(tab)
+    tab.refresh()
+    _list_from_ranking(tab).ok_button.click()
+    names = {r["name"] for r in tab.rows}
+    ranking = RankingTab(make_ctx(rect_db))
+    qtbot.addWidget(ranking)
+    ranking.resize(1500, 700)
+    ranking.quarter_combo.setCurrentIndex(2)
+    ranking.show()
+    ranking.refresh()
+    heads = [ranking.model.headerData(c, Qt.Orientation.Horizontal) for c in range(ranking.model.columnCount())]
+    state = heads.index("挂牌状态")
+    marked = {
+        ranking.model.item(r, 1).text(): ranking.model.item(r, state)
+        for r in range(ranking.model.rowCount())
+        if ranking.model.item(r, state).text()
+    }
+    townships = {n for n in names if n in marked}
+    assert townships and all(marked[n].text().startswith("已挂牌，待书面说明（2026-12-04前）") for n in townships)
+    assert all(marked[n].data(FOREGROUND).color().name() == LISTING_COLOURS["listed"].name() for n in townships)
+    assert "挂牌整治对象：待书面说明" in ranking.formula_label.text()
+    qtbot.wait(50)
+    assert ranking.grab().save(str(tmp_path / "ranking-listing.png"))
+    assert ranking.grab().save("/tmp/ranking-listing.png")

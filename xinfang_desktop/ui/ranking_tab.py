@@ -1,13 +1,13 @@
 """统计 → 季度排名与三无 (issue 14): the composite ranking of townships and units (R-AS-02) with the 挂牌整治 listing
-in red, its formula, ranking bars, and 三无 per township (R-AS-03) with the visits that broke it. Counting runs
-through `ctx.tasks.run_db`."""
+in red and where each listed group's written explanation stands (责任落实 → 挂牌整治), its formula, ranking bars,
+and 三无 per township (R-AS-03) with the visits that broke it. Counting runs through `ctx.tasks.run_db`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QShowEvent, QStandardItem
+from PySide6.QtGui import QBrush, QColor, QShowEvent, QStandardItem
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget
 
 from xinfang_desktop.core.duties import quarter_span
@@ -15,6 +15,15 @@ from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.reports.ranking_report import RankingReport, SanwuReport, ranking_report, sanwu_report
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.report_tables import RED, fill_table, report_table
+
+# The state of a listed group's written explanation (persistence.rectification.queries.listing_mark)
+LISTING_COLOURS = {
+    "listed": QColor("#e65100"),
+    "overdue": RED,
+    "explained": QColor("#2e7d32"),
+    "interviewed": QColor("#2e7d32"),
+    "lifted": QColor("#757575"),
+}
 
 if TYPE_CHECKING:  # pyqtgraph and numpy are imported with the first ranking
     from xinfang_desktop.ui.report_charts import BarChart
@@ -94,7 +103,7 @@ class RankingTab(QWidget):
         self.refresh_button.setEnabled(True)
         self.error_label.clear()
         self.ranking, self.sanwu = result
-        self.formula_label.setText("<br>".join(self.ranking.notes()))
+        self.formula_label.setText("<br>".join([*self.ranking.notes(), self.ranking.listing_note()]))
         self._show_table()
         rows = []
         for t in self.sanwu.townships:
@@ -115,21 +124,26 @@ class RankingTab(QWidget):
             return
         table = self.ranking.tables[int(self.by_combo.currentData())]
         rates = [r for r, _ in self.ranking.weights.rates]
-        heads = ["名次", table.grouping.label, "综合得分", *(r.name for r in rates), "挂牌整治"]
+        heads = ["名次", table.grouping.label, "综合得分", *(r.name for r in rates), "挂牌整治", "挂牌状态"]
         rows = []
         for r in table.rows:
             values = dict(r.rate_values)
+            listing = self.ranking.listing_of(table.grouping, r)
+            state = str(listing["mark_label"]) if listing is not None else ("尚未登记挂牌" if r.listed else "")
             cells = [
                 "—" if r.rank is None else str(r.rank),
                 r.name,
                 "—" if r.score is None else f"{r.score:.1f}",
                 *("—" if values.get(d.id) is None else f"{values[d.id]:.1f}%" for d in rates),
                 "、".join(r.listed_for),
+                state,
             ]
             items = [QStandardItem(c) for c in cells]
             if r.listed:
                 for item in items:
                     item.setForeground(QBrush(RED))
+            if listing is not None:
+                items[-1].setForeground(QBrush(LISTING_COLOURS.get(str(listing["mark"]), RED)))
             rows.append(items)
         fill_table(self.model, heads, rows)
         scored = [r for r in table.rows if r.score is not None]
