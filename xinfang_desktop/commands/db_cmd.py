@@ -24,7 +24,12 @@ def _init(ctx: Context) -> Result:
         pass
     else:
         seeded = seed_reference_data(db, example_county=not ctx.args.no_example)
-    data = {"database": db.display_name, "dialect": db.dialect, "schema": state.to_json(), "seeded": seeded}
+    data: dict[str, Any] = {
+        "database": db.display_name,
+        "dialect": db.dialect,
+        "schema": state.to_json(),
+        "seeded": seeded,
+    }
     if db.path is not None:
         from xinfang_desktop.persistence.encryption import is_encrypted
 

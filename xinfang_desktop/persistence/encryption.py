@@ -77,11 +77,12 @@ class FileKeyUnknown(DomainError):
 
 def cipher_module() -> ModuleType | None:
     """sqlcipher3's DB-API module, or None when the optional package is not installed."""
+    import importlib
+
     try:
-        from sqlcipher3 import dbapi2
+        return importlib.import_module("sqlcipher3.dbapi2")
     except ImportError:
         return None
-    return dbapi2
 
 
 def require_cipher() -> ModuleType:
@@ -282,7 +283,7 @@ def connect(path: Path, *, readonly: bool = False, timeout: float = 10, isolatio
         conn.isolation_level = isolation_level
         return conn
     target = f"file:{path}?mode=ro" if readonly else str(path)
-    return sqlite3.connect(target, uri=readonly, timeout=timeout, isolation_level=isolation_level)
+    return sqlite3.connect(target, uri=readonly, timeout=timeout, isolation_level=isolation_level)  # type: ignore[arg-type]
 
 
 def connect_like(source: Path, target: Path, *, timeout: float = 10) -> Any:
