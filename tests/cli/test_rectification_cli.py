@@ -142,3 +142,30 @@ def test_bad_input_exit_2_and_nothing_written(cli: Cli, argv: list[str], message
     assert code == 2
     assert message in (json.dumps(data, ensure_ascii=False) if data else "") + cli.err
     assert _hash(cli) == before
+
+
+def test_duty_compliance_carries_the_explanations_owed(cli: Cli) -> None:
+    """R-AS-02 in 职责落实: each listed group's written explanation is a row of `duty compliance` — open while its
+    10 working days run, red once they passed without it, green when it came — and can be asked for alone."""
+    code, out = cli("rectification", "from-ranking", "--quarter", "2026Q3", "--today", TODAY)
+    assert code == 0 and out["added"]
+    first, second = out["added"][0], out["added"][1] if len(out["added"]) > 1 else None
+    comp = ("duty", "compliance", "--period", "2026Q4", "--kind", "rectification_explanation")
+    code, data = cli(*comp, "--today", TODAY)
+    assert code == 0, cli.err
+    rows = {r["listing_id"]: r for r in data["rows"]}
+    assert set(rows) == {a["id"] for a in out["added"]} and rows[first["id"]]["status"] == "open"
+    assert [k["kind"] for k in data["kinds"]] == ["rectification_explanation"]
+    assert cli("rectification", "explain", str(first["id"]), "--date", "2026-10-15", "--summary", "已说明",
+               "--today", "2026-10-15")[0] == 0  # fmt: skip
+    code, late = cli(*comp, "--today", "2026-11-30")
+    rows = {r["listing_id"]: r for r in late["rows"]}
+    assert rows[first["id"]]["status"] == "met" and rows[first["id"]]["light"] == "green"
+    if second is not None:
+        assert rows[second["id"]]["status"] == "missed" and "逾期未交" in rows[second["id"]]["missing"][0]
+    assert late["summary"]["met"] + late["summary"]["missed"] == len(late["rows"])
+    # With every duty: the profile's duties and the explanations together, counted in one summary.
+    code, everything = cli("duty", "compliance", "--period", "2026Q4", "--today", "2026-11-30")
+    kinds = {r["kind"] for r in everything["rows"]}
+    assert "rectification_explanation" in kinds and "dispute_screening" in kinds
+    assert sum(everything["summary"].values()) == len(everything["rows"])

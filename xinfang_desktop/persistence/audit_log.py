@@ -120,6 +120,8 @@ ENTITY_LABELS = {
     "dual_inquiry": "一事双查",
     "leader_instruction": "领导批示",
     "duty_record": "职责落实记录",
+    "leader_contact_point": "领导联系点",
+    "rectification_listing": "挂牌整治",
     "exchange_key": "交换密钥",
     "exchange_package": "交换数据包",
 }

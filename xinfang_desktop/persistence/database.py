@@ -106,6 +106,7 @@ def open_database(target: str | Path | None, *, create: bool = True) -> Database
     # section by section on its GUI thread, where mapping the package tables took 20-45 ms at once.
     import xinfang_desktop.persistence.records_exchange
     import xinfang_desktop.persistence.records_packages
-    import xinfang_desktop.persistence.records_warnings  # noqa: F401
+    import xinfang_desktop.persistence.records_warnings
+    import xinfang_desktop.persistence.rectification.records  # noqa: F401
 
     return db

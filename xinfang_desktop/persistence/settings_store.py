@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import SettingRecord
 
 #: Keys of what the application keeps for speed beside the settings (not settings: `all` leaves them out).
@@ -74,7 +75,14 @@ OPTIONAL_TEXT_KEYS = {
     "office_phone": "本单位电话",
     "query_hint": "信访人查询办理情况的方式（回执上）",
 }
-OPTIONAL_KEYS = (*OPTIONAL_TEXT_KEYS, "document_prefixes", "deadline_thresholds", "ledger_views", "ranking_weights")
+OPTIONAL_KEYS = (
+    *OPTIONAL_TEXT_KEYS,
+    "document_prefixes",
+    "deadline_thresholds",
+    "ledger_views",
+    "ranking_weights",
+    "rectification_explanation_workdays",
+)
 LEDGER_VIEW_NAME_MAX = 40
 
 
@@ -117,6 +125,10 @@ def _check(key: str, value: object) -> None:
         from xinfang_desktop.core.report_settings import check_report_setting
 
         check_report_setting(key, value)
+    if key == "rectification_explanation_workdays":  # R-AS-02: 挂牌整治 书面说明 within N 工作日
+        from xinfang_desktop.core.rectification import parse_explanation_workdays
+
+        parse_explanation_workdays(value)
     if key == "case_number_format":
         if not isinstance(value, str):
             raise DomainError("编号格式应为文本", field=key)
@@ -134,6 +146,7 @@ def _check(key: str, value: object) -> None:
         raise DomainError("该设置项不能为空", field=key)
 
 
+@requires("settings.manage")
 def set_setting(db: Database, key: str, value: object) -> object:
     """Validate and store one setting, with an audit entry; returns the stored value."""
     from xinfang_desktop.persistence.uow import unit_of_work

@@ -21,6 +21,7 @@ from xinfang_desktop.persistence.duties.queries import (
     resolve_township,
 )
 from xinfang_desktop.persistence.duties.records import LeaderContactPointRecord
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.uow import unit_of_work
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2199
@@ -92,6 +93,7 @@ def list_contact_points(db: Database, *, year: int, leader: str | None = None) -
     return {"year": year, "total": len(rows), "rows": rows}
 
 
+@requires("accountability.manage")
 def add_contact_point(
     db: Database,
     *,
@@ -129,6 +131,7 @@ def add_contact_point(
     return result
 
 
+@requires("accountability.manage")
 def remove_contact_point(db: Database, point_id: int, *, reason: str, user: str | None = None) -> dict[str, Any]:
     """Take a contact point off the register (the division of work changed, or it was entered in error); the reason
     and the row stay in the audit trail. Visits already recorded stay; compliance is judged on the register as it is."""

@@ -50,6 +50,7 @@ from xinfang_desktop.persistence.duties.queries import (
     resolve_unit,
 )
 from xinfang_desktop.persistence.duties.records import DutyRecord, LeaderContactPointRecord
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import AttachmentRecord, LeaderRecord, RegionRecord, UnitRecord, UserRecord
 from xinfang_desktop.persistence.rule_profile_store import selected_profile
 from xinfang_desktop.persistence.uow import unit_of_work
@@ -232,6 +233,7 @@ def _duplicate(s: Session, r: _Resolved, held_on: date) -> int | None:
     return s.scalar(select(d.id).where(*cond).limit(1))
 
 
+@requires("accountability.manage")
 def record_duty(
     db: Database, inp: DutyInput, *, today: date, profile: str | None = None, user: str | None = None
 ) -> dict[str, Any]:
@@ -417,6 +419,7 @@ def list_duties(
     }
 
 
+@requires("accountability.manage")
 def void_duty(db: Database, record_id: int, *, reason: str, user: str | None = None) -> dict[str, Any]:
     """Void a record entered in error: it stays on file, marked with who voided it, when and why, and counts for
     nothing from then on (compliance, the duplicate check). Audited; a record voided once cannot be voided again."""
@@ -457,10 +460,15 @@ def compliance(
 ) -> dict[str, Any]:
     """R-RC-03/04/05/06: every duty of the profile for every subject it applies to over the period, slot by slot,
     in green (met), red (missed) and grey (open or not started), with what is missing."""
+    from xinfang_desktop.persistence.rectification.store import KIND as LISTING_KIND
+
     span = parse_period(period) if isinstance(period, str) else period
     prof = selected_profile(db, profile)
     duties = list(duties_of(prof))
-    if kind:
+    listings_too = kind in (None, "", LISTING_KIND)
+    if kind == LISTING_KIND:
+        duties = []
+    elif kind:
         duties = [find_duty(duties, kind, f"规则配置“{prof.name}”")]
     # Every slot lies within the years of the period (the coarsest kind is the year).
     start, end = date(span.start.year, 1, 1), date(span.end.year, 12, 31)
@@ -494,12 +502,41 @@ def compliance(
         found = duty_compliance(duty, carriers.subjects(duty), events, span, today, points)
         results.extend(found)
         kinds.append({**duty.to_json(), "subjects": len(found), "counts": summarise(found)})
+    judged: list[dict[str, Any]] = [r.to_json() for r in results]
+    if listings_too:
+        judged += _listing_rows(db, span, today, kinds)
+    summary = {status: sum(1 for r in judged if r["status"] == status) for status in summarise([])}
     return {
         "period": span.to_json(),
         "today": today.isoformat(),
         "profile": prof.id,
         "profile_name": prof.name,
-        "summary": summarise(results),
+        "summary": summary,
         "kinds": kinds,
-        "rows": [r.to_json() for r in results],
+        "rows": judged,
     }
+
+
+def _listing_rows(db: Database, span: Span, today: date, kinds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """R-AS-02: the written explanations the 挂牌整治 groups owe in the period, as duty rows (one kind more)."""
+    from xinfang_desktop.core import rectification as rules
+    from xinfang_desktop.persistence.rectification import store as listings
+
+    with db.read_session() as s:
+        rows = [{"notes": [], "excluded_record_ids": [], **r} for r in listings.explanation_compliance(s, span, today)]
+    if rows:
+        counts = {status: sum(1 for r in rows if r["status"] == status) for status in summarise([])}
+        kinds.append(
+            {
+                "kind": listings.KIND,
+                "label": listings.LABEL,
+                "rule": rules.RULE,
+                "citation": rules.CITATION,
+                "requirement": "列入后限期提交书面说明",
+                "applies_to": "listed",
+                "applies_to_label": "挂牌整治单位",
+                "subjects": len(rows),
+                "counts": counts,
+            }
+        )
+    return rows
