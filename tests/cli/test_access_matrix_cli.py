@@ -175,3 +175,34 @@ def test_login_session_and_logout(
     assert main(["logout", "--db", target, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"closed": True}
     assert main(["user", "list", "--db", target, "--json"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("role", "step", "refused"),
+    [
+        ("supervisor", "supervise", False),  # 督办 is the 督办员's, who holds no case.handle
+        ("supervisor", "urge", False),
+        ("supervisor", "accept", True),
+        ("statistician", "supervise", True),
+        ("handler", "accept", False),
+        ("handler", "review-decision", True),  # 复查意见 is decided by 审核/领导
+        ("reviewer", "review-decision", False),
+        ("registrar", "conclude", True),
+    ],
+)
+def test_case_act_asks_for_the_steps_own_action(
+    office: tuple[str, dict[str, str]],
+    role: str,
+    step: str,
+    refused: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    target, tokens = office
+    monkeypatch.setenv("XINFANG_SESSION", tokens[role])
+    code = main(["case", "act", "XF2026-999999", step, "--db", target, "--json"])
+    out = json.loads(capsys.readouterr().out)
+    if refused:
+        assert code == 3 and "无权操作" in out["error"], out
+    else:
+        assert code == 2 and "无权" not in out["error"], out  # let through: the case is not there

@@ -63,6 +63,10 @@ def _act(ctx: Context) -> Result:
     a.action = by_label.get(a.action.strip(), a.action.strip())  # 受理 as well as accept
     if a.action not in ACTIONS:
         raise UsageError(f"未知的操作“{a.action}”，可选：{_glossed()}", field="action")
+    from xinfang_desktop.core.access import case_step_action
+    from xinfang_desktop.persistence.identity import require
+
+    require(case_step_action(a.action.replace("-", "_")))  # 督办 needs case.supervise, 复查意见 case.decide (exit 3)
     today = _today(ctx)
     if a.days is not None and not 1 <= a.days <= 3650:
         raise UsageError("天数应在 1 到 3650 之间", field="days")

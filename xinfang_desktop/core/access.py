@@ -124,7 +124,7 @@ COMMAND_ACTIONS: dict[str, str] = {
     "case attach": "case.register",
     "case duplicates": "case.register",
     "case show": "case.view",
-    "case act": "case.handle",
+    "case act": "case.view",  # then the step's own action: case_step_action
     "case timeline": "case.view",
     "case list": "case.view",
     "demo": "system.maintain",
@@ -339,6 +339,21 @@ def require(action: str, permissions: frozenset[str], roles: Iterable[str]) -> N
 
 
 #: The window's sections and the actions that show each (any one of them); a role with none does not see it.
+#: `case act` and the case window ask for the action of the step itself: 督办 and 催办 are supervision (a 督办员 holds
+#: no case.handle), the 复查/复核 decisions are decided by 审核/领导; every other step is handling.
+CASE_STEP_ACTIONS: dict[str, str] = {
+    "supervise": "case.supervise",
+    "urge": "case.supervise",
+    "review_decision": "case.decide",
+    "final_review_decision": "case.decide",
+}
+
+
+def case_step_action(step: str) -> str:
+    """The action a lifecycle step (a CaseAction value) needs."""
+    return CASE_STEP_ACTIONS.get(step, "case.handle")
+
+
 SECTION_ACTIONS: dict[str, tuple[str, ...]] = {
     "workbench": ("case.view",),
     "ledger": ("case.view",),

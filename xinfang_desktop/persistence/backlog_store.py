@@ -31,6 +31,7 @@ from xinfang_desktop.core.warnings_rules import DEFAULT_POLICY, Visit, WarningPo
 from xinfang_desktop.core.workdays import WorkdayCalendar
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import (
     UNRESOLVED_CLOCKS,
     CaseDeadlineRecord,
@@ -330,6 +331,7 @@ def list_backlog(db: Database, *, today: date) -> dict[str, Any]:
     }
 
 
+@requires("case.supervise")
 def classify_backlog(
     db: Database, number: str, *, origin: str, batch: str | None, handed_down_on: date | None, today: date
 ) -> dict[str, Any]:
@@ -352,6 +354,7 @@ def classify_backlog(
 # --- 一事双查 -------------------------------------------------------------------------------------------------
 
 
+@requires("case.supervise")
 def create_inquiry(db: Database, number: str, *, today: date) -> dict[str, Any]:
     """Open the 一事双查 of a backlog case (R-BK-01). A case not yet in the ledger is checked against R-CL-05 first
     and recorded as a backlog case when it meets it; otherwise refused."""
@@ -389,6 +392,7 @@ class InquiryUpdate:
     outcome: str | None = None
 
 
+@requires("case.supervise")
 def record_inquiry(db: Database, number: str, change: InquiryUpdate, *, today: date) -> dict[str, Any]:
     """Record the handling check (first handling unit, handler, what went wrong) or the accountability check
     (pursued or not, and the outcome or the reason why not) of a 一事双查 (R-BK-01)."""

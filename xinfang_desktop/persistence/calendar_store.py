@@ -22,6 +22,7 @@ from xinfang_desktop.core.errors import ConflictError
 from xinfang_desktop.core.workdays import HolidayYear, WorkdayCalendar, holiday_year_from_dict
 from xinfang_desktop.paths import resource
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import HolidayYearRecord
 
 SHIPPED = "shipped"
@@ -139,6 +140,7 @@ def list_years(db: Database | None) -> list[CalendarYearInfo]:
     return [infos[k] for k in sorted(infos)]
 
 
+@requires("system.maintain")
 def import_year(
     db: Database, year: HolidayYear, *, replace: bool = False, now: datetime | None = None
 ) -> CalendarYearInfo:
@@ -197,6 +199,7 @@ def _refuse_implausible(year: HolidayYear) -> None:
         )
 
 
+@requires("system.maintain")
 def delete_imported_year(db: Database, year: int) -> bool:
     """Remove an imported year (the shipped one, if any, applies again). Returns whether a row was removed."""
     with db.write_session() as session:

@@ -24,6 +24,7 @@ from xinfang_desktop.core.services.intake import (
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.case_versions import CaseMark, conflicts_told, mark_by_number
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.region_codes import office_region_codes
 from xinfang_desktop.persistence.rule_profile_store import selected_profile
 from xinfang_desktop.persistence.units import canonical_accused, load_register, unit_refusal
@@ -126,6 +127,7 @@ def _guard_accused(
     return replace(request, accused_units=names), warnings
 
 
+@requires("case.register")
 def add_case(
     db: Database, data: object, *, today: date, user: str | None = None, now: datetime | None = None
 ) -> IntakeOutcome:
@@ -140,6 +142,7 @@ def add_case(
     return IntakeOutcome(registered, tuple(warnings), _scan(db, registered.number, received, user))
 
 
+@requires("case.register")
 def submit(db: Database, number: str, data: object, *, today: date, user: str | None = None) -> SubmitOutcome:
     """Register a later submission about an existing case."""
     submission, warnings = parse_submission(data, today=today)
@@ -162,6 +165,7 @@ def duplicate_suggestions(db: Database, data: object, *, today: date) -> list[Du
         return uow.cases.find_duplicates(p.id_number, p.name, p.phone, request.summary)
 
 
+@requires("import.run")
 def import_cases(
     db: Database, items: Sequence[object], *, today: date, user: str | None = None
 ) -> tuple[list[Registered], list[str]]:

@@ -6,7 +6,10 @@ the GUI runs its database work on worker threads, which must see the same identi
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
 
 from xinfang_desktop.core.access import ACTION_KEYS, AccessDenied, describe_denial, permissions_of
 
@@ -69,3 +72,23 @@ def require(action: str) -> None:
     """Refuse unless the acting user may do `action` (nobody set: a library call outside the CLI/GUI, allowed)."""
     if _acting is not None:
         _acting.require(action)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def requires(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A store function the acting user's role must allow (issue 17: enforced below the screens, so a button the
+    window forgot to hide still refuses — AccessDenied, nothing written)."""
+
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+            require(action)
+            return fn(*args, **kwargs)
+
+        checked.required_action = action  # type: ignore[attr-defined]  # read by the matrix test
+        return checked
+
+    return wrap

@@ -19,6 +19,7 @@ from xinfang_desktop.core.codes import CaseStatus
 from xinfang_desktop.core.errors import FieldProblem, ValidationError
 from xinfang_desktop.core.packages import normalise_name
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.reception_store import region_prefix
 from xinfang_desktop.persistence.records import CaseRecord, LeaderRecord, RegionRecord, UnitRecord
 from xinfang_desktop.persistence.records_packages import OversightAssignmentRecord
@@ -73,6 +74,7 @@ def _gb2260_region(s: Any, name: str, near: str | None, regions: dict[str, str])
     return code
 
 
+@requires("import.run")
 def import_assignments(
     db: Database, year: int, rows: Sequence[OversightRowInput], *, create_units: bool = False
 ) -> list[dict[str, Any]]:

@@ -45,6 +45,7 @@ from xinfang_desktop.core.packages import (
 from xinfang_desktop.core.workdays import WorkdayCalendar
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import CaseRecord, LeaderRecord, RegionRecord, UnitRecord
 from xinfang_desktop.persistence.records_packages import (
     CasePackageRecord,
@@ -60,6 +61,7 @@ from xinfang_desktop.persistence.uow import unit_of_work
 # ------------------------------------------------------------------------------------------------ leaders
 
 
+@requires("package.manage")
 def add_leader(
     db: Database,
     name: str,
@@ -212,6 +214,7 @@ def _parse_members(members: Sequence[tuple[str, str, str | None]]) -> list[tuple
     return out
 
 
+@requires("package.manage")
 def create_package(db: Database, inp: PackageInput, *, today: date) -> dict[str, Any]:
     """领导包案 (R-PK-01): one case or related cases, one leader, a team, a plan, the five duties, a target date."""
     if not inp.cases:
@@ -371,6 +374,7 @@ def package_detail(db: Database, package_id: int, *, today: date) -> dict[str, A
         return _detail(s, _package(s, package_id), today, calendar)
 
 
+@requires("package.manage")
 def update_package(db: Database, package_id: int, upd: PackageUpdate, *, today: date) -> dict[str, Any]:
     """Record progress: duties (status, evidence), meetings (约见), milestones done or added, team, target date."""
     calendar = load_calendar(db)
@@ -444,6 +448,7 @@ def update_package(db: Database, package_id: int, upd: PackageUpdate, *, today: 
     return detail
 
 
+@requires("package.manage")
 def close_package(
     db: Database, package_id: int, outcome: str, *, on: date, note: str | None, today: date
 ) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from xinfang_desktop.core.reception import (
     instruction_meter,
 )
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.packages_store import resolve_leader
 from xinfang_desktop.persistence.records import CaseRecord, LeaderRecord
 from xinfang_desktop.persistence.records_packages import (
@@ -55,6 +56,7 @@ def _check_place(place: str | None, notes: str | None) -> None:
         raise ValidationError(problems)
 
 
+@requires("package.manage")
 def plan_reception(
     db: Database, leader: str, on: date, *, place: str | None = None, duty: bool = False
 ) -> dict[str, Any]:
@@ -85,6 +87,7 @@ def plan_reception(
     return result
 
 
+@requires("package.manage")
 def record_reception(
     db: Database,
     leader: str,
@@ -250,6 +253,7 @@ def reception_roster(db: Database, start: date, end: date, levels: Sequence[str]
 # ------------------------------------------------------------------------------------------------ 阅批
 
 
+@requires("package.manage")
 def add_instruction(db: Database, leader: str, case: str, on: date, text: str, *, today: date) -> dict[str, Any]:
     """Record a leader's instruction (阅批) on a letter (R-RC-02)."""
     problems = check_text("text", "批示内容", text, max_length=2000, multiline=True)

@@ -37,6 +37,7 @@ from xinfang_desktop.persistence.backlog_store import (
 )
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import UPPER_VISITS, AttachmentRecord, CaseRecord, SubmissionRecord
 from xinfang_desktop.persistence.records_warnings import TripartiteReviewFileRecord, TripartiteReviewRecord
 from xinfang_desktop.persistence.uow import SqlUnitOfWork, unit_of_work
@@ -142,6 +143,7 @@ def review_candidate_ids(session: Any, policy: WarningPolicy) -> list[int]:
     return sorted(session.scalars(stmt))
 
 
+@requires("case.decide")
 def create_review(db: Database, number: str, *, seq: int | None, today: date) -> dict[str, Any]:
     """Create the 三方会审 of a case's visit (the given submission, or its latest visit meeting R-BK-02)."""
     calendar = load_calendar(db)
@@ -207,6 +209,7 @@ def _kind_of(path: Path, kind: str | None) -> str:
     return "audio" if media.startswith("audio/") else "video" if media.startswith("video/") else "other"
 
 
+@requires("case.decide")
 def record_review(db: Database, review_id: int, change: ReviewRecordInput, *, today: date) -> dict[str, Any]:
     """Record the meeting of a 三方会审 (participants of all three parties, the petitioner met), its recordings and
     the copy to the city joint-conference office. Validated first; the files are placed by SHA-256 before the rows

@@ -19,12 +19,14 @@ from xinfang_desktop.core.accusation_guard import (
 from xinfang_desktop.core.errors import ConflictError, FieldProblem, NotFoundError, ValidationError
 from xinfang_desktop.core.field_rules import check_text
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import AccusedUnitRecord, CaseRecord, RegionRecord, UnitRecord
 from xinfang_desktop.persistence.uow import unit_of_work
 
 UNIT_NAME_MAX = 128
 
 
+@requires("settings.manage")
 def add_unit(db: Database, name: str, *, parent: str | None = None, region: str | None = None) -> dict[str, Any]:
     problems = check_text("name", "单位名称", name, max_length=UNIT_NAME_MAX)
     if problems:

@@ -18,6 +18,7 @@ from xinfang_desktop.core.warnings_rules import Addressee
 from xinfang_desktop.core.workdays import WorkdayCalendar
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import CaseRecord
 from xinfang_desktop.persistence.records_warnings import WarningExplanationRecord, WarningSlipRecord
 from xinfang_desktop.persistence.uow import unit_of_work
@@ -59,6 +60,7 @@ def _notice_input(
     }
 
 
+@requires("case.supervise")
 def notify_explanations(
     db: Database, slip_no: str, *, today: date, issue: Issuer, user: str | None = None
 ) -> dict[str, Any]:

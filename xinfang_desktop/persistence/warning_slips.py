@@ -20,6 +20,7 @@ from xinfang_desktop.core.warnings_rules import WarningTrigger, explanation_stat
 from xinfang_desktop.persistence.backlog_store import case_by_number, case_visits, check_day, check_text, policy_for
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import (
     CasePetitionerRecord,
     CaseRecord,
@@ -174,6 +175,7 @@ def prepare_slip(
     return data, row
 
 
+@requires("case.supervise")
 def issue_slip(
     db: Database,
     number: str,
@@ -213,6 +215,7 @@ def issue_slip(
 # --- 签收 and explanations -----------------------------------------------------------------------------------------
 
 
+@requires("case.supervise")
 def receipt_slip(db: Database, slip_no: str, *, on: date, today: date) -> dict[str, Any]:
     """Record the 签收 of a slip by the warned unit (R-WS-02)."""
     with unit_of_work(db) as uow:
@@ -226,6 +229,7 @@ def receipt_slip(db: Database, slip_no: str, *, on: date, today: date) -> dict[s
     return slip_detail(db, slip_no, today=today)
 
 
+@requires("case.supervise")
 def record_explanation(db: Database, slip_no: str, *, on: date, today: date) -> dict[str, Any]:
     """Record the written explanation received for the oldest one still owed under the slip (R-WS-03/04)."""
     with unit_of_work(db) as uow:

@@ -43,6 +43,7 @@ from xinfang_desktop.ui.date_fields import date_edit, pydate
 from xinfang_desktop.ui.progress import DelayedProgress
 from xinfang_desktop.ui.ranking_tab import RankingTab
 from xinfang_desktop.ui.report_tables import fill_table, report_table
+from xinfang_desktop.ui.role_gate import gate
 
 if TYPE_CHECKING:  # the charts module pulls in pyqtgraph and numpy (0.2-0.6 s): imported when a chart is first shown
     from xinfang_desktop.ui.report_charts import BarChart, TrendChart
@@ -142,6 +143,7 @@ class PeriodReportTab(QWidget):
         self.national_button.setToolTip("期间内收到的信访事项，按全国信访信息系统的表头导出为 Excel")
         self.national_button.clicked.connect(self._choose_national)
         self.annual_button = QPushButton("起草年度报告…")
+        gate("report.export", self.xlsx_button, self.pdf_button, self.national_button, self.annual_button)
         self.annual_button.setToolTip("按“至”日期所在年度，从台账起草向上级报送的年度信访工作情况报告（Word）")
         self.annual_button.clicked.connect(self._choose_annual)
         self.xlsx_button.clicked.connect(lambda: self._choose("xlsx"))

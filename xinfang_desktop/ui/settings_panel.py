@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.backup_tab import BackupTab
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.role_gate import gate, may
 
 TEXT_KEYS = {
     "office_name": "单位名称",
@@ -205,7 +206,8 @@ class SettingsPanel(QWidget):
         self.fonts_page = self._fonts_tab()
         self._fonts_asked = False
         self.tabs.addTab(self.fonts_page, "文书字体")
-        self.tabs.addTab(BackupTab(ctx), "备份与恢复")  # issue 17: ui/backup_tab.py
+        if may("system.maintain"):  # backups are the system administrator's (issue 17)
+            self.tabs.addTab(BackupTab(ctx), "备份与恢复")  # issue 17: ui/backup_tab.py
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.save_button = QPushButton("保存设置（Ctrl+S）")
@@ -213,6 +215,7 @@ class SettingsPanel(QWidget):
         self.save_button.setStyleSheet("QPushButton { font-weight: bold; padding: 4px 14px; }")
         self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton("放弃修改")
+        gate("settings.manage", self.save_button, self.revert_button)
         self.revert_button.clicked.connect(self.reload)
         bar = QHBoxLayout()
         bar.addWidget(self.message, 1)
@@ -290,6 +293,7 @@ class SettingsPanel(QWidget):
         self.delete_year_button = QPushButton("删除导入的年份")
         self.delete_year_button.setEnabled(False)
         self.delete_year_button.clicked.connect(self._delete_year)
+        gate("system.maintain", self.import_button, self.add_year_button, self.delete_year_button)
         self.years_table.itemSelectionChanged.connect(self._year_selected)
         self.holiday_message = QLabel()
         self.holiday_message.setWordWrap(True)

@@ -52,6 +52,7 @@ from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.date_fields import date_edit, pydate
 from xinfang_desktop.ui.period_report_tab import PeriodReportTab, RankingTab
 from xinfang_desktop.ui.progress import DelayedProgress
+from xinfang_desktop.ui.role_gate import gate
 
 RED = QColor("#c62828")
 FLAGGED_BG = QColor("#fdecea")
@@ -306,6 +307,7 @@ class StatisticsPanel(QWidget):
         bar.addWidget(self.refresh_button)
         bar.addStretch(1)
         bar.addWidget(self.export_button)
+        gate("report.export", self.export_button)
         self.exchange_button = QPushButton("上报数据包…")
         self.exchange_button.setToolTip("生成、核验、导入与上级往来的上报数据包（SM2 签名，可 SM4 加密）；管理密钥")
         self.exchange_button.clicked.connect(self.open_exchange)

@@ -44,6 +44,7 @@ from xinfang_desktop.persistence.accountability.records import (
 )
 from xinfang_desktop.persistence.calendar_store import load_calendar
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import CaseRecord, DocumentRecord, LeaderRecord, UnitRecord
 from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds, load_profile, selected_profile
 from xinfang_desktop.persistence.uow import SqlUnitOfWork, unit_of_work
@@ -165,6 +166,7 @@ def _candidate(s: Session, candidate_id: int) -> AccountabilityCandidateRecord:
     return rec
 
 
+@requires("accountability.manage")
 def dismiss_candidate(
     db: Database, candidate_id: int, *, reason: str, today: date, user: str | None = None
 ) -> dict[str, Any]:
@@ -187,6 +189,7 @@ def _next_number(uow: SqlUnitOfWork, year: int) -> str:
     return f"{NUMBER_PREFIX}{year}-{uow.cases.next_number('accountability', year):03d}"
 
 
+@requires("accountability.manage")
 def open_accountability(
     db: Database,
     *,
@@ -286,6 +289,7 @@ class AccountabilityChange:
     copy_to: tuple[str, ...] | None = None
 
 
+@requires("accountability.manage")
 def change_accountability(
     db: Database, number: str, change: AccountabilityChange, *, today: date, user: str | None = None
 ) -> dict[str, Any]:
@@ -359,6 +363,7 @@ class PersonInput:
     leader: str | None = None
 
 
+@requires("accountability.manage")
 def add_person(
     db: Database, number: str, person: PersonInput, *, today: date, user: str | None = None
 ) -> dict[str, Any]:
@@ -438,6 +443,7 @@ class StepInput:
     reason: str | None = None
 
 
+@requires("case.decide")
 def take_step(
     db: Database, number: str, person_id: int, step: StepInput, *, today: date, user: str | None = None
 ) -> dict[str, Any]:
@@ -505,6 +511,7 @@ def take_step(
     return show_accountability(db, number, today=today)
 
 
+@requires("accountability.manage")
 def record_rectified(
     db: Database, number: str, person_id: int, *, on: date, today: date, user: str | None = None
 ) -> dict[str, Any]:
@@ -638,6 +645,7 @@ def prepare_referral(
     return Referral(acc_number, organ, on, deadline.due_on, deadline.explanation, mats, copies, doc, case_number)
 
 
+@requires("case.decide")
 def record_referral(db: Database, referral: Referral, *, document_id: int | None, user: str | None = None) -> None:
     with unit_of_work(db, user=user) as uow:
         acc = find(uow.session, referral.number)
@@ -657,6 +665,7 @@ def record_referral(db: Database, referral: Referral, *, document_id: int | None
         uow.commit()
 
 
+@requires("accountability.manage")
 def urge_feedback(db: Database, number: str, *, on: date, today: date, user: str | None = None) -> dict[str, Any]:
     """催办: the feedback is late (S0 art 16); counted and dated on the record."""
     _day(on, today, "催办日期")
@@ -683,6 +692,7 @@ class Outcome:
     note: str | None = None
 
 
+@requires("accountability.manage")
 def record_feedback(
     db: Database,
     number: str,
@@ -767,6 +777,7 @@ def prepare_report(db: Database, number: str, *, to: str, on: date, today: date)
     }
 
 
+@requires("accountability.manage")
 def record_report(db: Database, number: str, *, on: date, document_id: int | None, user: str | None = None) -> None:
     with unit_of_work(db, user=user) as uow:
         acc = find(uow.session, number)

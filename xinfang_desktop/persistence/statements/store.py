@@ -46,6 +46,7 @@ from xinfang_desktop.core.statement_targets import (
 )
 from xinfang_desktop.persistence.assessment_queries import TOWNSHIP_CODE_LENGTH
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import DocumentRecord, RegionRecord, UnitRecord
 from xinfang_desktop.persistence.rule_profile_store import selected_profile
 from xinfang_desktop.persistence.statements.queries import Party, party_figures
@@ -312,6 +313,7 @@ def _auto(spec: TargetSpec, baseline: float | None, year: int) -> tuple[float | 
     return draft.target_value, draft.target_text
 
 
+@requires("accountability.manage")
 def prefill(
     db: Database,
     year: int,
@@ -466,6 +468,7 @@ def _check_texts(problems: list[FieldProblem], key: str, label: str, items: Sequ
         problems += check_text(key, f"{label}第{n}项", item, max_length=MEASURE_MAX)
 
 
+@requires("accountability.manage")
 def update_statement(
     db: Database,
     year: int,
@@ -704,6 +707,7 @@ def list_statements(db: Database, year: int, *, today: date, parallel: bool = Tr
 # --- year-end evaluation (R-RS-02 → R-AS-04) -----------------------------------------------------------------------
 
 
+@requires("case.decide")
 def evaluate(
     db: Database,
     year: int,

@@ -39,6 +39,7 @@ from xinfang_desktop.ui.responsibility.accountability_dialogs import (
     StepDialog,
 )
 from xinfang_desktop.ui.responsibility.candidates_tab import catalogue_job, error_text
+from xinfang_desktop.ui.role_gate import gate
 from xinfang_desktop.ui.rows_table import RowsTable
 from xinfang_desktop.ui.store_dialog import StoreDialog
 
@@ -115,6 +116,7 @@ class AccountabilityTab(QWidget):
         self.step_button = QPushButton("追责措施…")
         self.rectified_button = QPushButton("已整改…")
         self.refer_button = QPushButton("移送…")
+        gate("case.decide", self.step_button, self.refer_button)  # 追责措施 and 移送 are decided by 审核/领导
         self.urge_button = QPushButton("催办")
         self.feedback_button = QPushButton("登记反馈…")
         self.report_button = QPushButton("通报组织部门…")

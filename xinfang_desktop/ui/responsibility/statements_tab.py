@@ -35,6 +35,7 @@ from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.empty_hint import EmptyHint
 from xinfang_desktop.ui.open_file_offer import offer_open
 from xinfang_desktop.ui.responsibility.accountability_dialogs import ListEditor, date_edit, day_of, text_edit
+from xinfang_desktop.ui.role_gate import gate
 from xinfang_desktop.ui.rows_table import RowsTable
 from xinfang_desktop.ui.store_dialog import StoreDialog
 
@@ -252,6 +253,7 @@ class StatementsTab(QWidget):
         self.prefill_button.clicked.connect(self.open_prefill)
         self.evaluate_button = QPushButton("年度考评…")
         self.evaluate_button.clicked.connect(self.open_evaluate)
+        gate("case.decide", self.evaluate_button)
         self.edit_button = QPushButton("编辑…")
         self.edit_button.clicked.connect(self.open_edit)
         self.pdf_button = QPushButton("出具责任书（PDF）")
