@@ -4,7 +4,6 @@ accountability cases with their persons and ladder, referral with the 建议书,
 from __future__ import annotations
 
 import argparse
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -181,8 +180,10 @@ def _rectified(ctx: Context) -> Result:
 
 
 def _copy(data: dict[str, Any], target: Path | None) -> None:
-    if target is not None:
-        shutil.copyfile(data["document"]["stored_path"], target)
+    if target is not None:  # the plain content (decrypted when the archive is encrypted, issue 17)
+        from xinfang_desktop.persistence.encryption import copy_plain
+
+        copy_plain(Path(data["document"]["stored_path"]), target)
         data["document"]["copied_to"] = str(target)
 
 

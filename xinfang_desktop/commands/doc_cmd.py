@@ -10,11 +10,7 @@ resting on a year without holiday data …) go to stderr — and into `warnings`
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import shutil
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +42,11 @@ def _sample(ctx: Context) -> Result:
 
 
 def _copy_out(source: Path, target: Path) -> None:
-    """Copy the stored file to the user's path without leaving a half-written file there."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        shutil.copyfile(source, tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    """Copy the stored file's plain content to the user's path (decrypted when the archive is encrypted, issue 17)
+    without leaving a half-written file there (a temporary file, fsync, rename)."""
+    from xinfang_desktop.persistence.encryption import copy_plain
+
+    copy_plain(source, target)
 
 
 def _format(given: str | None, output: str) -> str:

@@ -29,13 +29,13 @@ def _print_target(text: str | None, option: str) -> Path | None:
 
 
 def _print_document(ctx: Context, type_id: str, data: Mapping[str, Any], number: str, target: Path) -> dict[str, Any]:
-    """Number, render and store the document (`issue_document`), then copy the stored file to `target`."""
-    import shutil
-
+    """Number, render and store the document (`issue_document`), then copy the stored file's plain content to
+    `target` (decrypted when the archive is encrypted, issue 17)."""
     from xinfang_desktop.documents.document_store import issue_document
+    from xinfang_desktop.persistence.encryption import copy_plain
 
     issued = issue_document(ctx.database(), type_id, data, fmt="pdf", case_number=number)
-    shutil.copyfile(issued.path, target)
+    copy_plain(issued.path, target)
     return {**issued.to_json(), "copied_to": str(target)}
 
 

@@ -32,6 +32,7 @@ import secrets
 import sqlite3
 import struct
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -498,13 +499,23 @@ def plain_sha256(path: Path) -> str | None:
 
 
 def copy_plain(source: Path, target: Path) -> Path:
-    """Copy a stored file's plain content to `target` (a document given to the user, an attachment opened)."""
+    """Copy a stored file's plain content to `target` (a document given to the user, an attachment opened): through
+    a temporary file beside it, fsync and a rename, so `target` is never left half written. An encrypted file that
+    fails its authentication (changed, cut off) is refused (DomainError), nothing left at `target`."""
+    from cryptography.exceptions import InvalidTag
+
+    source, target = Path(source), Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
     try:
         with open(tmp, "wb") as out:
-            for chunk in plain_chunks(source):
-                out.write(chunk)
+            try:
+                for chunk in plain_chunks(source):
+                    out.write(chunk)
+            except InvalidTag:
+                raise DomainError(
+                    f"文件 {source.name} 已被改动或损坏（解密校验不通过），请从备份恢复", details={"path": str(source)}
+                ) from None
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)
@@ -514,13 +525,22 @@ def copy_plain(source: Path, target: Path) -> Path:
     return target
 
 
-def plain_view(path: Path) -> Path:
+def plain_view(path: Path, name: str | None = None) -> Path:
     """A file the system viewer can open: `path` itself when plain, else a decrypted copy in a private temporary
-    folder of this user (mode 0700), removed when the program exits."""
+    folder of this user (mode 0700), removed when the program exits. `name`: the copy's file name (an attachment
+    is stored under its SHA-256; the viewer needs its own name and extension); each copy gets a folder of its own,
+    so two files of the same name never overwrite each other while open."""
+    path = Path(path)
     if not is_encrypted_file(path):
         return path
-    folder = _view_dir()
-    return copy_plain(path, folder / path.name)
+    folder = Path(tempfile.mkdtemp(prefix="v-", dir=_view_dir()))
+    return copy_plain(path, folder / _safe_name(name or path.name))
+
+
+def _safe_name(name: str) -> str:
+    """A file name without a folder part (a name typed by a user or stored in the database)."""
+    cleaned = Path(name.replace("\\", "/")).name.strip()
+    return cleaned if cleaned not in ("", ".", "..") else "file"
 
 
 _view_folder: Path | None = None
@@ -532,7 +552,6 @@ def _view_dir() -> Path:
         if _view_folder is None:
             import atexit
             import shutil
-            import tempfile
 
             _view_folder = Path(tempfile.mkdtemp(prefix="xinfang-view-"))
             atexit.register(shutil.rmtree, _view_folder, True)

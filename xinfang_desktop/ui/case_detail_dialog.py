@@ -126,8 +126,15 @@ def _person_text(p: dict[str, Any]) -> str:
     return f"{p['name']}（{p['role']}）" + "".join(f"　{x}" for x in extra if x)
 
 
-def _open_file(path: str) -> bool:
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+def _open_file(path: str, name: str | None = None) -> bool:
+    """The system viewer; an encrypted archive's file is given to it as a decrypted temporary copy (issue 17)."""
+    from xinfang_desktop.persistence.encryption import plain_view
+
+    try:
+        viewed = plain_view(Path(path), name)
+    except Exception:
+        return False
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(viewed)))
 
 
 class CaseDetailDialog(QDialog):
@@ -355,7 +362,7 @@ class CaseDetailDialog(QDialog):
             if (problem := attachment_problem(files[row])) is not None:  # issue 17: re-checked when opened
                 self.show_notice(problem, error=True)
             else:
-                _open_file(str(files[row]["path"]))
+                _open_file(str(files[row]["path"]), str(files[row]["name"]))
 
         table.doubleClicked.connect(lambda i: open_attachment(i.row()))
         self.add_attachment_button = add_button

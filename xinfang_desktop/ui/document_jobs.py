@@ -128,17 +128,13 @@ def document_list_job(case_number: str | None = None, limit: int = 200) -> Any:
 
 
 def copy_job(source: Path, target: Path) -> Any:
-    """Copy an issued file to where the user asked (never leaving a half-written file there)."""
+    """Copy an issued file's plain content to where the user asked (decrypted when the archive is encrypted,
+    issue 17; through a temporary file and a rename, never leaving a half-written file there)."""
 
     def job(_db: Database) -> Path:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.part")
-        try:
-            shutil.copyfile(source, tmp)
-            tmp.replace(target)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return target
+        from xinfang_desktop.persistence.encryption import copy_plain
+
+        return copy_plain(source, target)
 
     return job
 
@@ -161,7 +157,18 @@ def rasterise(pdf: Path, dpi: int, first: int | None = None, last: int | None = 
 
 
 def rasterise_job(pdf: Path, dpi: int) -> Any:
+    """The pages of a stored PDF; an encrypted one is decrypted into a private temporary folder for pdftoppm and
+    that copy removed as soon as the pages are made (issue 17)."""
+
     def job(_db: Database) -> list[Path]:
-        return rasterise(pdf, dpi)
+        from xinfang_desktop.persistence.encryption import copy_plain, is_encrypted_file
+
+        if not is_encrypted_file(pdf):
+            return rasterise(pdf, dpi)
+        folder = Path(tempfile.mkdtemp(prefix="xinfang-plain-"))
+        try:
+            return rasterise(copy_plain(pdf, folder / "document.pdf"), dpi)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     return job

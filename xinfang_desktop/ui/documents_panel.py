@@ -442,7 +442,16 @@ class DocumentsPanel(QWidget):
     # -- output --------------------------------------------------------------------------------------------
 
     def open_current(self) -> None:
-        if self.current is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(self.current["path"])):
+        if self.current is None:
+            return
+        from xinfang_desktop.persistence.encryption import plain_view
+
+        try:  # an encrypted archive's file: the viewer gets a decrypted copy in a private temporary folder (issue 17)
+            viewed = plain_view(Path(self.current["path"]))
+        except Exception as exc:
+            self.show_message("无法打开：" + _message(exc), True)
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(viewed))):
             self.show_message(f"无法用系统程序打开 {self.current['path']}", True)
 
     def _choose_save_path(self) -> None:
