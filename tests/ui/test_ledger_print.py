@@ -3,6 +3,7 @@ filter, the heads on every page and “第 N 页，共 M 页”; read back from 
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 from pathlib import Path
@@ -59,6 +60,9 @@ def test_printed_pages_carry_heads_and_numbers(qtbot: Any, panel: LedgerPanel, t
     qtbot.waitUntil(lambda: panel.printing is not None and panel.printing.preview is not None)
     preview = panel.printing.preview
     assert isinstance(preview, QPrintPreviewDialog) and "450 件" in preview.windowTitle()
+    gc.collect()  # the preview keeps only a pointer to its printer: the part must hold the printer itself
+    preview.updatePreview()  # paints through that printer (a dropped one crashed the window under X11)
+    assert panel.printing.printer is not None
     preview.reject()
     table = panel.printing.table
     assert table is not None and len(table.rows) == 450 and "内容摘要" in table.headers

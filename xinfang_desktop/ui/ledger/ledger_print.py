@@ -232,6 +232,7 @@ class LedgerPrint(SectionPart):
         self._query, self._visible_columns, self._describe = query, visible_columns, describe
         self.print_button = button
         self.preview: QPrintPreviewDialog | None = None
+        self.printer: QPrinter | None = None
         self.table: PrintTable | None = None
 
     def load_job(self) -> Callable[[Database], PrintTable]:
@@ -257,7 +258,8 @@ class LedgerPrint(SectionPart):
     def _loaded(self, table: Any) -> None:
         self.print_button.setEnabled(True)
         self.table = table
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        # Kept on self: the preview holds only a pointer to its printer (a dropped one crashed the window).
+        self.printer = printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         set_up_printer(printer)
         preview = QPrintPreviewDialog(printer, self._section)
         preview.setWindowTitle(f"打印预览 — {table.title}（{len(table.rows):,} 件）")

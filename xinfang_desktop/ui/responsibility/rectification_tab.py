@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -118,6 +118,8 @@ class FromRankingDialog(StoreDialog):
         self.rule_label = QLabel()
         self.rule_label.setWordWrap(True)
         self.rule_label.setStyleSheet("color: #555555;")
+        for label in (self.preview_label, self.rule_label):  # a wrapped label otherwise keeps a third of the row
+            label.setMinimumWidth(500)
         self.form.addRow("季度", self.picker)
         self.form.addRow("排名列入", self.preview_label)
         self.form.addRow("", self.rule_label)
@@ -144,6 +146,9 @@ class FromRankingDialog(StoreDialog):
         lines = [f"{g.name}（{g.kind.label}）：{'、'.join(g.reasons)}" for g in groups]
         self.preview_label.setText("\n".join(lines) or "本季度排名无挂牌整治对象")
         self.rule_label.setText(rule)
+        # The wrapped lines came after the dialog was laid out: grow to show them whole, once the layout has taken
+        # the new text's height (on the next turn of the event loop).
+        QTimer.singleShot(0, self.adjustSize)
         self.preview_loaded.emit(groups)
 
     def job(self) -> Callable[[Database], Any]:
