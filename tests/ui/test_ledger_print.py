@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtPrintSupport import QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
 
 from tests.ui.conftest import TODAY
 from xinfang_desktop.core.errors import DomainError
@@ -61,7 +61,10 @@ def test_printed_pages_carry_heads_and_numbers(qtbot: Any, panel: LedgerPanel, t
     preview = panel.printing.preview
     assert isinstance(preview, QPrintPreviewDialog) and "450 件" in preview.windowTitle()
     gc.collect()  # the preview keeps only a pointer to its printer: the part must hold the printer itself
-    preview.updatePreview()  # paints through that printer (a dropped one crashed the window under X11)
+    widget = preview.findChild(QPrintPreviewWidget)
+    assert widget is not None
+    widget.updatePreview()  # paints through that printer (a dropped one crashed the window under X11)
+    assert widget.pageCount() > 1
     assert panel.printing.printer is not None
     preview.reject()
     table = panel.printing.table
