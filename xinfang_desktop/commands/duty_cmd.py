@@ -75,6 +75,11 @@ def _void(ctx: Context) -> Result:
     return Result(data, f"已作废职责落实记录 {ctx.args.id}（记录保留，不再计入）：{data['reason']}")
 
 
+def _delete(ctx: Context) -> Result:
+    """`duty delete`, the older name: a record is voided, never deleted."""
+    return _void(ctx)
+
+
 def _point_text(p: dict[str, Any]) -> str:
     return f"[{p['id']}] {p['year']}年｜{p['leader']}｜{p['place_kind_label']}：{p['place']}"
 
@@ -158,11 +163,11 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("--include-voided", action="store_true", help="连同已作废的记录")
     p.set_defaults(handler=_list)
 
-    for name, words in (("void", "作废"), ("delete", "作废（同 void；记录不删除）")):
+    for name, words, handler in (("void", "作废", _void), ("delete", "作废（同 void；记录不删除）", _delete)):
         p = d.add_parser(name, parents=[common], help=f"{words}一条误登记的记录：须写明理由，记录保留并留痕，不再计入")
         p.add_argument("id", type=int, metavar="ID")
         p.add_argument("--reason", required=True, metavar="TEXT")
-        p.set_defaults(handler=_void)
+        p.set_defaults(handler=handler)
 
     contacts = d.add_parser("contacts", help="领导联系点（按年度；督导须到联系点才计入）")
     c = contacts.add_subparsers(dest="contacts_cmd", metavar="ACTION")

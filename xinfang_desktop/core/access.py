@@ -208,6 +208,7 @@ COMMAND_ACTIONS: dict[str, str] = {
     "duty record": "accountability.manage",
     "duty list": "accountability.manage",
     "duty void": "accountability.manage",
+    "duty delete": "accountability.manage",
     "duty contacts list": "accountability.manage",
     "duty contacts add": "accountability.manage",
     "duty contacts remove": "accountability.manage",
