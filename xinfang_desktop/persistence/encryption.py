@@ -207,12 +207,26 @@ def ask_passphrase(prompt: str = "数据库口令：") -> str:
 
 
 def passphrase_for(path: Path) -> str:
-    """The passphrase of an encrypted database file: given, or asked at the terminal (then remembered)."""
+    """The passphrase of an encrypted database file: given, else one told for another file that opens it (a backup
+    generation or an upgrade copy of the database unlocked in the window: same passphrase), else asked at the
+    terminal (then remembered)."""
     found = given_passphrase(path)
+    if found is None:
+        found = _remembered_that_opens(path)
     if found is None:
         found = ask_passphrase(f"数据库 {path.name} 的口令：")
         remember_key(path, found)
     return found
+
+
+def _remembered_that_opens(path: Path) -> str | None:
+    with _lock:
+        candidates = list(dict.fromkeys(_passphrases.values()))
+    for passphrase in candidates:
+        if is_encrypted(path) and check_passphrase(path, passphrase):
+            remember_key(path, passphrase)
+            return passphrase
+    return None
 
 
 # -- keys and connections ----------------------------------------------------------------------------------------

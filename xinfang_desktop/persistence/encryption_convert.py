@@ -276,6 +276,7 @@ class RekeyReport:
     database: str
     generations: int = 0
     generations_skipped: list[str] = field(default_factory=list)
+    upgrade_copies: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -283,6 +284,7 @@ class RekeyReport:
             "rekeyed": True,
             "backup_generations_rekeyed": self.generations,
             "backup_generations_skipped": self.generations_skipped,
+            "upgrade_copies_rekeyed": self.upgrade_copies,
         }
 
 
@@ -328,6 +330,10 @@ def rekey_database(path: Path, old: str, new: str) -> RekeyReport:
                 report.generations += 1
             elif not enc.check_passphrase(copy, new):
                 report.generations_skipped.append(generation.name)
+    for copy in sorted(path.parent.glob(f"{path.stem}.backup-*{path.suffix}")):  # the copies before an upgrade
+        if copy.is_file() and enc.is_encrypted(copy) and enc.check_passphrase(copy, old):
+            _rekey_file(copy, old, new)
+            report.upgrade_copies += 1
     with enc._lock:
         enc._raw_keys.clear()
     enc.remember_key(path, new)

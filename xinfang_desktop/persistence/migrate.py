@@ -5,7 +5,6 @@ An upgraded database then takes its files from the old shared folders into its o
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -90,12 +89,15 @@ def _refuse_unknown(script: ScriptDirectory, current: str | None, db: Database) 
 
 
 def backup_sqlite(path: Path, label: str) -> Path:
-    """A consistent copy of a SQLite file (WAL included) through the online backup API."""
+    """A consistent copy of a SQLite file (WAL included) through the online backup API; an encrypted file is copied
+    encrypted (keyed like it, so the copy opens with the same passphrase; issue 17)."""
+    from xinfang_desktop.persistence import encryption as enc
+
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{label}-{stamp}{path.suffix}")
-    src = sqlite3.connect(path)
+    src = enc.connect(path)
     try:
-        dst = sqlite3.connect(target)
+        dst = enc.connect_like(path, target)
         try:
             src.backup(dst)
         finally:

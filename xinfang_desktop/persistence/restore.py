@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from xinfang_desktop.core.errors import ConflictError, DomainError
 from xinfang_desktop.persistence import archive as archive_mod
+from xinfang_desktop.persistence import encryption as enc
 from xinfang_desktop.persistence.archive import MARKER, archive_of, read_identity_quietly
 from xinfang_desktop.persistence.backup import (
     DB_FILE,
@@ -76,6 +76,8 @@ def restore_preview(db: Database, name: str | None) -> dict[str, Any]:
         problems.append("PostgreSQL 数据库不在本程序中恢复：请由数据库管理员用 pg_restore 恢复转储文件")
     if generation.database_id and current_id and generation.database_id != current_id:
         problems.append("此备份属于另一个数据库，不能恢复到这里（不同数据库的数据和文书不能混在一起）")
+    if db.path is not None and now_counts is not None and (mismatch := _encryption_mismatch(db.path, generation)):
+        problems.append(mismatch)
     return {
         "generation": generation.to_json(),
         "database": db.display_name,
@@ -108,9 +110,11 @@ def restore_backup(db: Database, name: str | None, *, now: datetime | None = Non
     archive = archive_of(db)
     db.dispose()
     if healthy:
-        src = sqlite3.connect(f"file:{generation.path / DB_FILE}?mode=ro", uri=True)
+        # An encrypted database (issue 17): both opened with the passphrase; the pages are written with the live
+        # file's own key, so the restored database stays encrypted and opens with the passphrase it had.
+        src = enc.connect(generation.path / DB_FILE, readonly=True)
         try:
-            dst = sqlite3.connect(db.path, timeout=30)
+            dst = enc.connect(db.path, timeout=30)
             try:
                 src.backup(dst, pages=4096)  # one write transaction on the live file: other readers see old or new
             finally:
@@ -124,6 +128,22 @@ def restore_backup(db: Database, name: str | None, *, now: datetime | None = Non
     detail = {"safety_backup": safety, "damaged_copy": damaged, "files": generation.files}
     audit_backup(db, "restore", generation.name, detail)
     return {**preview, "restored": True, "safety_backup": safety, "damaged_copy": damaged}
+
+
+def _encryption_mismatch(path: Path, generation: Generation) -> str | None:
+    """A readable database and a generation of which one is encrypted and the other not are not restored into each
+    other (the restored database would silently lose, or gain, its encryption)."""
+    copy = generation.path / DB_FILE
+    if not path.exists() or not copy.is_file():
+        return None
+    live, backup = enc.is_encrypted(path), enc.is_encrypted(copy)
+    if live and not backup:
+        return (
+            f"备份 {generation.name} 未加密，而数据库已加密：请先运行 xinfang db encrypt（加密其余未加密的备份）再恢复"
+        )
+    if backup and not live:
+        return f"备份 {generation.name} 已加密，而数据库未加密：不能恢复到未加密的数据库中"
+    return None
 
 
 def _replace_damaged(path: Path, generation: Generation, now: datetime) -> str | None:
