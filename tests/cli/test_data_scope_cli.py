@@ -131,3 +131,44 @@ def test_unscoped_user_sees_every_case_and_a_cleared_scope_opens_up(
     assert code == 0 and out["townships"] == []
     monkeypatch.setenv("XINFANG_SESSION", tokens["xiang"])
     assert _listed(capsys, target, "case", "list") == (4, everything)
+
+
+def test_the_single_case_paths_keep_to_the_scope(
+    office: tuple[str, dict[str, list[str]], dict[str, str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Acting on, reading the timeline of, attaching to, issuing a document for, or adding a visit to another
+    township's case: 不在您的数据范围内, exit 2, nothing written; the user's own case works."""
+    target, numbers, tokens = office
+    mine, other = numbers["chengguan"][0], numbers["donghu"][0]
+    scan = tmp_path / "扫描件.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    visit = tmp_path / "visit.json"
+    monkeypatch.setenv("XINFANG_SESSION", tokens["secadmin"])
+    code, out = run(capsys, target, "user", "roles", "xiang", "--set", "reviewer,registrar")  # attach and visits too
+    assert code == 0, out
+    repeat = {"channel": "来访", "received_on": "2026-11-19", "level": "县", "headcount": 1}
+    visit.write_text(json.dumps(repeat, ensure_ascii=False), "utf-8")
+    monkeypatch.setenv("XINFANG_SESSION", tokens["xiang"])
+    db = open_database(target)
+    before = content_hash(db)
+    db.dispose()
+    refused = [
+        ("case", "act", other, "accept", "--today", "2026-11-20"),
+        ("case", "timeline", other),
+        ("case", "attach", other, str(scan)),
+        ("doc", "render", "acceptance_notice", "--case", other, "-o", str(tmp_path / "n.pdf")),
+        ("case", "submit", other, "--today", "2026-11-20", "--json", str(visit)),  # --json FILE: the visit
+    ]
+    for argv in refused:
+        code, out = run(capsys, target, *argv)
+        assert code == 2 and out["error"].endswith("（不在您的数据范围内）"), (argv, out)
+    db = open_database(target)
+    assert content_hash(db) == before
+    db.dispose()
+    code, out = run(capsys, target, "case", "timeline", mine)
+    assert code == 0 and out["events"], out
+    code, out = run(capsys, target, "case", "act", mine, "accept", "--today", "2026-11-20")
+    assert code == 0, out

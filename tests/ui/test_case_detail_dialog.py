@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QFileDialog, QPlainTextEdit
+from PySide6.QtWidgets import QFileDialog, QLabel, QPlainTextEdit
 
 from xinfang_desktop.core.actions import CaseAction
 from xinfang_desktop.ui.case_detail_dialog import CaseDetailDialog
@@ -148,5 +148,35 @@ def test_personal_data_masked_until_revealed_with_a_reason(qtbot: Any, empty_ctx
         assert len(reasons) == 1 and "电话回访核实身份" in (reasons[0] or "")
         dialog.reload()  # masked again
         assert full_id not in _overview_text(dialog)
+    finally:
+        set_acting(None)
+
+
+def test_the_case_window_offers_only_the_roles_steps(qtbot: Any, empty_ctx: Any, tmp_path: Path):
+    """Issue 17: a 统计员 sees the case but no 办理 step, no 重新出具, no 添加附件; a 督办员 sees 督办 and not 受理;
+    a 承办人 sees 受理 and not 督办."""
+    from tests.helpers import sample_case
+    from tests.ui.conftest import TODAY
+    from xinfang_desktop.core.actions import CaseAction
+    from xinfang_desktop.persistence.case_intake import add_case
+    from xinfang_desktop.persistence.identity import Identity, set_acting
+
+    db = empty_ctx.tasks.database
+    add_case(db, sample_case(), today=TODAY, user="tester")
+    try:
+        set_acting(Identity.of("stat", "统计员甲", ("statistician",)))
+        dialog = _open(qtbot, empty_ctx)
+        assert dialog.action_buttons == {}
+        assert "当前账号的角色不办理" in " ".join(w.text() for w in dialog.findChildren(QLabel))
+        assert not dialog.add_attachment_button.isVisibleTo(dialog)
+        dialog.grab().save(str(tmp_path / "case-statistician.png"))
+        set_acting(Identity.of("sup", "督办员乙", ("supervisor",)))
+        dialog.reload()
+        steps = set(dialog.action_buttons)
+        assert CaseAction.SUPERVISE in steps and CaseAction.ACCEPT not in steps
+        set_acting(Identity.of("han", "承办人丙", ("handler",)))
+        dialog.reload()
+        steps = set(dialog.action_buttons)
+        assert CaseAction.ACCEPT in steps and CaseAction.SUPERVISE not in steps
     finally:
         set_acting(None)

@@ -63,10 +63,6 @@ def _act(ctx: Context) -> Result:
     a.action = by_label.get(a.action.strip(), a.action.strip())  # 受理 as well as accept
     if a.action not in ACTIONS:
         raise UsageError(f"未知的操作“{a.action}”，可选：{_glossed()}", field="action")
-    from xinfang_desktop.core.access import case_step_action
-    from xinfang_desktop.persistence.identity import require
-
-    require(case_step_action(a.action.replace("-", "_")))  # 督办 needs case.supervise, 复查意见 case.decide (exit 3)
     today = _today(ctx)
     if a.days is not None and not 1 <= a.days <= 3650:
         raise UsageError("天数应在 1 到 3650 之间", field="days")
@@ -99,10 +95,12 @@ def _act(ctx: Context) -> Result:
 
 def _timeline(ctx: Context) -> Result:
     from xinfang_desktop.persistence.case_detail import case_events
+    from xinfang_desktop.persistence.data_scope import require_case_in_scope
     from xinfang_desktop.persistence.lifecycle_store import load_case
 
     with ctx.database().read_session() as session:
         loaded = load_case(session, ctx.args.number)
+        require_case_in_scope(session, loaded.record.id, ctx.args.number)
         events = case_events(session, loaded.record.id)
     text = "\n".join(
         f"{e['seq']:>3}. {e['date']} {e['action_label']}"

@@ -36,6 +36,7 @@ from xinfang_desktop.documents.types import spec
 from xinfang_desktop.documents.types._addressed import guard_addressed
 from xinfang_desktop.documents.types._common import NUMBER_KEY, typed_number
 from xinfang_desktop.persistence.archive import archive_of, file_sha256, place_new
+from xinfang_desktop.persistence.data_scope import require_case_in_scope
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.records import CaseRecord, DocumentFileRecord, DocumentRecord
 from xinfang_desktop.persistence.settings_store import SqlSettings
@@ -423,6 +424,8 @@ def _case_id(session: Session, number: str | None, *, required: bool) -> int | N
     case_id = session.scalar(select(CaseRecord.id).where(CaseRecord.number == number))
     if case_id is None and required:
         raise NotFoundError(f"未找到信访事项 {number}", field="case")
+    if case_id is not None:
+        require_case_in_scope(session, case_id, number)  # issue 17: no document for another township's case
     return case_id
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, object_session
 
 from xinfang_desktop.core.errors import DomainError, NotFoundError
 from xinfang_desktop.persistence.archive import archive_of, file_sha256
+from xinfang_desktop.persistence.data_scope import require_case_in_scope
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.encryption import archive_key_for, copy_plain, encrypt_stream, is_encrypted_file
 from xinfang_desktop.persistence.records import AttachmentRecord, CaseRecord
@@ -118,6 +119,7 @@ def add_attachment(db: Database, number: str, source: Path, *, name: str | None 
             case_id = uow.session.scalar(select(CaseRecord.id).where(CaseRecord.number == number))
             if case_id is None:
                 raise NotFoundError(f"未找到信访事项 {number}", field="number")
+            require_case_in_scope(uow.session, case_id, number)
             record = AttachmentRecord(
                 case_id=case_id,
                 sha256=sha256,
@@ -143,6 +145,8 @@ def add_attachment(db: Database, number: str, source: Path, *, name: str | None 
 def list_attachments(db: Database, number: str) -> list[dict[str, Any]]:
     archive = archive_of(db)
     with db.read_session() as s:
+        if (case_id := s.scalar(select(CaseRecord.id).where(CaseRecord.number == number))) is not None:
+            require_case_in_scope(s, case_id, number)
         rows = s.execute(
             select(AttachmentRecord)
             .join(CaseRecord, CaseRecord.id == AttachmentRecord.case_id)

@@ -30,6 +30,7 @@ from xinfang_desktop.core.errors import ConflictError, DomainError, FieldProblem
 from xinfang_desktop.core.warnings_rules import DEFAULT_POLICY, Visit, WarningPolicy
 from xinfang_desktop.core.workdays import WorkdayCalendar
 from xinfang_desktop.persistence.calendar_store import load_calendar
+from xinfang_desktop.persistence.data_scope import require_case_in_scope
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import (
@@ -84,6 +85,7 @@ def case_by_number(session: Session, number: str) -> CaseRecord:
     record = session.scalar(select(CaseRecord).where(CaseRecord.number == number.strip()))
     if record is None:
         raise NotFoundError(f"未找到信访事项 {number}", field="number")
+    require_case_in_scope(session, record.id, number)
     return record
 
 

@@ -15,6 +15,7 @@ from xinfang_desktop.core.codes import CaseStatus, Channel, PetitionerRole, Regi
 from xinfang_desktop.core.intake_rules import DuplicateCandidate, content_similarity
 from xinfang_desktop.core.lifecycle_model import FINAL_STATUSES
 from xinfang_desktop.core.search_text import cjk_bigrams, people_text
+from xinfang_desktop.persistence.data_scope import require_case_in_scope
 from xinfang_desktop.persistence.records import (
     AccusedUnitRecord,
     Base,
@@ -222,6 +223,7 @@ class SqlCaseRepository:
         rec = self.session.scalar(select(CaseRecord).where(CaseRecord.number == number))
         if rec is None:
             return None
+        require_case_in_scope(self.session, rec.id, number)  # a repeat visit onto another township's case: not there
         return CaseHeader(
             id=rec.id,
             number=rec.number,

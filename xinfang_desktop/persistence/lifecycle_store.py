@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from xinfang_desktop.core.access import case_step_action
 from xinfang_desktop.core.cases import EventData
 from xinfang_desktop.core.codes import CaseStatus
 from xinfang_desktop.core.errors import DomainError, NotFoundError
@@ -43,7 +44,9 @@ from xinfang_desktop.persistence.case_versions import (
     require_unchanged,
     retrying,
 )
+from xinfang_desktop.persistence.data_scope import require_case_in_scope
 from xinfang_desktop.persistence.database import Database
+from xinfang_desktop.persistence.identity import require
 from xinfang_desktop.persistence.records import (
     AccusedUnitRecord,
     CaseDeadlineRecord,
@@ -370,6 +373,7 @@ def act(
     `expected`: the case as the caller showed it (the case window); a case changed since is refused with
     `ConcurrentEditError` (issue 17), as is the loser of a race with another workstation writing the same case.
     """
+    require(case_step_action(request.action.value))  # 督办 needs case.supervise, 复查意见 case.decide (issue 17)
     calendar = load_calendar(db)
     profile = selected_profile(db)
     try:
@@ -395,6 +399,7 @@ def _act(
     read: list[CaseMark] = []
     with conflicts_told(db, number, read), unit_of_work(db, user=user) as uow:
         loaded = load_case(uow.session, number)
+        require_case_in_scope(uow.session, loaded.record.id, number)  # issue 17: another township's case is not there
         read.append(mark_of(uow.session, loaded.record))
         require_unchanged(uow.session, number, expected)
         for name in (request.unit, *request.units):

@@ -44,6 +44,7 @@ from xinfang_desktop.core.packages import (
 )
 from xinfang_desktop.core.workdays import WorkdayCalendar
 from xinfang_desktop.persistence.calendar_store import load_calendar
+from xinfang_desktop.persistence.data_scope import require_case_in_scope
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.records import CaseRecord, LeaderRecord, RegionRecord, UnitRecord
@@ -277,6 +278,7 @@ def _case(session: Session, number: str) -> CaseRecord:
     rec = session.scalar(select(CaseRecord).where(CaseRecord.number == number))
     if rec is None:
         raise NotFoundError(f"未找到信访事项 {number}", field="case")
+    require_case_in_scope(session, rec.id, number)
     return rec
 
 

@@ -22,6 +22,7 @@ from xinfang_desktop.core.reception import (
     duty_roster,
     instruction_meter,
 )
+from xinfang_desktop.persistence.data_scope import require_case_in_scope
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.packages_store import resolve_leader
@@ -119,6 +120,7 @@ def record_reception(
             rec_case = s.scalar(select(CaseRecord).where(CaseRecord.number == number))
             if rec_case is None:
                 raise ValidationError([FieldProblem("case", "信访事项", f"未找到信访事项 {number}")])
+            require_case_in_scope(s, rec_case.id, number)
             case_recs.append(rec_case)
         rec = s.scalar(
             select(ReceptionDayRecord).where(ReceptionDayRecord.leader_id == ld.id, ReceptionDayRecord.on_date == on)
@@ -267,6 +269,7 @@ def add_instruction(db: Database, leader: str, case: str, on: date, text: str, *
         rec_case = s.scalar(select(CaseRecord).where(CaseRecord.number == case.strip()))
         if rec_case is None:
             raise ValidationError([FieldProblem("case", "信访事项", f"未找到信访事项 {case}")])
+        require_case_in_scope(s, rec_case.id, case.strip())
         if on < rec_case.received_on:
             raise ValidationError([FieldProblem("date", "批示日期", f"{on} 早于来信收到日期 {rec_case.received_on}")])
         rec = LeaderInstructionRecord(

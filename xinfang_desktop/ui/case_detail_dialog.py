@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xinfang_desktop.core.access import case_step_action
 from xinfang_desktop.core.actions import CaseAction, action_label
 from xinfang_desktop.core.codes import CaseStatus
 from xinfang_desktop.core.errors import DomainError
@@ -40,6 +41,7 @@ from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds, 
 from xinfang_desktop.ui.case_actions import ActionDialog, units_job
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.document_jobs import issue_job
+from xinfang_desktop.ui.role_gate import gate, may
 
 
 def detail_job(number: str, ctx: AppContext) -> Any:
@@ -219,8 +221,12 @@ class CaseDetailDialog(QDialog):
         if not allowed:
             self.actions_bar.addWidget(QLabel("该事项已终结，没有可办理的步骤。"))
             return
+        mine = [a for a in allowed if may(case_step_action(a.value))]  # issue 17: the role's own steps only
+        if not mine:
+            self.actions_bar.addWidget(QLabel("当前账号的角色不办理此事项的下一步骤（可查看）。"))
+            return
         self.actions_bar.addWidget(QLabel("办理："))
-        for action in allowed:
+        for action in mine:
             button = QPushButton(action.label)
             button.setToolTip(f"在当前状态下可以{action.label}")
             button.clicked.connect(lambda _checked=False, a=action: self.start_action(a))
@@ -309,6 +315,7 @@ class CaseDetailDialog(QDialog):
         reissue_button.setToolTip("按事项现在的信息出具新版本（文号不变，原文件保留）")
         for button in (open_button, reissue_button):
             button.setEnabled(False)
+        gate("document.issue", reissue_button)
 
         def selection_changed() -> None:
             for button in (open_button, reissue_button):
@@ -355,6 +362,7 @@ class CaseDetailDialog(QDialog):
         add_button = QPushButton("添加附件…")
         add_button.setToolTip("扫描件、照片、录音等，按 SHA-256 存入数据目录")
         add_button.clicked.connect(self._choose_attachment)
+        gate("case.register", add_button)
 
         def open_attachment(row: int) -> None:
             from xinfang_desktop.persistence.attachments import attachment_problem
