@@ -172,3 +172,24 @@ def test_the_single_case_paths_keep_to_the_scope(
     assert code == 0 and out["events"], out
     code, out = run(capsys, target, "case", "act", mine, "accept", "--today", "2026-11-20")
     assert code == 0, out
+
+
+def test_a_scope_names_what_the_registers_hold(
+    office: tuple[str, dict[str, list[str]], dict[str, str]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`user scope` takes a region by code or name and a unit by name; anything else exits 2, the scope unchanged."""
+    target, _numbers, tokens = office
+    monkeypatch.setenv("XINFANG_SESSION", tokens["secadmin"])
+    db = open_database(target)
+    before = content_hash(db)
+    db.dispose()
+    for argv in (("--township", "999999999"), ("--township", "火星镇"), ("--unit", "不存在局")):
+        code, out = run(capsys, target, "user", "scope", "xiang", *argv)
+        assert code == 2 and "未登记" in out["error"], (argv, out)
+    db = open_database(target)
+    assert content_hash(db) == before
+    db.dispose()
+    code, out = run(capsys, target, "user", "scope", "xiang", "--township", "东湖镇", "--unit", "示范县 公安局")
+    assert code == 0 and out["townships"] == [DONGHU] and out["units"] == ["示范县公安局"], out

@@ -292,9 +292,9 @@ def set_scope(
         user = _user(uow.session, login)
         if any(ROLE_BY_KEY[r].admin for r in _roles(uow.session, user.id) if r in ROLE_BY_KEY):
             raise DomainError("管理员账号不查看信访数据，无需设置数据范围", field="scope")
+        clean_t = sorted({_region_code(uow.session, t.strip()) for t in townships if t.strip()})
+        clean_u = sorted({_unit_name(uow.session, u.strip()) for u in units if u.strip()})
         uow.session.execute(delete(UserScopeRecord).where(UserScopeRecord.user_id == user.id))
-        clean_t = sorted({t.strip() for t in townships if t.strip()})
-        clean_u = sorted({u.strip() for u in units if u.strip()})
         for value in clean_t:
             uow.session.add(UserScopeRecord(user_id=user.id, kind="township", value=value))
         for value in clean_u:
@@ -302,6 +302,31 @@ def set_scope(
         uow.audit.record("user.scope", "user", login, {"townships": clean_t, "units": clean_u})
         uow.commit()
     return get_account(db, login)
+
+
+def _region_code(session: Session, text: str) -> str:
+    """A scope's township: a region code of the register, or the name of one region (东湖镇 → 331221101)."""
+    from xinfang_desktop.persistence.records import RegionRecord
+
+    if session.get(RegionRecord, text) is not None:
+        return text
+    codes = list(session.scalars(select(RegionRecord.code).where(RegionRecord.name == text).limit(2)))
+    if len(codes) == 1:
+        return str(codes[0])
+    if codes:
+        raise DomainError(f"有多个行政区划名为“{text}”，请用区划代码指定", field="township")
+    raise NotFoundError(f"未登记的乡镇（街道）或区划“{text}”：数据范围须为行政区划表中的代码或名称", field="township")
+
+
+def _unit_name(session: Session, text: str) -> str:
+    """A scope's unit: a unit of the register, by its name (spaces ignored)."""
+    from xinfang_desktop.persistence.records import UnitRecord
+
+    key = "".join(text.split())
+    for name in session.scalars(select(UnitRecord.name)):
+        if "".join(str(name).split()) == key:
+            return str(name)
+    raise NotFoundError(f"未登记的单位“{text}”：数据范围须为单位名录中的单位", field="unit")
 
 
 def set_disabled(db: Database, login: str, disabled: bool, *, actor: Identity | None = None) -> Account:
