@@ -119,7 +119,7 @@ def test_security_panel_buttons_by_role_and_account_table(qtbot: Any, empty_db: 
     qtbot.addWidget(panel)
     panel.start()
     assert panel.table.rowCount() == 2 and panel.table.item(1, 1).text() == "张三"
-    assert panel.table.item(1, 3).text() == "在用（须改口令）"
+    assert panel.table.item(1, 4).text() == "在用（须改口令）"
     assert not panel.buttons["add"].isHidden() and panel.buttons["roles"].isHidden()
     panel.resize(900, 500)
     _shot(panel, "security-sysadmin")
@@ -184,3 +184,35 @@ def test_apply_identity_sets_the_author_of_changes(qtbot: Any, empty_db: Any) ->
     window.apply_identity(Identity.of("zhang", "张三", ("registrar",)))
     assert ctx.user == "zhang" and window.status.user_label.text() == "用户：张三"
     assert acting() is None  # the window shows; the sign-in flow (ui/sign_in.py) sets the acting identity
+
+
+def test_security_panel_sets_a_data_scope_by_ticking_the_registers(qtbot: Any, empty_db: Any, monkeypatch: Any) -> None:
+    """数据范围…: the 安全管理员 ticks 东湖镇 and a unit in searchable lists; the account is limited, and shown so."""
+    from xinfang_desktop.persistence.reference_data import seed_reference_data
+    from xinfang_desktop.ui import scope_dialog, security_panel
+
+    seed_reference_data(empty_db)
+    create_account(empty_db, "guan", PASSWORD, roles=["system_admin"])
+    create_account(empty_db, "zhang", PASSWORD, actor=Identity.of("guan", "guan", ("system_admin",)))
+    set_acting(Identity.of("an", "安全员", ("security_admin",)))
+    panel = security_panel.SecurityPanel(make_ctx(empty_db))
+    qtbot.addWidget(panel)
+    panel.start()
+    assert panel.table.item(1, 3).text() == "全县"
+    panel.table.selectRow(1)
+
+    def tick(dialog: Any) -> int:
+        dialog.township_list.search.setText("东湖")
+        visible = [dialog.township_list.list.item(i) for i in range(dialog.township_list.list.count())]
+        assert [i.text() for i in visible if not i.isHidden()] == ["东湖镇（331221101）"]
+        dialog.township_list.set_checked("331221101")
+        dialog.unit_list.set_checked("示范县公安局")
+        dialog.grab().save("/tmp/scope_dialog.png")
+        return 1
+
+    monkeypatch.setattr(scope_dialog.ScopeDialog, "exec", tick)
+    panel.assign_scope()
+    assert panel.message.text() == "已设置“zhang”的数据范围：东湖镇（331221101）、示范县公安局"
+    account = {a.login: a for a in list_accounts(empty_db)}["zhang"]
+    assert (account.townships, account.units) == (("331221101",), ("示范县公安局",))
+    assert panel.table.item(1, 3).text() == "331221101、示范县公安局"

@@ -30,7 +30,7 @@ from xinfang_desktop.core.access import ROLES
 from xinfang_desktop.core.password_policy import LIMITS
 from xinfang_desktop.ui.context import AppContext
 
-COLUMNS = ("账号", "姓名", "角色", "状态", "口令修改时间")
+COLUMNS = ("账号", "姓名", "角色", "数据范围", "状态", "口令修改时间")
 
 
 def _may(action: str) -> bool:
@@ -136,6 +136,7 @@ class SecurityPanel(QWidget):
             ("toggle", "停用/启用", "user.manage", self.toggle_account),
             ("reset", "重置口令…", "user.manage", self.reset_password),
             ("roles", "分配角色…", "policy.manage", self.assign_roles),
+            ("scope", "数据范围…", "policy.manage", self.assign_scope),
         ):
             button = QPushButton(text)
             button.clicked.connect(handler)
@@ -201,6 +202,7 @@ class SecurityPanel(QWidget):
                 account["login"],
                 account["display_name"],
                 "、".join(account["role_labels"]) or "（未分配）",
+                "、".join([*account["townships"], *account["units"]]) or "全县",
                 state,
                 (account["password_changed_at"] or "")[:16],
             )
@@ -322,6 +324,32 @@ class SecurityPanel(QWidget):
             return set_roles(db, login, roles, actor=actor)
 
         self._run(job, f"已更新“{login}”的角色")
+
+    def assign_scope(self) -> None:
+        """数据范围…: the registers are read first (database thread), then the two lists are ticked."""
+        account = self.selected()
+        if account is None:
+            return
+        from xinfang_desktop.ui.scope_dialog import scope_choices
+
+        self._ctx.tasks.run_db(scope_choices, lambda choices: self._scope_chosen(account, choices), self._error)
+
+    def _scope_chosen(self, account: dict[str, Any], choices: dict[str, Any]) -> None:
+        from xinfang_desktop.persistence.identity import acting
+        from xinfang_desktop.ui.scope_dialog import ScopeDialog
+
+        dialog = ScopeDialog(account["login"], account, choices, self)
+        self.scope_dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        login, townships, units, actor = account["login"], dialog.townships(), dialog.units(), acting()
+
+        def job(db: Any) -> Any:
+            from xinfang_desktop.persistence.users import set_scope
+
+            return set_scope(db, login, townships=townships, units=units, actor=actor)
+
+        self._run(job, f"已设置“{login}”的数据范围：{dialog.described()}")
 
     def save_policy(self) -> None:
         from xinfang_desktop.persistence.identity import acting
