@@ -216,3 +216,25 @@ def test_security_panel_sets_a_data_scope_by_ticking_the_registers(qtbot: Any, e
     account = {a.login: a for a in list_accounts(empty_db)}["zhang"]
     assert (account.townships, account.units) == (("331221101",), ("示范县公安局",))
     assert panel.table.item(1, 3).text() == "331221101、示范县公安局"
+
+
+def test_the_security_admin_sets_the_audit_retention_in_the_policy_tab(qtbot: Any, empty_db: Any) -> None:
+    """R18 in the window: 安全策略 holds the retention of the audit, at least the legal floors, saved with the policy."""
+    from xinfang_desktop.persistence.audit_log import retention
+    from xinfang_desktop.ui import security_panel
+
+    create_account(empty_db, "guan", PASSWORD, roles=["system_admin"])
+    set_acting(Identity.of("an", "安全员", ("security_admin",)))
+    panel = security_panel.SecurityPanel(make_ctx(empty_db))
+    qtbot.addWidget(panel)
+    panel.start()
+    logs, personal = panel.retention_fields["logs_days"], panel.retention_fields["personal_days"]
+    assert (logs.value(), personal.value()) == (180, 1096) and logs.minimum() == 180 and logs.isEnabled()
+    logs.setValue(365)
+    panel.save_policy()
+    assert panel.message.text() == "已保存安全策略和审计保存期限"
+    assert retention(empty_db) == {"logs_days": 365, "personal_days": 1096}
+    set_acting(Identity.of("guan", "guan", ("system_admin",)))
+    other = security_panel.SecurityPanel(make_ctx(empty_db))
+    qtbot.addWidget(other)
+    assert not other.retention_fields["logs_days"].isEnabled()  # the 系统管理员 sees it, may not change it

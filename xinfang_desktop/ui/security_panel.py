@@ -157,6 +157,19 @@ class SecurityPanel(QWidget):
             spin.setEnabled(_may("policy.manage"))
             self.policy_fields[key] = spin
             form.addRow(label + "：", spin)
+        # Retention of the audit (R18): at least the legal floors; the 安全管理员's (policy.manage) like the policy.
+        from xinfang_desktop.persistence.audit_log import RETENTION_FLOORS, RETENTION_MAX_DAYS
+
+        self.retention_fields: dict[str, QSpinBox] = {}
+        for key, label in (
+            ("logs_days", "审计日志保存（天，至少180）"),
+            ("personal_days", "个人信息查看记录保存（天，至少1096）"),
+        ):
+            spin = QSpinBox()
+            spin.setRange(RETENTION_FLOORS[key], RETENTION_MAX_DAYS)
+            spin.setEnabled(_may("policy.manage"))
+            self.retention_fields[key] = spin
+            form.addRow(label + "：", spin)
         self.save_policy_button = QPushButton("保存安全策略")
         self.save_policy_button.clicked.connect(self.save_policy)
         self.save_policy_button.setVisible(_may("policy.manage"))
@@ -183,9 +196,10 @@ class SecurityPanel(QWidget):
 
     def refresh(self) -> None:
         def job(db: Any) -> Any:
+            from xinfang_desktop.persistence.audit_log import retention
             from xinfang_desktop.persistence.users import list_accounts, policy
 
-            return [a.to_json() for a in list_accounts(db)], policy(db).to_json()
+            return [a.to_json() for a in list_accounts(db)], {**policy(db).to_json(), **retention(db)}
 
         self._ctx.tasks.run_db(job, self._show, self._error)
 
@@ -208,7 +222,7 @@ class SecurityPanel(QWidget):
             )
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        for key, spin in self.policy_fields.items():
+        for key, spin in [*self.policy_fields.items(), *self.retention_fields.items()]:
             spin.setValue(int(pol[key]))
 
     def _error(self, exc: BaseException) -> None:
@@ -355,14 +369,19 @@ class SecurityPanel(QWidget):
         from xinfang_desktop.persistence.identity import acting
 
         changes = {key: spin.value() for key, spin in self.policy_fields.items()}
+        kept = {key: spin.value() for key, spin in self.retention_fields.items()}
         actor = acting()
 
         def job(db: Any) -> Any:
+            from xinfang_desktop.persistence.audit_log import set_retention
             from xinfang_desktop.persistence.users import set_policy
 
-            return set_policy(db, changes, actor=actor)
+            # The spin boxes hold the retention within its legal range: after a policy refused, nothing was written.
+            saved = set_policy(db, changes, actor=actor)
+            set_retention(db, **kept)
+            return saved
 
-        self._run(job, "已保存安全策略")
+        self._run(job, "已保存安全策略和审计保存期限")
 
     def open_audit(self) -> None:
         try:
