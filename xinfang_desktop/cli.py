@@ -107,7 +107,8 @@ COMMAND_OWNERS = {
     "policy": "users_cmd",
     "gui": "gui_cmd",
 }
-_VALUE_OPTIONS = ("--db", "--user")  # common options that take a value (the token after them is not the command)
+# Common options that take a value (the token after them is not the command).
+_VALUE_OPTIONS = ("--db", "--user", "--db-key-file")
 
 
 def requested_command(argv: Sequence[str]) -> str | None:

@@ -156,3 +156,35 @@ def test_without_sqlcipher3_encrypt_exits_2_and_changes_nothing(cli: Cli, monkey
     assert code == 2 and "sqlcipher3" in out["error"] and "pip install" in out["error"]
     assert _digest(path) == before and sorted(p.name for p in path.parent.iterdir()) == files
     assert cli("case", "list")[0] == 0  # a plain database never needs it
+
+
+def test_every_command_takes_the_key_file(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--db-key-file on any command, before or after it (commands/base.add_common); `init`/`db …` also --key-file;
+    `audit verify --key-file` keeps its own meaning (older audit-chain key files)."""
+    monkeypatch.setenv(enc.KEY_ENV, PASS)
+    assert cli("db", "encrypt")[0] == 0
+    monkeypatch.delenv(enc.KEY_ENV)
+    key_file = tmp_path / "usb" / "xinfang.key"
+    key_file.parent.mkdir()
+    key_file.write_text(PASS + "\n", encoding="utf-8")
+    assert cli("case", "list")[0] == 2  # no passphrase given
+    code, listed = cli("case", "list", "--db-key-file", str(key_file))
+    assert code == 0 and listed["total"] == 1, listed
+    code, listed = cli("--db-key-file", str(key_file), "case", "list")  # before the command
+    assert code == 0 and listed["total"] == 1, listed
+    code, shown = cli("case", "show", listed["rows"][0]["number"], "--db-key-file", str(key_file))
+    assert code == 0, shown
+    code, check = cli("db", "check", "--db-key-file", str(key_file))
+    assert code == 0 and check["integrity"] == "ok"
+    wrong = tmp_path / "wrong.key"
+    wrong.write_text("not the passphrase\n", encoding="utf-8")
+    code, out = cli("case", "list", "--db-key-file", str(wrong))
+    assert code == 2 and "口令不正确" in out["error"]
+    code, out = cli("case", "list", "--db-key-file", str(tmp_path / "missing.key"))
+    assert code == 2 and "无法读取密钥文件" in out["error"]
+    code, verified = cli("audit", "verify", "--db-key-file", str(key_file), "--key-file", str(tmp_path / "none.key"))
+    assert code == 2 and "none.key" in out_text(verified)
+
+
+def out_text(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)

@@ -217,3 +217,26 @@ def test_a_restore_keeps_the_generation_and_the_safety_copy_encrypted(cli: Cli, 
         assert again.ok and enc.is_encrypted(again.path / DB_FILE)
     finally:
         db.dispose()
+
+
+def test_a_damaged_plain_file_is_not_taken_for_an_encrypted_one(tmp_path: Path) -> None:
+    """A plain file whose first 16 bytes were overwritten, or a text file, is damaged (restore offered), not asked
+    a passphrase; a SQLCipher file is still recognised."""
+    plain = tmp_path / "plain.sqlite3"
+    conn = sqlite3.connect(plain)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    assert not enc.is_encrypted(plain)
+    plain.write_bytes(b"not a database!!" + plain.read_bytes()[16:])
+    assert not enc.is_encrypted(plain)
+    text = tmp_path / "text.sqlite3"
+    text.write_bytes(b"this is not a database file" * 100)
+    assert not enc.is_encrypted(text)
+    cipher = tmp_path / "cipher.sqlite3"
+    enc.create_encrypted(cipher)
+    conn = enc.connect_cipher(cipher, PASS)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    assert enc.is_encrypted(cipher) and cipher.stat().st_size % 4096 == 0

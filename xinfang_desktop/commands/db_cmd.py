@@ -145,21 +145,16 @@ def _rekey(ctx: Context) -> Result:
 NEW_KEY_ENV = "XINFANG_DB_NEW_KEY"
 
 
-def _key_file_arg(value: str) -> str:
-    """--key-file: told to persistence.encryption while the arguments are parsed, so the database opened to check
-    the acting account (before the handler) is opened with it already."""
-    from xinfang_desktop.persistence.encryption import set_key_file
-
-    set_key_file(value)
-    return value
-
-
 def _add_key_file(p: argparse.ArgumentParser) -> None:
+    """`init` and `db …` also take the database key file as --key-file (every command: --db-key-file, base.py)."""
+    from xinfang_desktop.commands.base import db_key_file_arg
+
     p.add_argument(
         "--key-file",
         metavar="FILE",
-        type=_key_file_arg,
-        help="加密数据库的密钥文件（文件的第一行是口令，例如放在U盘上；也可用环境变量 XINFANG_DB_KEY_FILE）",
+        type=db_key_file_arg,
+        default=argparse.SUPPRESS,
+        help="同 --db-key-file：加密数据库的密钥文件（第一行是口令；也可用环境变量 XINFANG_DB_KEY_FILE）",
     )
 
 
@@ -341,12 +336,3 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     )
     _add_key_file(p)
     p.set_defaults(handler=_rekey)
-    _grant_actions()
-
-
-def _grant_actions() -> None:
-    # TODO(lead): add "db encrypt" and "db rekey" → "system.maintain" to core/access.COMMAND_ACTIONS and drop this.
-    from xinfang_desktop.core.access import COMMAND_ACTIONS
-
-    COMMAND_ACTIONS.setdefault("db encrypt", "system.maintain")
-    COMMAND_ACTIONS.setdefault("db rekey", "system.maintain")

@@ -118,6 +118,8 @@ COMMAND_ACTIONS: dict[str, str] = {
     "init": "system.maintain",
     "db upgrade": "system.maintain",
     "db check": "system.maintain",
+    "db encrypt": "system.maintain",
+    "db rekey": "system.maintain",
     "case add": "case.register",
     "case import": "import.run",
     "case submit": "case.register",

@@ -112,13 +112,20 @@ def cipher_version() -> str | None:
 
 
 def is_encrypted(path: Path) -> bool:
-    """A non-empty file that does not start with SQLite's plain header (a SQLCipher file is random from byte 0)."""
+    """A SQLCipher file: random from byte 0 (no plain SQLite header) and made of whole pages. Not a file whose size
+    is no multiple of 512 (no SQLite file at all), nor a plain SQLite file whose first bytes were overwritten (the
+    fixed bytes 18–23 of its header are still there): both are damaged or foreign files, opened as plain to be
+    reported as such (and offered a restore), not asked a passphrase."""
     try:
         with open(path, "rb") as f:
-            head = f.read(len(SQLITE_HEADER))
+            head = f.read(100)
+            size = os.fstat(f.fileno()).st_size
     except OSError:
         return False
-    return len(head) > 0 and head != SQLITE_HEADER
+    if not head or head.startswith(SQLITE_HEADER) or size % 512:
+        return False
+    damaged_plain = len(head) >= 24 and head[18] in (1, 2) and head[19] in (1, 2) and head[21:24] == b"\x40\x20\x20"
+    return not damaged_plain
 
 
 def _key_path(path: Path) -> str:
@@ -199,7 +206,7 @@ def ask_passphrase(prompt: str = "数据库口令：") -> str:
     """Asked at the terminal without echo (like the login password); KeyRequired without a terminal."""
     if not sys.stdin.isatty():
         raise KeyRequired(
-            f"数据库已加密，需要数据库口令：设置环境变量 {KEY_ENV}，或用 {KEY_FILE_ENV} / --key-file 指定密钥文件，"
+            f"数据库已加密，需要数据库口令：设置环境变量 {KEY_ENV}，或用 {KEY_FILE_ENV} / --db-key-file 指定密钥文件，"
             "或在终端中运行以输入口令",
             field="key",
         )
