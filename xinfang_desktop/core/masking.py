@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,19 @@ def mask_phone(value: str | None) -> str | None:
         return "*" * len(digits)
     keep_head = 3 if len(digits) >= 11 else max(len(digits) - 8, 1)
     return digits[:keep_head] + "*" * (len(digits) - keep_head - 4) + digits[-4:]
+
+
+# An 18-digit ID number (last character a digit or X) or a mainland mobile number, not inside a longer run of digits
+# (a case number's digits, a SHA-256 in hex are left alone).
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[0-9Xx](?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+
+
+def scrub_text(text: str) -> str:
+    """Free text written where no one reveals anything — a crash report, the log file — with every ID number and
+    mobile number in it masked (an error message may quote the value typed)."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)) or "", text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)) or "", text)
 
 
 def masked_person(person: Mapping[str, Any]) -> dict[str, Any]:

@@ -53,9 +53,18 @@ def _ui_settings() -> QSettings:
     return QSettings(str(data_dir() / "ui-state.ini"), QSettings.Format.IniFormat)
 
 
+class _ScrubbingFormatter(logging.Formatter):
+    """The log file never holds an ID number or a phone in clear (issue 17): a message may quote an input."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from xinfang_desktop.core.masking import scrub_text
+
+        return scrub_text(super().format(record))
+
+
 def _setup_logging() -> None:
     handler = logging.FileHandler(logs_dir() / "xinfang.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("xinfang")
     root.addHandler(handler)
     root.setLevel(logging.INFO)

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import IO
 
 from xinfang_desktop import __version__
+from xinfang_desktop.core.masking import scrub_text
 from xinfang_desktop.paths import data_dir
 
 log = logging.getLogger("xinfang.crash")
@@ -30,7 +31,8 @@ def write_crash_log(kind: type[BaseException], error: BaseException, tb: Traceba
     """Write the traceback into logs/crash-<time>.log under the data directory; return the file."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     path = logs_dir() / f"crash-{stamp}.log"
-    text = "".join(traceback.format_exception(kind, error, tb))
+    # An error message may quote what was typed: no ID number or phone in a file anyone may send on (issue 17).
+    text = scrub_text("".join(traceback.format_exception(kind, error, tb)))
     path.write_text(
         f"信访工作台 {__version__}  {datetime.now().isoformat(timespec='seconds')}\nPython {sys.version}\n\n{text}",
         encoding="utf-8",
