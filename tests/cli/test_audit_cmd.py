@@ -150,3 +150,29 @@ def test_a_forged_case_event_and_a_broken_chain_fail_the_audit_check(
         assert "编号 2" in broken.text() and "audit_entries_no_update" in broken.text()
     finally:
         db.dispose()
+
+
+def test_list_user_filter_of_the_contract(
+    ledger: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`audit list --user U` lists U's entries: in open mode, and for a 审计管理员 signed in by a session (then --user is
+    only the filter, not the account signing in)."""
+    from xinfang_desktop.persistence.identity import Identity
+    from xinfang_desktop.persistence.users import create_account, open_session, set_roles
+
+    code, everything = run(capsys, "audit", "list", "--db", ledger)
+    login = next(r["user"] for r in everything["entries"] if r["entity"] == "case")
+    code, mine = run(capsys, "audit", "list", "--db", ledger, "--user", login)
+    assert code == 0 and mine["entries"] and {r["user"] for r in mine["entries"]} == {login}
+    db = open_database(ledger)
+    admin = create_account(db, "sysadmin", "Xf#2026-audit", roles=["system_admin"])
+    by_admin = Identity.of(admin.login, admin.login, admin.roles)
+    create_account(db, "secadmin", "Xf#2026-audit", roles=["security_admin"], actor=by_admin)
+    create_account(db, "auditor", "Xf#2026-audit", actor=by_admin)
+    set_roles(db, "auditor", ["audit_admin"], actor=Identity.of("secadmin", "secadmin", ("security_admin",)))
+    token, _ = open_session(db, Identity.of("auditor", "auditor", ("audit_admin",)))
+    db.dispose()
+    monkeypatch.setenv("XINFANG_SESSION", token)
+    code, by_sysadmin = run(capsys, "audit", "list", "--db", ledger, "--user", "sysadmin")
+    assert code == 0, by_sysadmin
+    assert by_sysadmin["entries"] and {r["user"] for r in by_sysadmin["entries"]} == {"sysadmin"}

@@ -3,7 +3,7 @@
 xinfang audit verify [--key-file OLD]
                             → {"ok", "entries", "protected", "unprotected", "first_broken": null | {id, at, reason,
                                kind}, "anchors", "triggers_ok", "missing_triggers", …}; exit 1 when broken
-xinfang audit list [--actor LOGIN] [--from D] [--to D] [--action A] [--entity E] [--object TEXT] [--limit N]
+xinfang audit list [--user LOGIN | --actor LOGIN] [--from D] [--to D] [--action A] [--entity E] [--object TEXT] [--limit N]
                    [--before ID]
                             → {"entries": [{id, at, user, workstation, action, entity, entity_id, detail}], "count",
                                "more"}, newest first
@@ -104,8 +104,9 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     )
     v.set_defaults(handler=_verify)
     q = asub.add_parser("list", parents=[common], help="列出审计记录（最新的在前）")
-    # --user names the acting account of every command (commands/base.py): the filter is --actor.
-    q.add_argument("--actor", metavar="LOGIN", help="只列出该用户（操作人）的记录")
+    # --user names the acting account of every command (commands/base.py); here it is also the filter (the issue's
+    # contract `audit list --user U`, commands/auth._audit_user_filter); --actor filters without signing in as U.
+    q.add_argument("--actor", metavar="LOGIN", help="只列出该用户（操作人）的记录（也可用 --user，见说明）")
     q.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="起始日期")
     q.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="截止日期（含当日）")
     q.add_argument("--action", metavar="ACTION", help="操作（如 create、update、reveal）")

@@ -82,11 +82,25 @@ def identify(ctx: Context) -> Identity:
     return result.identity
 
 
+def _audit_user_filter(ctx: Context) -> None:
+    """`audit list --user U` (the issue's contract) lists U's entries. Signed in by a session (XINFANG_SESSION) or by
+    XINFANG_USER, the 审计管理员 is that account and --user is only the filter; otherwise --user is both (the
+    account signing in, whose own entries are listed)."""
+    wanted = getattr(ctx.args, "user", None)
+    if not wanted or getattr(ctx.args, "actor", None):
+        return
+    ctx.args.actor = wanted
+    if os.environ.get(SESSION_ENV) or os.environ.get(USER_ENV):
+        ctx.args.user = None  # the actor comes from the session or XINFANG_USER
+
+
 def authorize(ctx: Context, path: str) -> None:
     """Refuse (AccessDenied → exit 3, nothing written) unless the acting user's roles allow the command."""
     action = action_for_command(path)
     if action is None:
         return
+    if path == "audit list":
+        _audit_user_filter(ctx)
     identity = identify(ctx)
     set_acting(identity)
     own_password = path == "user passwd" and getattr(ctx.args, "login", None) in (None, identity.login)
