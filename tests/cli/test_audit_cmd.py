@@ -155,8 +155,8 @@ def test_a_forged_case_event_and_a_broken_chain_fail_the_audit_check(
 def test_list_user_filter_of_the_contract(
     ledger: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`audit list --user U` lists U's entries: in open mode, and for a 审计管理员 signed in by a session (then --user is
-    only the filter, not the account signing in)."""
+    """`audit list --user U` lists U's entries: in open mode, and for a 审计管理员 signed in by a session (then
+    --user is only the filter, not the account signing in)."""
     from xinfang_desktop.persistence.identity import Identity
     from xinfang_desktop.persistence.users import create_account, open_session, set_roles
 

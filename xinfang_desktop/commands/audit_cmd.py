@@ -3,8 +3,8 @@
 xinfang audit verify [--key-file OLD]
                             → {"ok", "entries", "protected", "unprotected", "first_broken": null | {id, at, reason,
                                kind}, "anchors", "triggers_ok", "missing_triggers", …}; exit 1 when broken
-xinfang audit list [--user LOGIN | --actor LOGIN] [--from D] [--to D] [--action A] [--entity E] [--object TEXT] [--limit N]
-                   [--before ID]
+xinfang audit list [--user LOGIN | --actor LOGIN] [--from D] [--to D] [--action A] [--entity E] [--object TEXT]
+                   [--limit N] [--before ID]
                             → {"entries": [{id, at, user, workstation, action, entity, entity_id, detail}], "count",
                                "more"}, newest first
 xinfang audit retention [--logs-days N] [--personal-days N]
