@@ -193,3 +193,21 @@ def test_a_scope_names_what_the_registers_hold(
     db.dispose()
     code, out = run(capsys, target, "user", "scope", "xiang", "--township", "东湖镇", "--unit", "示范县 公安局")
     assert code == 0 and out["townships"] == [DONGHU] and out["units"] == ["示范县公安局"], out
+
+
+def test_the_assessment_rates_count_the_scope(
+    office: tuple[str, dict[str, list[str]], dict[str, str]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`stats rates` (R-AS-01) for a scoped account counts its township's cases only; the county's reviewer all."""
+    target, _numbers, tokens = office
+    period = ("--from", "2026-01-01", "--to", "2026-12-31", "--today", "2026-11-20")
+    monkeypatch.setenv("XINFANG_SESSION", tokens["xiang"])
+    code, scoped = run(capsys, target, "stats", "rates", *period)
+    assert code == 0 and scoped["total"]["cases"] == 2, scoped["total"]
+    code, by_township = run(capsys, target, "stats", "rates", "--by", "township", *period)
+    assert code == 0 and [g["name"] for g in by_township["groups"]] == ["城关街道"], by_township["groups"]
+    monkeypatch.setenv("XINFANG_SESSION", tokens["county"])
+    code, county = run(capsys, target, "stats", "rates", *period)
+    assert code == 0 and county["total"]["cases"] == 4

@@ -22,6 +22,7 @@ from xinfang_desktop.core.actions import CaseAction
 from xinfang_desktop.core.assessment import AssessmentCounts, AssessmentPeriod, Grouping
 from xinfang_desktop.core.codes import Channel, Destination, Satisfaction
 from xinfang_desktop.core.lifecycle_model import OPINION
+from xinfang_desktop.persistence.data_scope import acting_scope_clause
 from xinfang_desktop.persistence.records import (
     CaseDeadlineRecord,
     CaseEventRecord,
@@ -77,6 +78,12 @@ def _count_if(condition: ColumnElement[bool], value: Any = 1) -> ColumnElement[A
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     """1 when some row of the group meets the condition, else 0."""
     return func.max(case((condition, 1), else_=0))
+
+
+def _scope() -> list[ColumnElement[bool]]:
+    """The acting user's data scope as a condition on cases (issue 17), or nothing for the whole county."""
+    clause = acting_scope_clause()
+    return [] if clause is None else [clause]
 
 
 def _group_key(grouping: Grouping) -> ColumnElement[Any] | None:
@@ -137,7 +144,7 @@ def _case_counts(session: Session, period: AssessmentPeriod, key: ColumnElement[
         select(*_keyed(key, first.label("first"), repeat.label("repeat"), *per_case))
         .select_from(CaseRecord)
         .outerjoin(CaseEventRecord, and_(CaseEventRecord.case_id == CaseRecord.id, wanted))
-        .where(_in_period(CaseRecord.received_on, period))
+        .where(_in_period(CaseRecord.received_on, period), *_scope())
         .group_by(*_PER_CASE)
         .subquery()
     )
@@ -175,7 +182,11 @@ def _clock_counts(period: AssessmentPeriod, today: date, key: ColumnElement[Any]
     inner = (
         select(*_keyed(key, *flags))
         .join_from(CaseRecord, d, d.case_id == CaseRecord.id)
-        .where(_in_period(CaseRecord.received_on, period), d.rule_id.in_((*ACCEPTANCE_RULES, *HANDLING_RULES)))
+        .where(
+            _in_period(CaseRecord.received_on, period),
+            d.rule_id.in_((*ACCEPTANCE_RULES, *HANDLING_RULES)),
+            *_scope(),
+        )
         .group_by(*_PER_CASE)
         .subquery()
     )
@@ -207,7 +218,7 @@ def _visit_counts(period: AssessmentPeriod, key: ColumnElement[Any] | None) -> S
     stmt = (
         select(*_keyed(key, *columns))
         .join_from(s, CaseRecord, CaseRecord.id == s.case_id)
-        .where(_in_period(s.received_on, period), s.channel == Channel.VISIT.value)
+        .where(_in_period(s.received_on, period), s.channel == Channel.VISIT.value, *_scope())
     )
     return _grouped(stmt, key)
 
@@ -224,7 +235,11 @@ def _backlog_counts(period: AssessmentPeriod, key: ColumnElement[Any] | None) ->
     )
     inner = (
         select(*([key_of_case] if key_of_case is not None else []), b.resolved_on)
-        .where(b.detected_on <= period.end, or_(b.resolved_on.is_(None), b.resolved_on >= period.start))
+        .where(
+            b.detected_on <= period.end,
+            or_(b.resolved_on.is_(None), b.resolved_on >= period.start),
+            *([b.case_id.in_(select(CaseRecord.id).where(*scope))] if (scope := _scope()) else []),
+        )
         .subquery()
     )
     c = inner.c

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from xinfang_desktop.core.assessment import AssessmentCounts, AssessmentPeriod, Grouping
 from xinfang_desktop.persistence.assessment_queries import GroupCounts
+from xinfang_desktop.persistence.data_scope import acting_scope_clause
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.records import AuditEntryRecord, CaseEventRecord, SubmissionRecord
 from xinfang_desktop.persistence.settings_store import CACHE_PREFIX, SqlSettings
@@ -46,7 +47,10 @@ def data_version(db: Database) -> str:
 
 
 def cached_report(db: Database, period: AssessmentPeriod, grouping: Grouping, *, today: date) -> CachedReport | None:
-    """The kept counts of `grouping` for this period and day, if any."""
+    """The kept counts of `grouping` for this period and day, if any (never for a scoped user: the kept counts are
+    the whole county's)."""
+    if acting_scope_clause() is not None:
+        return None
     with db.read_session() as s:
         kept = SqlSettings(s).get(_key(grouping))
     if not isinstance(kept, dict) or kept.get("period") != [period.start.isoformat(), period.end.isoformat()]:
@@ -68,6 +72,8 @@ def count_and_keep(db: Database, period: AssessmentPeriod, grouping: Grouping, *
     """Count the period (as `assessment_report`) and keep the counts with the data version they were made from."""
     version = data_version(db)  # before counting: a write during the count makes the kept figures stale, not wrong
     report = assessment_report(db, period, grouping, today=today)
+    if acting_scope_clause() is not None:  # a scoped user's counts are theirs alone: not kept for the office
+        return report
     kept: dict[str, Any] = {
         "period": [period.start.isoformat(), period.end.isoformat()],
         "today": today.isoformat(),
