@@ -211,3 +211,26 @@ def test_the_assessment_rates_count_the_scope(
     monkeypatch.setenv("XINFANG_SESSION", tokens["county"])
     code, county = run(capsys, target, "stats", "rates", *period)
     assert code == 0 and county["total"]["cases"] == 4
+
+
+def test_the_exchange_package_holds_the_scope(
+    office: tuple[str, dict[str, list[str]], dict[str, str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scoped account's 上报数据包 carries its township's cases only (the county's reviewer: all four)."""
+    target, _numbers, tokens = office
+    db = open_database(target)
+    token, _ = open_session(db, Identity.of("sysadmin", "sysadmin", ("system_admin",)))
+    db.dispose()
+    monkeypatch.setenv("XINFANG_SESSION", token)
+    code, out = run(capsys, target, "exchange", "keys", "init")
+    assert code == 0, out
+    counts = {}
+    for who in ("xiang", "county"):
+        monkeypatch.setenv("XINFANG_SESSION", tokens[who])
+        code, out = run(capsys, target, "exchange", "pack", "--period", "2026-11", "-o", str(tmp_path / f"{who}.zip"))
+        assert code == 0, out
+        counts[who] = out["cases"]
+    assert counts == {"xiang": 2, "county": 4}

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session
 
+from xinfang_desktop.persistence.data_scope import acting_scope_clause
 from xinfang_desktop.persistence.records import (
     CaseEventRecord,
     CasePetitionerRecord,
@@ -89,12 +90,14 @@ def package_case_ids(session: Session, start: date, end: date, changed_after: in
     """Ids of the cases received in [start, end], and of those received up to `end` with an event after
     `changed_after` (none when None), ascending."""
     c = CaseRecord
-    in_range = select(c.id).where(c.received_on >= start, c.received_on <= end)
+    scope = acting_scope_clause()  # issue 17: a township's clerk sends the township's cases only
+    within = [] if scope is None else [scope]
+    in_range = select(c.id).where(c.received_on >= start, c.received_on <= end, *within)
     if changed_after is None:
         stmt: Any = in_range.order_by(c.id)
     else:
         changed = select(CaseEventRecord.case_id).where(CaseEventRecord.id > changed_after)
-        stmt = union(in_range, select(c.id).where(c.received_on <= end, c.id.in_(changed))).order_by("id")
+        stmt = union(in_range, select(c.id).where(c.received_on <= end, c.id.in_(changed), *within)).order_by("id")
     return [int(i) for i in session.scalars(stmt)]
 
 
