@@ -81,3 +81,18 @@ def test_documents_panel_opens_a_plain_copy(
     enc.forget_keys()
     panel.open_current()
     assert len(opened) == 1 and "无法打开" in panel.message.text()
+
+
+def test_the_offer_after_issuing_opens_a_plain_copy(qtbot: Any, stored: tuple[Path, bytes], opened: list[Path]) -> None:
+    """打开 in the box shown after a 责任书 or 追责 document is issued: the viewer gets the decrypted copy."""
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from xinfang_desktop.ui.open_file_offer import offer_open
+
+    path, content = stored
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    box = offer_open(parent, "已出具", "责任书已出具", path)
+    box.done(QMessageBox.StandardButton.Open)
+    [viewed] = opened
+    assert viewed != path and viewed.read_bytes() == content

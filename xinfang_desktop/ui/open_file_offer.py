@@ -19,12 +19,14 @@ def offer_open(parent: QWidget, title: str, text: str, path: Path) -> QMessageBo
         parent,
     )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.finished.connect(
-        lambda result: (
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-            if result == QMessageBox.StandardButton.Open
-            else None
-        )
-    )
+    def opened(result: int) -> None:
+        if result != QMessageBox.StandardButton.Open:
+            return
+        from xinfang_desktop.persistence.encryption import plain_view
+
+        # An encrypted database's archive holds ciphertext: the viewer gets a decrypted copy (issue 17).
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(plain_view(path))))
+
+    box.finished.connect(opened)
     box.open()
     return box
