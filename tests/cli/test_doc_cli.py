@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,29 @@ def test_render_from_case(tmp_path: Path, dbfile: str, capsys: pytest.CaptureFix
         "--json",
     )
     assert code == 2 and "尚无“受理”" in data["error"] and "doc sample" in data["error"]
+    # The window shows the same refusal without the command line (issue 18: no CLI text in the GUI).
+    from xinfang_desktop.core.errors import DomainError
+    from xinfang_desktop.documents.case_documents import CLI_HINT, input_from_case
+    from xinfang_desktop.documents.document_store import office_info
+    from xinfang_desktop.persistence.calendar_store import load_calendar
+    from xinfang_desktop.persistence.rule_profile_store import deadline_thresholds
+
+    db = open_database(dbfile)
+    try:
+        with db.read_session() as session, pytest.raises(DomainError) as refused:
+            input_from_case(
+                session,
+                "acceptance_notice",
+                number,
+                today=date(2026, 11, 22),
+                calendar=load_calendar(db),
+                thresholds=deadline_thresholds(db),
+                office=office_info(db),
+            )
+    finally:
+        db.dispose()
+    assert "自行填写文书内容" in refused.value.message and "--input" not in refused.value.message
+    assert "xinfang" not in refused.value.message and "doc sample" in str(refused.value.details[CLI_HINT])
     # Assign the case with a deadline: the 交办单 carries the unit, mode, the due date and its explanation.
     code, _, err = run(
         capsys,

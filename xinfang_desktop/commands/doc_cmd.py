@@ -58,7 +58,8 @@ def _format(given: str | None, output: str) -> str:
 
 
 def _render(ctx: Context) -> Result:
-    from xinfang_desktop.documents.case_documents import input_from_case, merge
+    from xinfang_desktop.core.errors import DomainError
+    from xinfang_desktop.documents.case_documents import CLI_HINT, input_from_case, merge
     from xinfang_desktop.documents.document_store import issue_document, office_info
     from xinfang_desktop.documents.types import spec
 
@@ -85,15 +86,21 @@ def _render(ctx: Context) -> Result:
 
         calendar, thresholds = load_calendar(db), deadline_thresholds(db)
         with db.read_session() as session:
-            base, event_seq = input_from_case(
-                session,
-                document_type.type_id,
-                a.case,
-                today=_today(ctx),
-                calendar=calendar,
-                thresholds=thresholds,
-                office=office,
-            )
+            try:
+                base, event_seq = input_from_case(
+                    session,
+                    document_type.type_id,
+                    a.case,
+                    today=_today(ctx),
+                    calendar=calendar,
+                    thresholds=thresholds,
+                    office=office,
+                )
+            except DomainError as exc:  # the command line's own way out, after the message the window shows too
+                hint = exc.details.pop(CLI_HINT, None)
+                if hint:
+                    exc.message = f"{exc.message}（命令行：{hint}）"
+                raise
         data = merge(base, extra)
     issued = issue_document(
         db,

@@ -119,12 +119,20 @@ def _last(d: Mapping[str, Any], type_id: str, *actions: str) -> dict[str, Any]:
     if not found:
         raise DomainError(
             f"信访事项 {d['number']}（{d['status']}）尚无“{_action_labels(actions)}”记录，"
-            f"不能生成{spec(type_id).label}；"
-            f"请先办理该步骤，或以 --input 提供内容（示例：xinfang doc sample {type_id}）",
+            f"不能生成{spec(type_id).label}；请先办理该步骤，或自行填写文书内容",
             field="case",
-            details={"status": d["status"], "type": type_id},
+            details={"status": d["status"], "type": type_id, CLI_HINT: _cli_hint(type_id)},
         )
     return found[-1]
+
+
+#: The command-line way out of a refusal, kept apart from the message (the window has its own form): `doc render`
+#: appends it, the GUI does not show it.
+CLI_HINT = "cli_hint"
+
+
+def _cli_hint(type_id: str) -> str:
+    return f"以 --input 提供内容（示例：xinfang doc sample {type_id}）"
 
 
 def _action_labels(actions: tuple[str, ...]) -> str:
@@ -179,9 +187,9 @@ def input_from_case(
     if type_id in FROM_RECORD or (type_id not in HEADER_ONLY and type_id not in _BUILDERS):
         how = FROM_RECORD.get(type_id, "")
         raise DomainError(
-            f"{spec(type_id).label}不由信访事项直接生成，不能用 --case；"
-            f"{how + '，或' if how else '请'}以 --input 提供内容（示例：xinfang doc sample {type_id}）",
+            f"{spec(type_id).label}不由信访事项直接生成；{how + '，或' if how else '请'}自行填写文书内容",
             field="case",
+            details={CLI_HINT: "不能用 --case；" + _cli_hint(type_id)},
         )
     # The full particulars: each document type decides what it prints (masked on documents to units, R-LC-07).
     d = case_detail(session, number, today=today, calendar=calendar, thresholds=thresholds, reveal=True)
