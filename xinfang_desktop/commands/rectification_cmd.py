@@ -1,5 +1,6 @@
-"""`xinfang rectification …`: the 挂牌整治 task chain (R-AS-02) — list the groups of a quarter's composite ranking,
-record the written explanation (with its file), the 约谈 and the 摘牌, and read the listings with their clocks."""
+"""`xinfang rectification …`: the 挂牌整治 task chain (R-AS-02) — list the groups of a quarter's composite ranking
+(`--quarter 2026Q3`) or of a half year's evaluation (`--half 2026H1`, S4 §18), record the written explanation (with
+its file), the 约谈 and the 摘牌, and read the listings with their clocks."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from xinfang_desktop.commands.base import Context, Result, UsageError, parse_date_arg, today_arg
+from xinfang_desktop.core.duties import PeriodKind, Span
+from xinfang_desktop.core.errors import DomainError
+from xinfang_desktop.core.rectification import previous_quarter, quarter_label
 
 
 def listing_text(r: dict[str, Any]) -> str:
@@ -32,11 +36,31 @@ def _listing_id(ctx: Context) -> int:
     return int(value)
 
 
+def _period(ctx: Context, *, required: bool) -> Span | None:
+    """--quarter 2026Q3 or --half 2026H1 (not both; one of them when `required`), checked before the database is
+    opened."""
+    from xinfang_desktop.persistence.rectification.store import parse_half_year, parse_quarter
+
+    quarter, half = ctx.args.quarter, ctx.args.half
+    if quarter is not None and half is not None:
+        raise UsageError("--quarter 与 --half 只能指定一个", field="quarter")
+    if quarter is None and half is None:
+        if required:
+            raise UsageError("请指定 --quarter（季度，如 2026Q3）或 --half（半年，如 2026H1）", field="quarter")
+        return None
+    try:
+        return parse_quarter(quarter) if quarter is not None else parse_half_year(half)
+    except DomainError as exc:
+        raise UsageError(exc.message, field=exc.field) from None
+
+
 def _list(ctx: Context) -> Result:
     from xinfang_desktop.persistence.rectification.store import list_listings
 
     a = ctx.args
-    data = list_listings(ctx.database(), today=today_arg(ctx), quarter=a.quarter, open_only=a.open)
+    span = _period(ctx, required=False)
+    code = span.code if span is not None else None
+    data = list_listings(ctx.database(), today=today_arg(ctx), quarter=code, open_only=a.open)
     c = data["counts"]
     head = f"{data['quarter']['label']}：" if data["quarter"] else ""
     lines = [
@@ -48,14 +72,17 @@ def _list(ctx: Context) -> Result:
 
 
 def _from_ranking(ctx: Context) -> Result:
-    from xinfang_desktop.persistence.rectification.store import parse_quarter
     from xinfang_desktop.reports.rectification_listing import list_from_ranking
 
-    quarter = parse_quarter(ctx.args.quarter)
-    data = list_from_ranking(ctx.database(), quarter, today=today_arg(ctx))
+    quarter = _period(ctx, required=True)
+    assert quarter is not None
+    today = today_arg(ctx)
+    data = list_from_ranking(ctx.database(), quarter, today=today)
+    half = quarter.kind is PeriodKind.HALF_YEAR
+    before = quarter_label(previous_quarter(quarter.code)) if half else "上季度"
     lines = [
-        f"{data['quarter_label']}综合排名：新列入挂牌整治 {len(data['added'])} 个，"
-        f"已列入 {len(data['already_listed'])} 个，上季度摘牌 {len(data['lifted'])} 个"
+        f"{data['quarter_label']}{'评价' if half else '综合排名'}：新列入挂牌整治 {len(data['added'])} 个，"
+        f"已列入 {len(data['already_listed'])} 个，{before}摘牌 {len(data['lifted'])} 个"
         f"（书面说明期限 {data['explanation_workdays']} 个工作日）"
     ]
     lines += ["新列入：" + listing_text(r) for r in data["added"]]
@@ -127,17 +154,23 @@ def _show(ctx: Context) -> Result:
 
 
 def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
-    rect = sub.add_parser("rectification", help="挂牌整治：从季度排名列入、书面说明、约谈、摘牌（R-AS-02）")
+    rect = sub.add_parser(
+        "rectification", help="挂牌整治：从季度排名（或半年评价）列入、书面说明、约谈、摘牌（R-AS-02）"
+    )
     r = rect.add_subparsers(dest="rectification_cmd", metavar="ACTION")
 
     p = r.add_parser("list", parents=[common], help="挂牌整治对象及书面说明期限")
     p.add_argument("--quarter", metavar="Q", help="季度，如 2026Q3")
+    p.add_argument("--half", metavar="H", help="半年，如 2026H1（半年评价）")
     p.add_argument("--open", action="store_true", help="只列未摘牌的")
     p.add_argument("--today", metavar="D", help="按此日期判断期限（默认今天）")
     p.set_defaults(handler=_list)
 
-    p = r.add_parser("from-ranking", parents=[common], help="按季度综合排名列入挂牌整治（重复执行不重复列入）")
-    p.add_argument("--quarter", required=True, metavar="Q", help="季度，如 2026Q3（季度结束后）")
+    p = r.add_parser(
+        "from-ranking", parents=[common], help="按季度综合排名（或半年评价）列入挂牌整治（重复执行不重复列入）"
+    )
+    p.add_argument("--quarter", metavar="Q", help="季度，如 2026Q3（季度结束后）")
+    p.add_argument("--half", metavar="H", help="半年，如 2026H1（半年结束后；半年评价）")
     p.add_argument("--today", metavar="D", help="列入日期（默认今天）")
     p.set_defaults(handler=_from_ranking)
 

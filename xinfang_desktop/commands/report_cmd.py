@@ -5,7 +5,8 @@
   `statistics_caliber`.
 - `report sanwu --period P --json` — 三无 per township with the visits that broke it (R-AS-03).
 - `report ranking --quarter 2026Q3 (--json|--xlsx FILE|--pdf FILE)` — the composite ranking and the 挂牌整治 listing
-  (R-AS-02) on the weights of the setting `ranking_weights`.
+  (R-AS-02) on the weights of the setting `ranking_weights`; `--half 2026H1` instead ranks a half year, the
+  half-yearly evaluation of S4 §18 (半年评价), on the same weights. Exactly one of the two.
 - `report annual --year Y -o FILE.docx` — the annual report to the level above (R-AS-04, 条例 art 41) drafted from
   the ledger (`.pdf` renders the same draft).
 
@@ -15,6 +16,7 @@ Every argument is checked before the database is opened: bad input exits 2 and t
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -113,9 +115,7 @@ def _ranking(ctx: Context) -> Result:
     from xinfang_desktop.reports.period_xlsx import write_ranking_xlsx
     from xinfang_desktop.reports.ranking_report import ranking_report
 
-    quarter = _span(ctx.args.quarter, "--quarter")
-    if quarter.kind is not PeriodKind.QUARTER:
-        raise UsageError(f"--quarter 应为季度，如 2026Q3，而不是“{ctx.args.quarter}”", field="quarter")
+    quarter = _ranking_period(ctx)
     today = today_arg(ctx)
     xlsx, pdf = _outputs(ctx)
     report = ranking_report(ctx.database(), quarter, today=today)
@@ -125,9 +125,28 @@ def _ranking(ctx: Context) -> Result:
         data["xlsx"] = str(write_ranking_xlsx(report, xlsx))
         text += f"\n已导出 {xlsx}"
     if pdf is not None:
-        data["pdf"] = _render_pdf(ranking_document(data), pdf)
+        # the form's title from the report: 综合排名 for a quarter, 半年评价 for a half year (S4 §18)
+        data["pdf"] = _render_pdf(replace(ranking_document(data), title=report.title), pdf)
         text += f"\n已导出 {pdf}"
     return Result(data, text)
+
+
+def _ranking_period(ctx: Context) -> Span:
+    """--quarter 2026Q3 or --half 2026H1 (R-AS-02; S4 §18), exactly one."""
+    quarter, half = ctx.args.quarter, ctx.args.half
+    if quarter is not None and half is not None:
+        raise UsageError("--quarter 与 --half 只能指定一个", field="quarter")
+    if quarter is None and half is None:
+        raise UsageError("请指定 --quarter（季度，如 2026Q3）或 --half（半年，如 2026H1）", field="quarter")
+    if quarter is not None:
+        span = _span(quarter, "--quarter")
+        if span.kind is not PeriodKind.QUARTER:
+            raise UsageError(f"--quarter 应为季度，如 2026Q3，而不是“{quarter}”", field="quarter")
+        return span
+    span = _span(half, "--half")
+    if span.kind is not PeriodKind.HALF_YEAR:
+        raise UsageError(f"--half 应为半年，如 2026H1（上半年）、2026H2（下半年），而不是“{half}”", field="half")
+    return span
 
 
 def _annual(ctx: Context) -> Result:
@@ -181,8 +200,9 @@ def register(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPars
     p.add_argument("--period", required=True, metavar="P", help="期间：2026、2026H1、2026Q3、2026-03")
     p.add_argument("--xlsx", metavar="FILE.xlsx", help="导出为 Excel 文件")
     p.set_defaults(handler=_sanwu)
-    p = actions.add_parser("ranking", parents=[common], help="季度综合排名及挂牌整治名单")
-    p.add_argument("--quarter", required=True, metavar="2026Q3", help="季度")
+    p = actions.add_parser("ranking", parents=[common], help="季度综合排名（或半年评价）及挂牌整治名单")
+    p.add_argument("--quarter", metavar="2026Q3", help="季度")
+    p.add_argument("--half", metavar="2026H1", help="半年（半年评价）：2026H1 上半年、2026H2 下半年")
     p.add_argument("--today", metavar="D", help="按此日期计算办理状态（默认今天）")
     _file_options(p)
     p.set_defaults(handler=_ranking)

@@ -1,4 +1,5 @@
-"""The quarterly ranking of townships and units on a composite score (R-AS-02), and the 挂牌整治 listing by rule.
+"""The quarterly (or half-yearly) ranking of townships and units on a composite score (R-AS-02), and the 挂牌整治
+listing by rule.
 
 The office configures the composite as data (the setting `ranking_weights`; `DEFAULT_WEIGHTS` until it does):
 weights of R-AS-01 rates (percentages summing to 100), points deducted per 进京非访 and per collective visit to
@@ -9,16 +10,23 @@ Beijing, and the listing rule. Interpretations (**I**):
   100 − 值. Scores have one decimal; a group with no rate at all is not ranked.
 - 挂牌整治 (R-AS-02, S2 §二(三)1): a group is listed when its 进京非访 or collective Beijing visits reach the rule's
   thresholds, when its 积案化解率 is below the threshold, or when it is the 末位 of the ranking (if the rule says so).
-  The written explanation each listed group owes (a task chain like the warning-slip explanations) is not built yet.
+  The written explanation each listed group owes is the task chain of `core.rectification`.
+- The period is the rule profile's option (its section ``ranking``, `parse_ranking_option`): a quarter (S2 §二(三)1,
+  一季一排名; the default and the national profile) or a half year (S4 §18, 每半年进行一次评价; the hengyang
+  profile). The same composite and the same listing rule score either period: S4 §18 names its criteria
+  (处置不得力、信访量大、越级访重复访批次多) without numbers, and those the listing data holds (进京非访, 进京集体访,
+  积案化解率, 末位) are the office's `ranking_weights` as for a quarter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 from xinfang_desktop.core.assessment import RATES, AssessmentCounts, RateDefinition, rate_value
+from xinfang_desktop.core.duties import PeriodKind, Span, half_year_span, parse_period, quarter_span, span_containing
 from xinfang_desktop.core.errors import DomainError
 
 DEDUCTIONS: dict[str, str] = {"abnormal_capital": "进京非访", "collective_capital": "进京集体访"}
@@ -28,6 +36,113 @@ DEFAULT_WEIGHTS: dict[str, Any] = {
     "listing": {"abnormal_capital": 3, "collective_capital": 2, "backlog_resolution_below": 60, "lowest": True},
 }
 _RATES = {r.id: r for r in RATES}
+_ONE_DAY = timedelta(days=1)
+
+
+# --- the period: a quarter, or a half year (the rule profile's ``ranking`` section) -------------------------------
+
+#: The periods a ranking may cover (R-AS-02: 一季一排名 in S2 §二(三)1; 每半年进行一次评价 in S4 §18).
+RANKING_PERIODS: tuple[PeriodKind, ...] = (PeriodKind.QUARTER, PeriodKind.HALF_YEAR)
+_PERIOD_FORMS = {
+    PeriodKind.QUARTER: "2026Q3 这样的季度",
+    PeriodKind.HALF_YEAR: "2026H1（上半年）或 2026H2（下半年）这样的半年",
+}
+
+
+@dataclass(frozen=True)
+class RankingOption:
+    """The rule profile's ``ranking`` section: ``{"period": "quarter" | "half_year", "citation": "…"}``.
+
+    A profile without the section ranks each quarter (R-AS-02, S2 §二(三)1); a profile used with S4 evaluates each
+    half year (S4 §18)."""
+
+    period: PeriodKind = PeriodKind.QUARTER
+    citation: str | None = None
+
+    @property
+    def half_yearly(self) -> bool:
+        return self.period is PeriodKind.HALF_YEAR
+
+    def to_json(self) -> dict[str, Any]:
+        return {"period": self.period.value, "period_label": self.period.label, "citation": self.citation}
+
+
+def parse_ranking_option(section: object) -> RankingOption:
+    """Read a profile's ``ranking`` section (None: the quarterly default); a DomainError names the problem."""
+    if section is None:
+        return RankingOption()
+    if not isinstance(section, Mapping):
+        raise DomainError('规则配置的 ranking 应为对象，如 {"period": "half_year"}', field="ranking")
+    unknown = set(section) - {"period", "citation"}
+    if unknown:
+        raise DomainError(f"规则配置的 ranking 含有未知项：{'、'.join(sorted(unknown))}", field="ranking")
+    period_text = section.get("period", PeriodKind.QUARTER.value)
+    period = next((k for k in RANKING_PERIODS if isinstance(period_text, str) and period_text == k.value), None)
+    if period is None:
+        raise DomainError(
+            f"规则配置的 ranking.period 应为 quarter（季度）或 half_year（半年），现为“{period_text}”", field="ranking"
+        )
+    citation = section.get("citation")
+    if citation is not None and (not isinstance(citation, str) or not citation.strip()):
+        raise DomainError("规则配置的 ranking.citation 应为文本", field="ranking")
+    return RankingOption(period, citation.strip() if isinstance(citation, str) else None)
+
+
+def ranking_kind(code: str) -> PeriodKind:
+    """The kind of a ranking period code: 2026H1 → half year, 2026Q3 → quarter."""
+    return PeriodKind.HALF_YEAR if code.strip()[4:5].upper() == "H" else PeriodKind.QUARTER
+
+
+def ranking_span(text: str, kind: PeriodKind) -> Span:
+    """2026Q3 for a quarter, 2026H1 / 2026H2 for a half year; a DomainError says which form is expected."""
+    span = parse_period(text)
+    if span.kind is not kind:
+        raise DomainError(
+            f"{kind.label}格式错误：“{text}”，应为 {_PERIOD_FORMS.get(kind, kind.label)}", field=kind.value
+        )
+    return span
+
+
+def ranking_span_of(year: int, number: int, kind: PeriodKind) -> Span:
+    """The quarter `number` (1–4) or the half year `number` (1–2) of `year`."""
+    return half_year_span(year, number) if kind is PeriodKind.HALF_YEAR else quarter_span(year, number)
+
+
+def period_number(span: Span) -> int:
+    """2026Q3 → 3, 2026H1 → 1."""
+    return int(span.code[-1])
+
+
+def previous_span(span: Span) -> Span:
+    """The quarter or the half year before `span`."""
+    return span_containing(span.kind, span.start.replace(day=1) - _ONE_DAY)
+
+
+def next_span(span: Span) -> Span:
+    return span_containing(span.kind, span.end + _ONE_DAY)
+
+
+def last_ended_span(today: date, kind: PeriodKind) -> Span:
+    """The quarter or half year before the one containing `today` (its ranking is final)."""
+    return previous_span(span_containing(kind, today))
+
+
+def recent_spans(today: date, kind: PeriodKind, count: int) -> list[Span]:
+    """The `count` quarters or half years ended before `today`'s, newest first."""
+    out = [last_ended_span(today, kind)]
+    while len(out) < count:
+        out.append(previous_span(out[-1]))
+    return out
+
+
+def evaluation_name(kind: PeriodKind) -> str:
+    """综合排名 for a quarter, 半年评价 for a half year (S4 §18)."""
+    return "半年评价" if kind is PeriodKind.HALF_YEAR else "综合排名"
+
+
+def ranking_title(span: Span) -> str:
+    """2026年第三季度信访工作综合排名 / 2026年上半年信访工作半年评价."""
+    return f"{span.label}信访工作{evaluation_name(span.kind)}"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""挂牌整治 — the task chain of a township or unit listed for rectification by the quarterly ranking (R-AS-02).
+"""挂牌整治 — the task chain of a township or unit listed for rectification by the quarterly ranking (R-AS-02), or by
+the half-yearly evaluation of S4 §18 when the office's rule profile says so (`core.composite_ranking.RankingOption`).
 
 S2 §二(三)1: the groups with many abnormal or collective Beijing visits or a poor backlog resolution are listed
 (列入挂牌整治单位), ranked and assessed each quarter (一季一排名，一季一考核); 整治不力的，挂牌单位要向市信访工作
@@ -19,6 +20,9 @@ Interpretations (**I**), the seeds setting no number or form:
   explanation received after its due day is kept as 逾期N个工作日提交.
 - A listing is lifted (摘牌) when the next quarter's ranking no longer lists the group (the reason says so), or by a
   decision written with its reason. A group listed again stays listed and owes the new quarter's explanation too.
+- A half-yearly listing (period code 2026H1, kept in the same `quarter` field) follows the same chain with the same
+  due-day rule; the next half year's evaluation lifts it. Quarters and half years do not lift each other (an office
+  that changes its profile lifts the old period's open listings by decision).
 
 Pure rules: the calendar, the dates and `today` are passed in.
 """
@@ -42,6 +46,7 @@ from xinfang_desktop.core.workdays import WorkdayCalendar
 
 RULE = "R-AS-02"
 CITATION = "重点地区挂牌整治制度（一季一排名，一季一考核；整治不力的提交书面说明，视情约谈）"
+CITATION_HALF_YEAR = "重点单位挂牌管理（每半年进行一次评价，实行挂牌整治，并约谈信访工作相关责任人）"
 WORKDAYS_SETTING = "rectification_explanation_workdays"
 DEFAULT_EXPLANATION_WORKDAYS = 10  # **I**: the seeds set no number
 MAX_EXPLANATION_WORKDAYS = 60
@@ -251,27 +256,52 @@ def check_lift(listing: Listing, on: date, today: date) -> None:
     _raise(problems)
 
 
-# --- the quarters and the lifting rule ----------------------------------------------------------------------------
+# --- the periods (quarters or half years) and the lifting rule ------------------------------------------------------
+
+
+def is_half_year(code: str) -> bool:
+    """2026H1 / 2026H2 (S4 §18) rather than a quarter 2026Q3."""
+    return code.strip()[4:5].upper() == "H"
 
 
 def previous_quarter(code: str) -> str:
-    """2026Q3 → 2026Q2, 2026Q1 → 2025Q4."""
-    year, q = int(code[:4]), int(code[-1])
-    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+    """2026Q3 → 2026Q2, 2026Q1 → 2025Q4; for a half year 2026H1 → 2025H2, 2026H2 → 2026H1."""
+    year, n = int(code[:4]), int(code[-1])
+    if is_half_year(code):
+        return f"{year - 1}H2" if n == 1 else f"{year}H1"
+    return f"{year - 1}Q4" if n == 1 else f"{year}Q{n - 1}"
 
 
 def next_quarter(code: str) -> str:
-    year, q = int(code[:4]), int(code[-1])
-    return f"{year + 1}Q1" if q == 4 else f"{year}Q{q + 1}"
+    """2026Q3 → 2026Q4; for a half year 2026H1 → 2026H2, 2026H2 → 2027H1."""
+    year, n = int(code[:4]), int(code[-1])
+    if is_half_year(code):
+        return f"{year + 1}H1" if n == 2 else f"{year}H2"
+    return f"{year + 1}Q1" if n == 4 else f"{year}Q{n + 1}"
 
 
 def quarter_label(code: str) -> str:
+    """2026年第三季度, or 2026年上半年 for a half-year code."""
+    if is_half_year(code):
+        return f"{code[:4]}年{'上' if code[-1] == '1' else '下'}半年"
     names = ("一", "二", "三", "四")
     return f"{code[:4]}年第{names[int(code[-1]) - 1]}季度"
 
 
+# The names for both kinds of period.
+previous_period = previous_quarter
+next_period = next_quarter
+period_label = quarter_label
+
+
+def citation_of(code: str) -> str:
+    """The rule text a listing of this period follows (S2's quarters, S4 §18's half years)."""
+    return CITATION_HALF_YEAR if is_half_year(code) else CITATION
+
+
 def lift_reason_by_ranking(quarter: str) -> str:
-    return f"{quarter_label(quarter)}综合排名不再列入挂牌整治（{RULE}）"
+    what = "评价" if is_half_year(quarter) else "综合排名"  # 2026年下半年评价 / 2026年第三季度综合排名
+    return f"{quarter_label(quarter)}{what}不再列入挂牌整治（{RULE}）"
 
 
 @dataclass(frozen=True)
@@ -285,7 +315,8 @@ class LiftByRanking:
 def lifts_by_ranking(
     open_listings: Iterable[Listing], quarter: str, listed_now: Sequence[ListedGroup]
 ) -> list[LiftByRanking]:
-    """R-AS-02: the open listings of the quarter before `quarter` whose group `quarter`'s ranking no longer lists."""
+    """R-AS-02: the open listings of the quarter (half year) before `quarter` whose group `quarter`'s ranking no
+    longer lists."""
     before = previous_quarter(quarter)
     still = {(g.kind.value, g.key) for g in listed_now}
     reason = lift_reason_by_ranking(quarter)
@@ -298,6 +329,7 @@ def lifts_by_ranking(
 
 __all__ = [
     "CITATION",
+    "CITATION_HALF_YEAR",
     "DEFAULT_EXPLANATION_WORKDAYS",
     "RULE",
     "WORKDAYS_SETTING",
@@ -311,13 +343,18 @@ __all__ = [
     "check_explanation",
     "check_interview",
     "check_lift",
+    "citation_of",
     "due_basis",
     "explanation_clock",
     "explanation_due",
+    "is_half_year",
     "lift_reason_by_ranking",
     "lifts_by_ranking",
+    "next_period",
     "next_quarter",
     "parse_explanation_workdays",
+    "period_label",
+    "previous_period",
     "previous_quarter",
     "quarter_label",
 ]

@@ -75,9 +75,9 @@ class RuleProfile:
     name: str
     rules: Mapping[str, Rule]
     description: str | None = None
-    #: The other sections of the profile as parsed JSON, by key ("grounds", "duties", "statement_targets"): each is
-    #: read by its own core module (core/grounds.py, core/duties.py, core/statement_targets.py). A section the
-    #: profile does not define comes from the profile it extends.
+    #: The other sections of the profile as parsed JSON, by key ("grounds", "duties", "statement_targets",
+    #: "ranking"): each is read by its own core module (core/grounds.py, core/duties.py, core/statement_targets.py,
+    #: core/composite_ranking.py). A section the profile does not define comes from the profile it extends.
     sections: Mapping[str, Any] = field(default_factory=dict)
     extends: str | None = None
 
@@ -159,7 +159,7 @@ def rule_from_dict(item: Mapping[str, Any], where: str = "规则") -> Rule:
 
 
 #: Sections of a profile other than its clocks (each parsed by its own module).
-SECTION_KEYS = ("grounds", "duties", "statement_targets")
+SECTION_KEYS = ("grounds", "duties", "statement_targets", "ranking")
 _PROFILE_KEYS = {"id", "name", "description", "rules", "extends", *SECTION_KEYS}
 
 

@@ -1,5 +1,7 @@
-"""The quarterly composite ranking of townships and units (R-AS-02) with the 挂牌整治 listing, and the 三无 report of
-the townships (R-AS-03): read from the ledger, scored by `core.composite_ranking` and `core.sanwu`."""
+"""The quarterly composite ranking of townships and units (R-AS-02) with the 挂牌整治 listing — or the half-yearly
+evaluation of S4 §18 (半年评价) when the office's rule profile says so (`office_ranking_option`) — and the 三无 report
+of the townships (R-AS-03): read from the ledger, scored by `core.composite_ranking` and `core.sanwu`. A half year is
+scored exactly like a quarter, on its six months."""
 
 from __future__ import annotations
 
@@ -13,11 +15,15 @@ from xinfang_desktop.core.composite_ranking import (
     DEFAULT_WEIGHTS,
     CompositeRow,
     CompositeWeights,
+    RankingOption,
+    evaluation_name,
+    parse_ranking_option,
     parse_weights,
     rank_composite,
+    ranking_title,
     score_group,
 )
-from xinfang_desktop.core.duties import Span
+from xinfang_desktop.core.duties import PeriodKind, Span
 from xinfang_desktop.core.errors import DomainError
 from xinfang_desktop.core.period_stats import GroupBy
 from xinfang_desktop.core.sanwu import CONDITIONS, EXTREME_INCIDENTS, SanwuEvent, TownshipSanwu, assess_townships
@@ -25,6 +31,7 @@ from xinfang_desktop.persistence.assessment_queries import assessment_counts
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.period_queries import capital_visit_counts, sanwu_visits, townships
 from xinfang_desktop.persistence.rectification.queries import listing_states
+from xinfang_desktop.persistence.rule_profile_store import selected_profile
 from xinfang_desktop.persistence.settings_store import SqlSettings
 
 WEIGHTS_SETTING = "ranking_weights"
@@ -33,6 +40,16 @@ LISTING_NOT_RECORDED = (
     "{n}个挂牌整治对象尚未登记挂牌，请在“责任落实 → 挂牌整治”中从排名列入，书面说明期限自列入之日起计算"
 )
 _GROUPINGS = ((Grouping.TOWNSHIP, GroupBy.LOCALITY), (Grouping.UNIT, GroupBy.UNIT))
+#: Printed under a half-yearly evaluation (S4 §18; no rule ID on paper).
+HALF_YEAR_NOTE = (
+    "每半年对赴省进京越级上访、到市集访与重复信访、群众信访事项受理办理等情况进行一次评价，"
+    "对信访工作处置不得力、信访量大、越级访重复访批次多的实行挂牌整治，并约谈信访工作相关责任人"
+)
+
+
+def office_ranking_option(db: Database | None) -> RankingOption:
+    """The office's rule profile's ranking option (R-AS-02: quarterly; S4 §18: half-yearly)."""
+    return parse_ranking_option(selected_profile(db).section("ranking"))
 
 
 def _threshold(settings: SqlSettings) -> int:
@@ -69,8 +86,18 @@ class RankingReport:
     listings: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
 
     @property
+    def period(self) -> Span:
+        """The quarter or the half year ranked (the field keeps its first name, `quarter`)."""
+        return self.quarter
+
+    @property
+    def half_yearly(self) -> bool:
+        return self.quarter.kind is PeriodKind.HALF_YEAR
+
+    @property
     def title(self) -> str:
-        return f"{self.quarter.label}信访工作综合排名"
+        """2026年第三季度信访工作综合排名 / 2026年上半年信访工作半年评价."""
+        return ranking_title(self.quarter)
 
     def listed(self) -> list[tuple[Grouping, CompositeRow]]:
         return [(t.grouping, r) for t in self.tables for r in t.rows if r.listed]
@@ -90,7 +117,7 @@ class RankingReport:
         """Where the listed groups' written explanations stand (R-AS-02)."""
         listed = self.listed()
         if not listed:
-            return "本季度无挂牌整治对象"
+            return f"本{'半年' if self.half_yearly else '季度'}无挂牌整治对象"
         missing = sum(1 for g, r in listed if self.listing_of(g, r) is None)
         if missing:
             return LISTING_NOT_RECORDED.format(n=missing)
@@ -113,6 +140,7 @@ class RankingReport:
 
     def notes(self) -> list[str]:
         return [
+            *([HALF_YEAR_NOTE] if self.half_yearly else []),
             self.weights.formula(),
             self.weights.listing_rule(),
             f"统计期间：{self.quarter.start.isoformat()} 至 {self.quarter.end.isoformat()}；"
@@ -121,7 +149,12 @@ class RankingReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "quarter": self.quarter.code,
+            "quarter": self.quarter.code,  # the period code: 2026Q3, or 2026H1 for a half year
+            "period": self.quarter.code,
+            "period_kind": self.quarter.kind.value,
+            "period_kind_label": self.quarter.kind.label,
+            "evaluation": evaluation_name(self.quarter.kind),
+            "title": self.title,
             "label": self.quarter.label,
             "from": self.quarter.start.isoformat(),
             "to": self.quarter.end.isoformat(),
@@ -166,6 +199,9 @@ class RankingReport:
 
 
 def ranking_report(db: Database, quarter: Span, *, today: date) -> RankingReport:
+    """Rank a quarter or a half year (`quarter.kind`) as of `today`."""
+    if quarter.kind not in (PeriodKind.QUARTER, PeriodKind.HALF_YEAR):
+        raise DomainError(f"综合排名按季度或半年进行，“{quarter.code}”不是季度或半年", field="period")
     period = AssessmentPeriod(quarter.start, quarter.end)
     tables = []
     with db.read_session() as session:

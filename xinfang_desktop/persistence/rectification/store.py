@@ -1,5 +1,7 @@
-"""挂牌整治 (R-AS-02): list the groups of a quarter's ranking, record the written explanation (with its file), the 约谈
-and the 摘牌, read the listings with their clocks, and the explanations' compliance in the shape of duty compliance.
+"""挂牌整治 (R-AS-02): list the groups of a quarter's ranking (or of a half year's evaluation, S4 §18: the period code
+2026H1 kept in the same `quarter` column — String(8), unique with the group), record the written explanation (with
+its file), the 约谈 and the 摘牌, read the listings with their clocks, and the explanations' compliance in the shape
+of duty compliance.
 
 Every write is one transaction with an audit entry; bad input raises a DomainError before anything is written (a file
 is copied into the attachment store only once the input was checked, and removed again if the write fails). Listing a
@@ -23,11 +25,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from xinfang_desktop.core.deadlines import DEFAULT_DUE_SOON_WORKDAYS, DEFAULT_SERIOUSLY_OVERDUE_DAYS
-from xinfang_desktop.core.duties import SlotStatus, Span, parse_period, quarter_span
+from xinfang_desktop.core.duties import PeriodKind, SlotStatus, Span, half_year_span, parse_period, quarter_span
 from xinfang_desktop.core.errors import DomainError, FieldProblem, NotFoundError, ValidationError
 from xinfang_desktop.core.field_rules import check_text
 from xinfang_desktop.core.rectification import (
-    CITATION,
     RULE,
     WORKDAYS_SETTING,
     ExplanationStatus,
@@ -37,9 +38,11 @@ from xinfang_desktop.core.rectification import (
     check_explanation,
     check_interview,
     check_lift,
+    citation_of,
     due_basis,
     explanation_clock,
     explanation_due,
+    is_half_year,
     lifts_by_ranking,
     parse_explanation_workdays,
     previous_quarter,
@@ -136,8 +139,9 @@ def listing_json(s: Session, rec: RectificationListingRecord, today: date, clock
         }
     return {
         "id": rec.id,
-        "quarter": rec.quarter,
+        "quarter": rec.quarter,  # the period code: 2026Q3, or 2026H1 for a half-yearly evaluation (S4 §18)
         "quarter_label": quarter_label(rec.quarter),
+        "period_kind": PeriodKind.HALF_YEAR.value if is_half_year(rec.quarter) else PeriodKind.QUARTER.value,
         "group_kind": rec.group_kind,
         "group_kind_label": GroupKind(rec.group_kind).label,
         "key": rec.group_key,
@@ -202,12 +206,16 @@ def add_listings(
 ) -> dict[str, Any]:
     """R-AS-02: list every group of `quarter`'s ranking not listed for it yet (the explanation due on the working-day
     calendar), and lift the open listings of the quarter before that this ranking no longer lists. Run twice, the
-    second run adds and lifts nothing. Groups without a key (no township or unit) are skipped and reported."""
-    if quarter.code[-2:-1].upper() != "Q":
-        raise DomainError(f"挂牌整治按季度列入，“{quarter.code}”不是季度", field="quarter")
+    second run adds and lifts nothing. Groups without a key (no township or unit) are skipped and reported.
+    `quarter` may be a half year (S4 §18): then the half year before is the one lifted."""
+    half = quarter.kind is PeriodKind.HALF_YEAR
+    if quarter.kind is not PeriodKind.QUARTER and not half:
+        raise DomainError(f"挂牌整治按季度（或半年）列入，“{quarter.code}”不是季度或半年", field="quarter")
     if today <= quarter.end:
+        what = "半年评价" if half else "季度排名"
         raise DomainError(
-            f"{quarter.label}至{quarter.end.isoformat()}结束，季度排名尚未确定，不能据此挂牌整治", field="quarter"
+            f"{quarter.label}至{quarter.end.isoformat()}结束，{what}尚未确定，不能据此挂牌整治",
+            field="half" if half else "quarter",
         )
     clock = _clock(db)
     keyed = [g for g in groups if g.key]
@@ -273,6 +281,7 @@ def add_listings(
         result = {
             "quarter": quarter.code,
             "quarter_label": quarter.label,
+            "period_kind": quarter.kind.value,
             "today": today.isoformat(),
             "explanation_workdays": workdays,
             "added": [listing_json(s, r, today, clock) for r in added],
@@ -462,12 +471,26 @@ def parse_quarter(text: str) -> Span:
     return span
 
 
+def parse_half_year(text: str) -> Span:
+    """2026H1 / 2026H2: the half year of S4 §18's evaluation."""
+    span = parse_period(text)
+    if span.kind is not PeriodKind.HALF_YEAR:
+        raise DomainError(f"半年格式错误：“{text}”，应为 2026H1（上半年）或 2026H2（下半年）", field="half")
+    return span
+
+
+def parse_listing_period(text: str) -> Span:
+    """A listing's period code: a half year 2026H1 or a quarter 2026Q3."""
+    return parse_half_year(text) if is_half_year(text) else parse_quarter(text)
+
+
 def list_listings(
     db: Database, *, today: date, quarter: str | None = None, open_only: bool = False, limit: int = 1000
 ) -> dict[str, Any]:
-    """Listings, newest quarter first (open ones first within it), with their clocks and a count of each state."""
+    """Listings, newest quarter first (open ones first within it), with their clocks and a count of each state.
+    `quarter` is a quarter (2026Q3) or a half year (2026H1)."""
     cond: list[ColumnElement[bool]] = []
-    span = parse_quarter(quarter) if quarter else None
+    span = parse_listing_period(quarter) if quarter else None
     if span is not None:
         cond.append(_R.quarter == span.code)
     if open_only:
@@ -510,7 +533,8 @@ def _session_calendar(session: Session) -> WorkdayCalendar:
 def explanation_compliance(
     session: Session, span: Span, today: date, *, calendar: WorkdayCalendar | None = None
 ) -> list[dict[str, Any]]:
-    """R-AS-02 as duty compliance: one row per listing whose quarter overlaps `span` — or whose explanation window
+    """R-AS-02 as duty compliance: one row per listing whose quarter (or half year) overlaps `span` — or whose
+    explanation window
     (listed_on … due, which lies in the next quarter) does — in the JSON shape of
     `core.duties.DutyCompliance.to_json` (kind ``rectification_explanation``). met once the explanation came (on
     time, or late — then `missing` says 逾期N个工作日提交); missed when its due day passed without it; open while it
@@ -548,10 +572,11 @@ def explanation_compliance(
         kind = GroupKind(rec.group_kind)
         subject_key = f"unit:{rec.unit_id}" if kind is GroupKind.UNIT else f"township:{rec.region_code}"
         name = names.get(rec.unit_id, rec.name) if rec.unit_id else rec.name
+        period_kind = PeriodKind.HALF_YEAR if is_half_year(rec.quarter) else PeriodKind.QUARTER
         slot = {
             "period": rec.quarter,
-            "kind": "quarter",
-            "kind_label": "季度",
+            "kind": period_kind.value,
+            "kind_label": period_kind.label,
             "label": quarter_label(rec.quarter),
             "start": rec.listed_on.isoformat(),
             "end": due.isoformat(),
@@ -570,7 +595,7 @@ def explanation_compliance(
                 "kind": KIND,
                 "label": LABEL,
                 "rule": RULE,
-                "citation": CITATION,
+                "citation": citation_of(rec.quarter),
                 "requirement": f"列入挂牌整治后{rec.explanation_workdays}个工作日内提交书面说明",
                 "applies_to": "units" if kind is GroupKind.UNIT else "townships",
                 "subject_key": subject_key,
@@ -590,14 +615,21 @@ def explanation_compliance(
 
 
 def _quarters_of(span: Span) -> list[str]:
+    """The quarters and the half years (S4 §18) that overlap `span`."""
     out = []
     year, q = span.start.year, (span.start.month - 1) // 3 + 1
     while True:
         code = f"{year}Q{q}"
         out.append(code)
         if quarter_span(year, q).end >= span.end:
-            return out
+            break
         year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    year, h = span.start.year, 1 if span.start.month <= 6 else 2
+    while True:
+        out.append(f"{year}H{h}")
+        if half_year_span(year, h).end >= span.end:
+            return out
+        year, h = (year + 1, 1) if h == 2 else (year, 2)
 
 
 __all__ = [
@@ -610,6 +642,8 @@ __all__ = [
     "lift_listing",
     "list_listings",
     "listing_json",
+    "parse_half_year",
+    "parse_listing_period",
     "parse_quarter",
     "record_explanation",
     "record_interview",
