@@ -90,6 +90,7 @@ def _row_items(row: PeriodRow) -> list[QStandardItem]:
 class _Loaded:
     report: PeriodReport
     categories: list[tuple[str, int]]  # the current period's 批次 by content category (the share chart)
+    offices: tuple[str, ...] | None = None  # 各单位上报汇总: the offices whose packages are summed
 
 
 def _load_job(start: date, end: date, group_by: GroupBy, caliber: Caliber) -> Callable[[Database], _Loaded]:
@@ -113,6 +114,41 @@ def _load_job(start: date, end: date, group_by: GroupBy, caliber: Caliber) -> Ca
     return job
 
 
+def _whole_span(start: date, end: date) -> Any:
+    """The month, quarter, half year or year [start, end] is exactly (the periods packages are sent for), or None."""
+    from xinfang_desktop.core.duties import PeriodKind, span_containing
+
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR):
+        span = span_containing(kind, start)
+        if (span.start, span.end) == (start, end):
+            return span
+    return None
+
+
+def _city_job(span: Any, group_by: GroupBy) -> Callable[[Database], _Loaded]:
+    """各单位上报汇总: the figures of the packages received for the period, summed (reports/exchange_summary.py)."""
+
+    def job(db: Database) -> _Loaded:
+        from xinfang_desktop.reports.exchange_summary import city_report
+
+        city = city_report(db, span, group_by)
+        by_category = city_report(db, span, GroupBy.CATEGORY).report
+        shares = sorted(((r.name, r.current.batches) for r in by_category.rows[:-1]), key=lambda s: -s[1])
+        return _Loaded(city.report, shares, tuple(o.office for o in city.offices))
+
+    return job
+
+
+def _has_received(db: Database) -> bool:
+    """Whether this database has received any package from the offices below (a city or county bureau's)."""
+    from sqlalchemy import func, select
+
+    from xinfang_desktop.persistence.records_exchange import ExchangeReportRecord
+
+    with db.read_session() as s:
+        return bool(s.scalar(select(func.count()).select_from(ExchangeReportRecord)))
+
+
 class PeriodReportTab(QWidget):
     """期间统计: pickers, the tables with 同比/环比, the charts, exports."""
 
@@ -133,6 +169,14 @@ class PeriodReportTab(QWidget):
         self.group_combo = QComboBox()
         for g in GroupBy:
             self.group_combo.addItem(GROUP_TEXT[g], g.value)
+        # At a bureau that receives packages: its own ledger, or the sum of the offices' figures (issue 14).
+        self.source_combo = QComboBox()
+        self.source_combo.addItem("本单位台账", "own")
+        self.source_combo.addItem("各单位上报汇总", "city")
+        self.source_combo.setToolTip("各单位上报汇总：下级上报数据包中该期间的数字之和（按整月、整季、半年或整年）")
+        self.source_label = QLabel("　数据：")
+        for hidden in (self.source_label, self.source_combo):
+            hidden.hide()
         self.refresh_button = QPushButton("统计")
         self.refresh_button.clicked.connect(self.refresh)
         self.xlsx_button = QPushButton("导出 Excel…")
@@ -154,6 +198,8 @@ class PeriodReportTab(QWidget):
         bar.addWidget(self.caliber_combo)
         bar.addWidget(QLabel("　分组："))
         bar.addWidget(self.group_combo)
+        bar.addWidget(self.source_label)
+        bar.addWidget(self.source_combo)
         bar.addWidget(self.refresh_button)
         bar.addStretch(1)
         exports = QHBoxLayout()  # a row of their own: beside the pickers they pushed the tab wider than a 1280 screen
@@ -212,12 +258,15 @@ class PeriodReportTab(QWidget):
             self.refresh()
             return
 
-        def known(caliber: Caliber) -> None:
+        def known(found: tuple[Caliber, bool]) -> None:
+            caliber, receives = found
             self._caliber_known = True
             self.caliber_combo.setCurrentIndex(self.caliber_combo.findData(caliber.value))
+            for shown in (self.source_label, self.source_combo):
+                shown.setVisible(receives)
             self.refresh()
 
-        self._ctx.tasks.run_db(stored_caliber, known, self._show_error)
+        self._ctx.tasks.run_db(lambda db: (stored_caliber(db), _has_received(db)), known, self._show_error)
 
     @property
     def group_by(self) -> GroupBy:
@@ -232,16 +281,31 @@ class PeriodReportTab(QWidget):
         if start > end:
             self._show_error(ValueError("统计期间的开始日期晚于结束日期，请重新选择。"))
             return
+        job = _load_job(start, end, self.group_by, self.caliber)
+        if self.source_combo.currentData() == "city":
+            span = _whole_span(start, end)
+            if span is None:
+                whole = "各单位上报按整月、整季、半年或整年汇总：请选择如 10月1日 至 10月31日 的期间。"
+                self._show_error(ValueError(whole))
+                return
+            job = _city_job(span, self.group_by)
         self.refresh_button.setEnabled(False)
         self._progress.start()
-        self._ctx.tasks.run_db(_load_job(start, end, self.group_by, self.caliber), self._show, self._show_error)
+        self._ctx.tasks.run_db(job, self._show, self._show_error)
 
     def _show(self, loaded: _Loaded) -> None:
         self._progress.finish()
         self.refresh_button.setEnabled(True)
         self.error_label.clear()
         report = self.report = loaded.report
-        self.period_label.setText(f"{report.period_line}。{report.caliber_note}。")
+        summed = ""
+        if loaded.offices is not None:
+            summed = (
+                f"各单位上报汇总：{len(loaded.offices)} 个单位（{'、'.join(loaded.offices)}）。"
+                if loaded.offices
+                else "各单位上报汇总：该期间尚未收到任何单位的数据包。"
+            )
+        self.period_label.setText(f"{summed}{report.period_line}。{report.caliber_note}。")
         fill_table(self.model, _headers(report.group_by.label), [_row_items(r) for r in report.rows])
         fill_table(self.special_model, _headers("项目"), [_row_items(r) for r in report.specials])
         for button in (self.xlsx_button, self.pdf_button):
