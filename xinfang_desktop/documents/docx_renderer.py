@@ -38,7 +38,7 @@ from xinfang_desktop.documents.docx_xml import (
 )
 from xinfang_desktop.documents.flow import format_date
 from xinfang_desktop.documents.fonts import FontSet, get_fonts
-from xinfang_desktop.documents.model import FontRole, Layout, OfficialDocument, Paragraph, ParagraphKind, Table
+from xinfang_desktop.documents.model import Figure, FontRole, Layout, OfficialDocument, Paragraph, ParagraphKind, Table
 from xinfang_desktop.documents.page_layout import layout_document
 from xinfang_desktop.documents.page_ops import RED, DocumentLayout, TextOp
 from xinfang_desktop.documents.pdf_renderer import RenderInfo, info_of
@@ -114,7 +114,9 @@ class _Writer:
         add_runs(par, self.fonts, [(text, FontRole.XIAOBIAOSONG, False)], g.TITLE_SIZE, None, None)
         self.para()  # 标题下空一行
 
-    def block(self, block: Paragraph | Table) -> None:
+    def block(self, block: Paragraph | Table | Figure) -> None:
+        if isinstance(block, Figure):
+            return  # the charts are for the PDF: a DOCX draft is edited, and its figures would be pictures
         if isinstance(block, Table):
             self.table(block)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -9,8 +10,16 @@ from datetime import date
 from xinfang_desktop.documents import geometry as g
 from xinfang_desktop.documents.fonts import FallbackReport, FontSet
 from xinfang_desktop.documents.linebreak import Line, break_lines
-from xinfang_desktop.documents.model import FontRole, FooterBlock, Paragraph, ParagraphKind, Signature, Table
-from xinfang_desktop.documents.page_ops import BLACK, Op, RuleOp, Shaped, TextOp, line_op, shape, shift_op
+from xinfang_desktop.documents.model import (
+    Figure,
+    FontRole,
+    FooterBlock,
+    Paragraph,
+    ParagraphKind,
+    Signature,
+    Table,
+)
+from xinfang_desktop.documents.page_ops import BLACK, DrawingOp, Op, RuleOp, Shaped, TextOp, line_op, shape, shift_op
 
 
 def _plain_line(line: Line, align: str) -> Line:
@@ -90,9 +99,11 @@ class FlowBuilder:
 
     # -- blocks --
 
-    def block_items(self, block: Paragraph | Table) -> list[Item]:
+    def block_items(self, block: Paragraph | Table | Figure) -> list[Item]:
         if isinstance(block, Table):
             return self.table_items(block)
+        if isinstance(block, Figure):
+            return self.figure_items(block)
         runs = [(r.text, r.role, r.bold) for r in block.runs]
         kind = block.kind
         if kind in (ParagraphKind.BODY, ParagraphKind.HEADING1, ParagraphKind.HEADING2, ParagraphKind.HEADING3):
@@ -159,6 +170,17 @@ class FlowBuilder:
                 item.header_rows = list(header)
             items.append(item)
         return items
+
+    def figure_items(self, figure: Figure) -> list[Item]:
+        """A figure as one item of whole grid lines (so never split across pages), the drawing centred in them."""
+        drawing = figure.draw(self.fonts, self.report)
+        width, height = float(drawing.width), float(drawing.height)
+        room = g.LINES_PER_PAGE * g.LINE_PITCH
+        if width > g.TEXT_WIDTH + 0.01 or height > room + 0.01 or width <= 0 or height <= 0:
+            raise ValueError(f"figure {figure.title!r} of {width:.1f} × {height:.1f} pt does not fit the text area")
+        lines = max(1, math.ceil(height / g.LINE_PITCH - 1e-6))
+        op = DrawingOp((g.TEXT_WIDTH - width) / 2, (lines * g.LINE_PITCH - height) / 2, width, height, drawing)
+        return [Item(lines, [op], text=list(figure.texts))]
 
     def attachment_items(self, attachments: Sequence[str]) -> list[Item]:
         items: list[Item] = []

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from xinfang_desktop.documents.fonts import FallbackReport, FontSet
 
 #: The clerk's warning for a document whose dates rest on a year without holiday data (R-TM-05).
 PROVISIONAL_WARNING = (
@@ -75,7 +80,31 @@ class Table:
     caption: str | None = None
 
 
-Block = Paragraph | Table
+class Drawable(Protocol):
+    """What a :class:`Figure` draws: a reportlab ``Drawing`` (its size in points, drawn at its bottom-left)."""
+
+    width: float
+    height: float
+
+    def drawOn(self, canvas: Any, x: float, y: float) -> None: ...  # reportlab's name
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A drawing inside the body (a chart of a report), kept whole on one page and centred in the text width.
+
+    ``draw(fonts, report)`` makes it with the document's fonts, noting in ``report`` the characters of its labels
+    that no font has (the renderers then refuse, as for text); it is at most the text area's width and
+    :data:`~xinfang_desktop.documents.geometry.LINES_PER_PAGE` grid lines high, and takes whole grid lines.
+    ``texts`` are the strings it prints (title, axis labels, names, values), for the plain text and the tests.
+    The PDF draws it; the DOCX leaves it out."""
+
+    title: str
+    draw: Callable[[FontSet, FallbackReport], Drawable] = field(compare=False, repr=False)
+    texts: tuple[str, ...] = ()
+
+
+Block = Paragraph | Table | Figure
 
 
 @dataclass(frozen=True)
@@ -129,6 +158,8 @@ class OfficialDocument:
         for block in self.body:
             if isinstance(block, Paragraph):
                 parts.append(block.text)
+            elif isinstance(block, Figure):
+                parts.extend(block.texts)
             else:
                 parts.extend(" ".join(row) for row in block.rows)
         parts.extend(self.attachments)
@@ -142,6 +173,8 @@ class OfficialDocument:
         for block in self.tail:
             if isinstance(block, Paragraph):
                 parts.append(block.text)
+            elif isinstance(block, Figure):
+                parts.extend(block.texts)
             else:
                 if block.caption:
                     parts.append(block.caption)

@@ -1,4 +1,4 @@
-"""Drawing operations in paper coordinates (text lines, rules), the pages holding them, and text shaping."""
+"""Drawing operations in paper coordinates (text lines, rules, drawings), the pages holding them, and text shaping."""
 
 from __future__ import annotations
 
@@ -52,12 +52,29 @@ class RuleOp:
     dash: tuple[float, float] | None = None  # on, off (pt): a cut line
 
 
-Op = TextOp | RuleOp
+@dataclass(frozen=True)
+class DrawingOp:
+    """A drawing (a :class:`~xinfang_desktop.documents.model.Figure`'s chart): its top-left corner at (x, top) from
+    the paper's top-left, ``width`` × ``height`` points."""
+
+    x: float
+    top: float
+    width: float
+    height: float
+    drawing: Any = field(compare=False, repr=False)
+    color: str = BLACK  # the drawing sets its own colours; here so that every op has one
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+
+Op = TextOp | RuleOp | DrawingOp
 
 
 def shift_op(op: Op, dx: float, dy: float) -> Op:
     """``op`` moved by (dx, dy): flow items are built at the origin and placed on the page afterwards."""
-    if isinstance(op, TextOp):
+    if isinstance(op, TextOp | DrawingOp):
         return replace(op, x=op.x + dx, top=op.top + dy)
     return replace(op, x1=op.x1 + dx, x2=op.x2 + dx, y1=op.y1 + dy, y2=op.y2 + dy)
 

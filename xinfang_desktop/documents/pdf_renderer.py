@@ -36,6 +36,7 @@ from xinfang_desktop.documents.page_ops import (
     BLACK,
     RED,
     DocumentLayout,
+    DrawingOp,
     Op,
     PageLayout,
     Piece,
@@ -51,6 +52,7 @@ __all__ = [
     "BLACK",
     "RED",
     "DocumentLayout",
+    "DrawingOp",
     "Item",
     "Op",
     "PageLayout",
@@ -103,6 +105,10 @@ def _draw(canvas: Any, ops: Sequence[Op]) -> None:
         if op.color != colour:
             _set_colour(canvas, op.color)
             colour = op.color
+        if isinstance(op, DrawingOp):
+            op.drawing.drawOn(canvas, op.x, height - op.bottom)  # in a saved graphics state
+            colour = ""  # the drawing chose its own colours
+            continue
         if isinstance(op, RuleOp):
             canvas.setLineWidth(op.width)
             canvas.setDash(list(op.dash) if op.dash else [])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from xinfang_desktop.documents.model import Block, OfficialDocument, Paragraph, Run, Table
+from xinfang_desktop.documents.model import Block, Figure, OfficialDocument, Paragraph, Run, Table
 
 _ID = r"R-[A-Z]{2}-\d{2}(?:/\d{2})?"
 _IDS = rf"{_ID}(?:\s*[、/，,和及]\s*{_ID})*"
@@ -47,6 +47,8 @@ def internal_marks(text: str) -> list[str]:
 
 
 def _block(block: Block) -> Block:
+    if isinstance(block, Figure):
+        return block  # its labels are the report's figures and names
     if isinstance(block, Paragraph):
         runs = tuple(Run(public_text(r.text), r.role, r.bold) for r in block.runs)
         return block if runs == block.runs else Paragraph(runs, block.kind)

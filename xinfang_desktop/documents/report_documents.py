@@ -1,7 +1,8 @@
 """The statistics reports on paper (GB/T 9704 style forms): the period report with 同比/环比, the composite ranking.
 
 Built from the plain data the CLI prints with --json (`reports.period_report`, `reports.ranking_report`), so the
-paper and the JSON cannot disagree. Nothing internal is printed: no rule IDs, no English keys, no notes for the clerk.
+paper and the JSON cannot disagree; the charts under the tables (`reports.pdf_charts`) come from the same data.
+Nothing internal is printed: no rule IDs, no English keys, no notes for the clerk.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from xinfang_desktop.documents.model import Block, Layout, OfficialDocument, Paragraph, ParagraphKind, Table
+from xinfang_desktop.documents.model import Block, Figure, Layout, OfficialDocument, Paragraph, ParagraphKind, Table
 
 _COLUMNS = ("本期", "去年同期", "同比", "上期", "环比")
 _NUMERALS = "一二三四五六七八九十"
@@ -54,6 +55,20 @@ def _table(first: str, rows: Sequence[Mapping[str, Any]], measure: str) -> Table
     return Table(tuple(body), header_rows=1, col_widths=(2.4, 1, 1, 1, 1, 1))  # unit names of 10 字 on one line
 
 
+def period_figures(data: Mapping[str, Any]) -> list[Figure]:
+    """The charts under the period report's 批次 table, from the same data (no second reading of the ledger)."""
+    from xinfang_desktop.reports.pdf_charts import group_figure, trend_figure
+
+    return [f for f in (group_figure(data), trend_figure(data["trend"])) if f is not None]
+
+
+def ranking_figures(table: Mapping[str, Any]) -> list[Figure]:
+    """The 综合得分 bars under one grouping's ranking table (挂牌整治 and 末位 marked)."""
+    from xinfang_desktop.reports import pdf_charts
+
+    return pdf_charts.ranking_figures(table)
+
+
 def period_report_document(data: Mapping[str, Any]) -> OfficialDocument:
     """信访情况统计表: the groups' 批次 and 人次 with 同比/环比, the special visits, the caliber and the notes."""
     by = data["by_label"]
@@ -75,6 +90,8 @@ def period_report_document(data: Mapping[str, Any]) -> OfficialDocument:
     for i, (heading, first, table_rows, measure) in enumerate(sections):
         body.append(Paragraph.of(f"{_NUMERALS[i]}、{heading}", ParagraphKind.HEADING1))
         body.append(_table(first, table_rows, measure))
+        if i == 0:  # under the 批次 table: its grouping in bars (or the category share) and its months in lines
+            body += period_figures(data)
     body.append(Paragraph.of(f"{_NUMERALS[len(sections)]}、说明", ParagraphKind.HEADING1))
     body += [Paragraph.of(line, ParagraphKind.BODY) for line in data["notes"]]
     return OfficialDocument(
@@ -113,6 +130,7 @@ def ranking_document(data: Mapping[str, Any]) -> OfficialDocument:
             )
         widths = (0.55, 1.6, 0.95, *(1.0 for _ in rate_ids), 1.5)
         body.append(Table(tuple(rows), header_rows=1, col_widths=widths))
+        body += ranking_figures(table)
     body.append(Paragraph.of(f"{_NUMERALS[len(data['tables'])]}、说明", ParagraphKind.HEADING1))
     body.append(Paragraph.of(weights["formula"], ParagraphKind.BODY))
     body.append(Paragraph.of(weights["listing_rule"], ParagraphKind.BODY))
