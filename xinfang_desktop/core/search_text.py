@@ -37,9 +37,22 @@ def is_cjk(text: str) -> bool:
     return bool(text) and _CJK_RUN.fullmatch(text) is not None
 
 
-def people_text(case_number: str, people: Iterable[tuple[str, str | None, str | None]]) -> str:
-    """The searchable people text of a case: its number and each petitioner's name, ID number and phone."""
+def people_text(
+    case_number: str,
+    people: Iterable[tuple[str, str | None, str | None]],
+    external_numbers: Iterable[str | None] = (),
+) -> str:
+    """The searchable people text of a case: its number, each petitioner's name, ID number and phone, and the
+    national system's numbers of its submissions (信访件编号, issue 15)."""
     parts = [case_number]
     for name, id_number, phone in people:
         parts.extend(p for p in (name, id_number, phone) if p)
+    parts.extend(n for n in external_numbers if n)
     return " ".join(parts)
+
+
+def with_external_number(text: str, external_number: str | None) -> str:
+    """The people text with one more submission's 信访件编号 (a repeat submission); unchanged when already there."""
+    if not external_number or external_number in text.split(" "):
+        return text
+    return f"{text} {external_number}" if text else external_number

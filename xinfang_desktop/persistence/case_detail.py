@@ -155,6 +155,7 @@ def case_detail(
                 "abnormal": s.is_abnormal,
                 "level_skipping": s.is_level_skipping,
                 "level_skipping_reason": s.level_skipping_reason,
+                "external_number": s.external_number,  # 信访件编号 of the national system (imports, issue 15)
             }
             for s in submissions
         ],

@@ -14,7 +14,7 @@ from xinfang_desktop.core.cases import CaseHeader, DeadlineData, EventData, NewC
 from xinfang_desktop.core.codes import CaseStatus, Channel, PetitionerRole, RegionLevel
 from xinfang_desktop.core.intake_rules import DuplicateCandidate, content_similarity
 from xinfang_desktop.core.lifecycle_model import FINAL_STATUSES
-from xinfang_desktop.core.search_text import cjk_bigrams, people_text
+from xinfang_desktop.core.search_text import cjk_bigrams, people_text, with_external_number
 from xinfang_desktop.persistence.data_scope import require_case_in_scope
 from xinfang_desktop.persistence.records import (
     AccusedUnitRecord,
@@ -118,13 +118,20 @@ class SqlCaseRepository:
     def add(self, case: NewCase, registrar: int) -> int:
         return self.add_many([case], registrar)[0]
 
-    def add_many(self, cases: Sequence[NewCase], registrar: int) -> list[int]:
+    def add_many(
+        self, cases: Sequence[NewCase], registrar: int, external_numbers: Sequence[str | None] | None = None
+    ) -> list[int]:
         """Store new cases with their petitioners, first submissions, deadlines and 登记 events, set-based.
 
         The search triggers stand aside while the rows go in and the search index is synced once afterwards.
+        `external_numbers` (imports): the national system's 信访件编号 of each case's first submission, stored on the
+        submission and written into the case's search text with the row (no second UPDATE re-indexing it).
         """
         if not cases:
             return []
+        externals = list(external_numbers) if external_numbers is not None else [None] * len(cases)
+        if len(externals) != len(cases):
+            raise ValueError("external_numbers: one per case")
         people_of = [_people(c) for c in cases]
         flat = [p for people in people_of for p, _ in people]
         person_ids = self._petitioner_ids(flat)
@@ -136,7 +143,10 @@ class SqlCaseRepository:
             int(i)
             for i in conn.execute(
                 insert(cases_table).returning(cases_table.c.id, sort_by_parameter_order=True),
-                [_case_row(c, people, registrar) for c, people in zip(cases, people_of, strict=True)],
+                [
+                    _case_row(c, people, registrar, ext)
+                    for c, people, ext in zip(cases, people_of, externals, strict=True)
+                ],
             ).scalars()
         ]
         sync_search_range(conn, min(case_ids), max(case_ids))
@@ -147,7 +157,7 @@ class SqlCaseRepository:
         deadlines: list[dict[str, object]] = []
         events: list[dict[str, object]] = []
         cursor = 0
-        for case, case_id, people in zip(cases, case_ids, people_of, strict=True):
+        for case, case_id, people, ext in zip(cases, case_ids, people_of, externals, strict=True):
             seen: set[int] = set()
             for position, (_, role) in enumerate(people):
                 pid = person_ids[cursor + position]
@@ -156,7 +166,7 @@ class SqlCaseRepository:
                     links.append({"case_id": case_id, "petitioner_id": pid, "role": role.value, "position": position})
             cursor += len(people)
             accused += [{"case_id": case_id, "name": n, "unit_id": None} for n in case.request.accused_units]
-            submissions.append(self._submission_row(case_id, 1, case.request.submission, registrar))
+            submissions.append(self._submission_row(case_id, 1, case.request.submission, registrar, ext))
             deadlines += [_deadline_row(case_id, d) for d in case.deadlines]
             if case.event is not None:
                 events.append(self._event_row(case_id, 1, case.event, registrar))
@@ -180,7 +190,9 @@ class SqlCaseRepository:
             .values(unit_id=select(UnitRecord.id).where(UnitRecord.name == AccusedUnitRecord.name).scalar_subquery())
         )
 
-    def _submission_row(self, case_id: int, seq: int, sub: SubmissionData, registrar: int) -> dict[str, object]:
+    def _submission_row(
+        self, case_id: int, seq: int, sub: SubmissionData, registrar: int, external_number: str | None = None
+    ) -> dict[str, object]:
         return {
             "case_id": case_id,
             "seq": seq,
@@ -194,6 +206,7 @@ class SqlCaseRepository:
             "level_skipping_reason": sub.level_skipping_reason,
             "registrar_id": registrar,
             "recorded_at": self.now,
+            "external_number": external_number,
         }
 
     def event_row(self, case_id: int, seq: int, event: EventData, actor: int) -> dict[str, object]:
@@ -215,8 +228,10 @@ class SqlCaseRepository:
             "document": event.document,
         }
 
-    def _insert_submission(self, case_id: int, seq: int, sub: SubmissionData, registrar: int) -> int:
-        row = self._submission_row(case_id, seq, sub, registrar)
+    def _insert_submission(
+        self, case_id: int, seq: int, sub: SubmissionData, registrar: int, external_number: str | None = None
+    ) -> int:
+        row = self._submission_row(case_id, seq, sub, registrar, external_number)
         return int(self.session.execute(insert(SubmissionRecord).returning(SubmissionRecord.id), [row]).scalar_one())
 
     def header(self, number: str) -> CaseHeader | None:
@@ -238,13 +253,18 @@ class SqlCaseRepository:
             last_received_on=rec.last_received_on,
         )
 
-    def add_submission(self, case_id: int, submission: SubmissionData, registrar: int) -> int:
+    def add_submission(
+        self, case_id: int, submission: SubmissionData, registrar: int, external_number: str | None = None
+    ) -> int:
+        """A later submission; its 信访件编号 (imports) is stored on it and added to the case's search text."""
         last_seq = self.session.scalar(
             select(func.max(SubmissionRecord.seq)).where(SubmissionRecord.case_id == case_id)
         )
-        sub_id = self._insert_submission(case_id, int(last_seq or 0) + 1, submission, registrar)
+        sub_id = self._insert_submission(case_id, int(last_seq or 0) + 1, submission, registrar, external_number)
         rec = self.session.get(CaseRecord, case_id)
         assert rec is not None
+        if external_number:
+            rec.search_people = with_external_number(rec.search_people, external_number)
         rec.batches += 1
         rec.person_visits += submission.headcount
         rec.is_repeat = True
@@ -339,7 +359,12 @@ def _people(case: NewCase) -> list[tuple[PetitionerData, PetitionerRole]]:
     return people
 
 
-def _case_row(case: NewCase, people: list[tuple[PetitionerData, PetitionerRole]], registrar: int) -> dict[str, object]:
+def _case_row(
+    case: NewCase,
+    people: list[tuple[PetitionerData, PetitionerRole]],
+    registrar: int,
+    external_number: str | None = None,
+) -> dict[str, object]:
     req = case.request
     sub = req.submission
     addresses = [p.address for p, _ in people if p.address]
@@ -368,7 +393,9 @@ def _case_row(case: NewCase, people: list[tuple[PetitionerData, PetitionerRole]]
         "due_on": min((d.due_on for d in case.deadlines), default=None),
         "registrar_id": registrar,
         "handler_id": registrar,  # 我的在办事项 starts with the cases I registered
-        "search_people": people_text(case.number, [(p.name, p.id_number, p.phone) for p, _ in people]),
+        "search_people": people_text(
+            case.number, [(p.name, p.id_number, p.phone) for p, _ in people], (external_number,)
+        ),
         "search_address": " ".join(addresses),
         "search_bigrams": cjk_bigrams([p.name for p, _ in people] + addresses),
         "version": 1,

@@ -352,11 +352,14 @@ class SubmissionRecord(Base):
     level_skipping_reason: Mapped[str | None] = mapped_column(Text)
     registrar_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    # 信访件编号: the national 信访信息系统's number of this submission, kept when it was imported (issue 15)
+    external_number: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         UniqueConstraint("case_id", "seq"),
         CheckConstraint("headcount >= 1", name="headcount_positive"),
         Index("ix_submissions_received", "received_on"),
+        Index("ix_submissions_external_number", "external_number"),
         # The visits to the province or to Beijing that R-BK-02 reads (a few percent of the submissions): the daily
         # tick's 三方会审 pre-filter walks these, not the 1.2M submissions (320 ms → 20 ms). Queries repeat the
         # predicate verbatim (UPPER_VISITS): SQLite uses a partial index only for a WHERE that contains its terms.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect, text
 
-SCHEMA_HEAD = "0020"
+SCHEMA_HEAD = "0021"
 
 
 def stored_revision(engine: Engine) -> str | None:

@@ -1,6 +1,8 @@
 """Cases in the national 信访信息系统 sheet layout (the province export's column headers, mission anchors §2.3).
 
-One row per case received in the period, streamed (openpyxl write-only) so a year of a large county stays in little
+信访件编号 is the national system's number of the case's first submission when the case came from it (an import of
+its export sheet, issue 15), so the receiver recognises its own record; else the case number. One row per case
+received in the period, streamed (openpyxl write-only) so a year of a large county stays in little
 memory. Values in the system's words: 信访形式 (电话 → 电话信访), 是/否 flags, 内容分类 levels joined by “_”, 问题属地
 and 登记部门 paths joined by “/”.
 """
@@ -24,6 +26,7 @@ from xinfang_desktop.persistence.records import (
     CategoryRecord,
     PetitionerRecord,
     RegionRecord,
+    SubmissionRecord,
     UserRecord,
 )
 from xinfang_desktop.persistence.settings_store import SqlSettings
@@ -80,7 +83,7 @@ def _paths(session: Any, model: Any, key: Any, parent: Any, name: Any) -> dict[s
 
 
 def _rows(session: Any, start: date, end: date, *, reveal: bool = False) -> Iterator[list[Any]]:
-    c, p, cp = CaseRecord, PetitionerRecord, CasePetitionerRecord
+    c, p, cp, s = CaseRecord, PetitionerRecord, CasePetitionerRecord, SubmissionRecord
     regions = _paths(session, RegionRecord, RegionRecord.code, RegionRecord.parent_code, RegionRecord.name)
     categories = _paths(session, CategoryRecord, CategoryRecord.code, CategoryRecord.parent_code, CategoryRecord.name)
     users = dict(session.execute(select(UserRecord.id, UserRecord.display_name)).all())
@@ -104,9 +107,11 @@ def _rows(session: Any, start: date, end: date, *, reveal: bool = False) -> Iter
             c.is_first_submission,
             c.is_collective,
             c.registrar_id,
+            s.external_number,
         )
         .select_from(c)
         .outerjoin(cp, and_(cp.case_id == c.id, cp.role == "principal"))
+        .outerjoin(s, and_(s.case_id == c.id, s.seq == 1))
         .outerjoin(p, p.id == cp.petitioner_id)
         .where(c.received_on >= start, c.received_on <= end)
         .order_by(c.received_on, c.id)
@@ -117,9 +122,9 @@ def _rows(session: Any, start: date, end: date, *, reveal: bool = False) -> Iter
         stmt = stmt.where(scope)
     for row in session.execute(stmt):
         (number, name, headcount, address, phone, locality, purpose, category, received, registered, due) = row[:11]
-        channel, summary, status, first, collective, registrar = row[11:]
+        channel, summary, status, first, collective, registrar, external = row[11:]
         yield [
-            number,
+            external or number,  # 信访件编号: the national system's own number of a case that came from it
             name or "",
             headcount,
             address or "",

@@ -504,7 +504,13 @@ class CaseDetailDialog(QDialog):
             ]
             for s in d["submissions"]
         ]
-        return _table(["批次", "收到日期", "形式", "层级", "去向", "人数", "非正常", "越级"], rows, stretch=7)
+        headers = ["批次", "收到日期", "形式", "层级", "去向", "人数", "非正常", "越级"]
+        if any(s.get("external_number") for s in d["submissions"]):
+            # 原编号: the national system's 信访件编号 of an imported submission (issue 15); shown when a case has one
+            headers.insert(2, "原编号")
+            for row, s in zip(rows, d["submissions"], strict=True):
+                row.insert(2, s.get("external_number") or "")
+        return _table(headers, rows, stretch=len(headers) - 1)
 
     def _events(self, d: dict[str, Any]) -> QWidget:
         rows = [

@@ -28,6 +28,8 @@ from xinfang_desktop.core.importing.fields import FIELD_BY_KEY, LEAVE_BLANK
 from xinfang_desktop.core.importing.values import category_levels
 from xinfang_desktop.core.intake_input import parse_intake
 
+MAX_EXTERNAL_NUMBER = 64  # submissions.external_number is String(64)
+
 # intake problem field → the import field whose column is named in the error
 _PROBLEM_FIELD = {
     "petitioner.name": "name", "petitioner.id_number": "id_number", "petitioner.phone": "phone",
@@ -177,8 +179,12 @@ def build_row(
             intake[key] = code
     if isinstance(first, bool):
         intake["first_submission"] = first
+    external_number = cell_text(cells.get("external_number")).strip() or None
+    if external_number is not None and len(external_number) > MAX_EXTERNAL_NUMBER:
+        err("external_number", f"信访件编号超过 {MAX_EXTERNAL_NUMBER} 个字符：请核对该列是否为编号")
+        external_number = None
     extras = SheetExtras(
-        external_number=cell_text(cells.get("external_number")) or None,
+        external_number=external_number,
         status=status,
         closed=closed if isinstance(closed, bool) else None,
         registered_on=registered if isinstance(registered, date) else None,

@@ -52,6 +52,18 @@ class _CachedReferences:
         self._regions: dict[str, Any] = {}
         self._categories: dict[str, str | None] = {}
         self._units: dict[str, int | None] = {}
+        # The 信访件编号 of the rows the intake use case is storing (set by ImportTransaction around each call): passed
+        # into the rows it writes, so the number is in the case's search text from its INSERT on.
+        self.external_numbers: list[str | None] | None = None
+        self.external_number: str | None = None
+
+    def add_many(self, cases: Sequence[Any], registrar: int) -> list[int]:
+        externals, self.external_numbers = self.external_numbers, None
+        return self._repo.add_many(cases, registrar, externals)  # type: ignore[call-arg]
+
+    def add_submission(self, case_id: int, submission: Any, registrar: int) -> int:
+        external, self.external_number = self.external_number, None
+        return self._repo.add_submission(case_id, submission, registrar, external)  # type: ignore[call-arg]
 
     def find_region(self, code_or_name: str) -> Any:
         if code_or_name not in self._regions:
@@ -83,6 +95,10 @@ class _DeferredCommit:
     @property
     def cases(self) -> CaseRepository:
         return self._cases  # structurally the repository: __getattr__ delegates what it does not remember
+
+    @property
+    def references(self) -> _CachedReferences:
+        return self._cases
 
     @property
     def audit(self) -> AuditLog:
@@ -177,6 +193,7 @@ class ImportTransaction:
         if not rows:
             return []
         requests = [r.request for r in rows]
+        self._intake.references.external_numbers = [r.detail.get("external_number") for r in rows]
         registered = register_cases(self._intake, requests, today=self.today, now=self.uow.now, clocks=self._clocks)
         for row, reg in zip(rows, registered, strict=True):
             self._record(row.row, row.fingerprint, reg.number, "case", row.detail)
@@ -187,6 +204,7 @@ class ImportTransaction:
 
     def add_submission(self, number: str, row: NewRow) -> Submitted:
         sub = row.request.submission
+        self._intake.references.external_number = row.detail.get("external_number")
         submitted = register_submission(self._intake, number, sub, today=self.today)
         self._record(row.row, row.fingerprint, number, "submission", row.detail)
         return submitted
