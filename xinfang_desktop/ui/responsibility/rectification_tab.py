@@ -1,7 +1,11 @@
 """挂牌整治 (R-AS-02): the townships and units listed by the quarterly ranking, each with its state, the written
 explanation's due day in colour (red overdue, amber 临期, green in time), the explanation, the 约谈 and the 摘牌 — and
 the forms of the chain: 从排名列入…, 登记书面说明…, 登记约谈…, 摘牌…. Every read and write runs on the database thread;
-a refusal is shown in the form in Chinese and nothing is written."""
+a refusal is shown in the form in Chinese and nothing is written.
+
+When the office's rule profile evaluates half-yearly (S4 §18, `ranking.period` = half_year), the period picker of the
+table and of 从排名列入… offer 上半年 / 下半年 instead of quarters (the listing's period code, 2026H1, is kept where the
+quarter is); each refresh reads the profile's option with the listings."""
 
 from __future__ import annotations
 
@@ -27,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xinfang_desktop.core.duties import quarter_span
+from xinfang_desktop.core.composite_ranking import last_ended_span, ranking_span_of, recent_spans
+from xinfang_desktop.core.duties import PeriodKind, Span
 from xinfang_desktop.core.rectification import previous_quarter
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
@@ -44,6 +49,9 @@ RED_TEXT = "color: #c62828;"
 HEADERS = ["编号", "季度", "挂牌对象", "类别", "列入原因", "状态", "书面说明期限", "书面说明", "约谈", "摘牌"]
 DUE_COLUMN = HEADERS.index("书面说明期限")
 QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
+HALF_YEAR_NAMES = ("上半年", "下半年")
+#: How many ended periods the table's picker offers (two years either way).
+RECENT_PERIODS = {PeriodKind.QUARTER: 8, PeriodKind.HALF_YEAR: 4}
 
 
 def error_text(exc: BaseException) -> str:
@@ -54,6 +62,22 @@ def last_ended_quarter(today: date) -> tuple[int, int]:
     """The quarter before the one containing `today` (its ranking is final): (year, q)."""
     code = previous_quarter(f"{today.year}Q{(today.month - 1) // 3 + 1}")
     return int(code[:4]), int(code[-1])
+
+
+def last_ended_period(today: date, kind: PeriodKind) -> tuple[int, int]:
+    """The quarter (or half year) before the one containing `today`: (year, number)."""
+    span = last_ended_span(today, kind)
+    return span.start.year, int(span.code[-1])
+
+
+def period_word(kind: PeriodKind) -> str:
+    return "半年" if kind is PeriodKind.HALF_YEAR else "季度"
+
+
+def empty_text(kind: PeriodKind) -> str:
+    if kind is PeriodKind.HALF_YEAR:
+        return "还没有挂牌整治对象。半年结束后点击“从排名列入…”，按半年评价列入挂牌整治。"
+    return "还没有挂牌整治对象。季度结束后点击“从排名列入…”，按综合排名列入挂牌整治。"
 
 
 def due_colour(row: dict[str, Any]) -> QColor:
@@ -76,17 +100,18 @@ def _text_edit(placeholder: str, height: int = 72) -> QPlainTextEdit:
 
 
 class QuarterPicker(QWidget):
-    """A year and a quarter."""
+    """A year and a quarter — or a half year (上半年 / 下半年) when `kind` is the half year of S4 §18."""
 
     changed = Signal()
 
-    def __init__(self, year: int, quarter: int) -> None:
+    def __init__(self, year: int, quarter: int, kind: PeriodKind = PeriodKind.QUARTER) -> None:
         super().__init__()
+        self.kind = kind
         self.year_spin = QSpinBox()
         self.year_spin.setRange(2000, 2199)
         self.year_spin.setValue(year)
         self.quarter_combo = QComboBox()
-        for q, name in enumerate(QUARTER_NAMES, start=1):
+        for q, name in enumerate(HALF_YEAR_NAMES if kind is PeriodKind.HALF_YEAR else QUARTER_NAMES, start=1):
             self.quarter_combo.addItem(name, q)
         self.quarter_combo.setCurrentIndex(quarter - 1)
         layout = QHBoxLayout(self)
@@ -98,20 +123,25 @@ class QuarterPicker(QWidget):
         self.year_spin.valueChanged.connect(lambda _v: self.changed.emit())
         self.quarter_combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
 
+    def span(self) -> Span:
+        return ranking_span_of(self.year_spin.value(), int(self.quarter_combo.currentData()), self.kind)
+
     def code(self) -> str:
-        return f"{self.year_spin.value()}Q{int(self.quarter_combo.currentData())}"
+        return self.span().code
 
 
 class FromRankingDialog(StoreDialog):
     """从排名列入: the quarter (the last ended one by default), the groups its ranking lists with their reasons, OK
     lists them (a group already listed for the quarter is not listed again) and lifts the previous quarter's listings
-    the ranking no longer lists."""
+    the ranking no longer lists. Under a half-yearly profile the same for a half year (从半年评价列入)."""
 
     preview_loaded = Signal(object)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "从季度排名列入挂牌整治", parent, min_width=620)
-        self.picker = QuarterPicker(*last_ended_quarter(ctx.today()))
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, kind: PeriodKind = PeriodKind.QUARTER) -> None:
+        half = kind is PeriodKind.HALF_YEAR
+        super().__init__(ctx, "从半年评价列入挂牌整治" if half else "从季度排名列入挂牌整治", parent, min_width=620)
+        self.kind = kind
+        self.picker = QuarterPicker(*last_ended_period(ctx.today(), kind), kind=kind)
         self.preview_label = QLabel()
         self.preview_label.setWordWrap(True)
         self.preview_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -120,8 +150,8 @@ class FromRankingDialog(StoreDialog):
         self.rule_label.setStyleSheet("color: #555555;")
         for label in (self.preview_label, self.rule_label):  # a wrapped label otherwise keeps a third of the row
             label.setMinimumWidth(500)
-        self.form.addRow("季度", self.picker)
-        self.form.addRow("排名列入", self.preview_label)
+        self.form.addRow(period_word(kind), self.picker)
+        self.form.addRow("评价列入" if half else "排名列入", self.preview_label)
         self.form.addRow("", self.rule_label)
         self.picker.changed.connect(self.load_preview)
         self.load_preview()
@@ -130,7 +160,7 @@ class FromRankingDialog(StoreDialog):
         from xinfang_desktop.reports.ranking_report import ranking_report
         from xinfang_desktop.reports.rectification_listing import listed_groups
 
-        span = quarter_span(self.picker.year_spin.value(), int(self.picker.quarter_combo.currentData()))
+        span = self.picker.span()
         today = self.ctx.today()
         self.preview_label.setText("正在排名…")
 
@@ -144,7 +174,8 @@ class FromRankingDialog(StoreDialog):
         groups, rule = result
         self.groups = groups
         lines = [f"{g.name}（{g.kind.label}）：{'、'.join(g.reasons)}" for g in groups]
-        self.preview_label.setText("\n".join(lines) or "本季度排名无挂牌整治对象")
+        none = "本半年评价无挂牌整治对象" if self.kind is PeriodKind.HALF_YEAR else "本季度排名无挂牌整治对象"
+        self.preview_label.setText("\n".join(lines) or none)
         self.rule_label.setText(rule)
         # The wrapped lines came after the dialog was laid out: grow to show them whole, once the layout has taken
         # the new text's height (on the next turn of the event loop).
@@ -154,10 +185,11 @@ class FromRankingDialog(StoreDialog):
     def job(self) -> Callable[[Database], Any]:
         from xinfang_desktop.reports.rectification_listing import list_from_ranking
 
-        span = quarter_span(self.picker.year_spin.value(), int(self.picker.quarter_combo.currentData()))
+        span = self.picker.span()
         today, user = self.ctx.today(), self.ctx.user
         if today <= span.end:
-            raise ValueError(f"{span.label}尚未结束（至{span.end.isoformat()}），排名未定，不能据此挂牌整治")
+            what = "评价" if self.kind is PeriodKind.HALF_YEAR else "排名"
+            raise ValueError(f"{span.label}尚未结束（至{span.end.isoformat()}），{what}未定，不能据此挂牌整治")
         return lambda db: list_from_ranking(db, span, today=today, user=user)
 
 
@@ -306,14 +338,10 @@ class RectificationTab(QWidget):
         self._ctx = ctx
         self.rows: list[dict[str, Any]] = []
         self.dialog: StoreDialog | None = None
-        today = ctx.today()
+        self.period_kind = PeriodKind.QUARTER  # the profile's ranking period, read with every refresh
+        self.period_label = QLabel("季度：")
         self.quarter_combo = QComboBox()
-        self.quarter_combo.addItem("全部季度", None)
-        code = f"{today.year}Q{(today.month - 1) // 3 + 1}"
-        for _ in range(8):
-            code = previous_quarter(code)
-            span = quarter_span(int(code[:4]), int(code[-1]))
-            self.quarter_combo.addItem(span.label, code)
+        self._fill_periods()
         self.quarter_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.open_check = QCheckBox("只看未摘牌")
         self.open_check.toggled.connect(lambda _c: self.refresh())
@@ -323,9 +351,7 @@ class RectificationTab(QWidget):
         self.error_label.setWordWrap(True)
         self.table, self.model = report_table()
         self.table.setSelectionMode(self.table.SelectionMode.SingleSelection)
-        self.empty_hint = EmptyHint(
-            self.table, "还没有挂牌整治对象。季度结束后点击“从排名列入…”，按综合排名列入挂牌整治。"
-        )
+        self.empty_hint = EmptyHint(self.table, empty_text(self.period_kind))
         self.detail_label = QLabel()
         self.detail_label.setTextFormat(Qt.TextFormat.RichText)
         self.detail_label.setWordWrap(False)  # short lines; a wrapped rich label kept the height of one line
@@ -340,7 +366,7 @@ class RectificationTab(QWidget):
         self.interview_button.clicked.connect(lambda: self.open_dialog("interview"))
         self.lift_button.clicked.connect(lambda: self.open_dialog("lift"))
         top = QHBoxLayout()
-        top.addWidget(QLabel("季度："))
+        top.addWidget(self.period_label)
         top.addWidget(self.quarter_combo)
         top.addWidget(self.open_check)
         top.addWidget(self.summary_label, 1)
@@ -359,15 +385,48 @@ class RectificationTab(QWidget):
 
     # -- loading -----------------------------------------------------------------------------------------------
 
+    def _fill_periods(self) -> None:
+        """全部 and the ended quarters (or half years) of the last two years, newest first."""
+        kind = self.period_kind
+        word = period_word(kind)
+        self.quarter_combo.clear()
+        self.quarter_combo.addItem(f"全部{word}", None)
+        for span in recent_spans(self._ctx.today(), kind, RECENT_PERIODS[kind]):
+            self.quarter_combo.addItem(span.label, span.code)
+        self.period_label.setText(f"{word}：")
+
+    def set_period_kind(self, kind: PeriodKind) -> None:
+        """Offer quarters or half years (the profile's option), 全部 chosen; no reload of its own."""
+        if kind is self.period_kind:
+            return
+        self.period_kind = kind
+        self.quarter_combo.blockSignals(True)
+        try:
+            self._fill_periods()
+        finally:
+            self.quarter_combo.blockSignals(False)
+        self.empty_hint.set_text(empty_text(kind))
+
     def refresh(self) -> None:
         from xinfang_desktop.persistence.rectification.store import list_listings
+        from xinfang_desktop.reports.ranking_report import office_ranking_option
 
         today, quarter, open_only = self._ctx.today(), self.quarter_combo.currentData(), self.open_check.isChecked()
-        self._ctx.tasks.run_db(
-            lambda db: list_listings(db, today=today, quarter=quarter, open_only=open_only), self._show, self._error
-        )
+
+        def job(db: Database) -> dict[str, Any]:
+            data = list_listings(db, today=today, quarter=quarter, open_only=open_only)
+            return {**data, "ranking_period": office_ranking_option(db).period.value}
+
+        self._ctx.tasks.run_db(job, self._show, self._error)
 
     def _show(self, data: dict[str, Any]) -> None:
+        kind = PeriodKind(data.get("ranking_period", PeriodKind.QUARTER.value))
+        if kind is not self.period_kind:
+            shown = self.quarter_combo.currentData()
+            self.set_period_kind(kind)
+            if shown is not None:  # a quarter is not offered among half years (nor the reverse): list 全部
+                self.refresh()
+                return
         keep = self.selected()
         self.error_label.clear()
         self.rows = data["rows"]
@@ -452,7 +511,7 @@ class RectificationTab(QWidget):
     def open_dialog(self, kind: str) -> None:
         self.error_label.clear()
         if kind == "rank":
-            self._open(FromRankingDialog(self._ctx, self))
+            self._open(FromRankingDialog(self._ctx, self, kind=self.period_kind))
             return
         listing = self.selected()
         if listing is None:
@@ -478,7 +537,7 @@ class RectificationTab(QWidget):
         dialog.open()
 
     def _saved(self, result: dict[str, Any]) -> None:
-        if "added" in result:  # from the ranking: show its quarter
+        if "added" in result:  # from the ranking: show its quarter (or half year)
             i = self.quarter_combo.findData(result["quarter"])
             if i >= 0 and i != self.quarter_combo.currentIndex():
                 self.quarter_combo.setCurrentIndex(i)  # reloads
@@ -493,5 +552,6 @@ __all__ = [
     "LiftDialog",
     "RectificationTab",
     "due_colour",
+    "last_ended_period",
     "last_ended_quarter",
 ]
