@@ -24,3 +24,18 @@ def test_the_holiday_warning_links_to_the_holiday_tab(qtbot: Any, empty_ctx: Any
     assert window.current_section == "settings"
     settings = window.panel("settings")
     assert settings.tabs.tabText(settings.tabs.currentIndex()) == "节假日安排"  # type: ignore[attr-defined]
+
+
+def test_a_role_without_the_holiday_tab_is_told_who_enters_them(qtbot: Any, empty_ctx: Any, empty_db: Any) -> None:
+    """Issue 17: a 统计员 cannot open 设置; the warning names who enters the holidays instead of a link."""
+    from xinfang_desktop.persistence.identity import Identity, set_acting
+
+    set_acting(Identity.of("tongji", "统计员", ("statistician",)))
+    try:
+        window = MainWindow(empty_ctx)
+        qtbot.addWidget(window)
+        window.status.show_environment(environment_job(empty_ctx.today())(empty_db))
+        text = window.status.holiday_label.text()
+        assert "请系统管理员在 设置 → 节假日安排 中录入" in text and "<a " not in text
+    finally:
+        set_acting(None)

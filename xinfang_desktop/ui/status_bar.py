@@ -55,10 +55,15 @@ class AppStatusBar(QStatusBar):
         self.profile_label.setText(f"期限规则：{info['profile']}")
         warning = info.get("holiday_warning")
         if warning:
-            # Says how to fix it, as a link to the tab it names (issue 18).
-            self.holiday_label.setText(
-                "节假日数据：⚠ 缺少下一年度安排 — <a href='holidays' style='color:#c62828'>设置 → 节假日安排</a>"
-            )
+            from xinfang_desktop.ui.role_gate import may
+
+            # Says how to fix it, as a link to the tab it names (issue 18) — for those who may enter holidays; the
+            # others are told who does (issue 17: the tab is the 系统管理员's).
+            if may("system.maintain"):
+                how = "<a href='holidays' style='color:#c62828'>设置 → 节假日安排</a>"
+            else:
+                how = "请系统管理员在 设置 → 节假日安排 中录入"
+            self.holiday_label.setText(f"节假日数据：⚠ 缺少下一年度安排 — {how}")
             self.holiday_label.setToolTip(warning)
             self.holiday_label.setStyleSheet("color: #c62828; font-weight: bold;")
         else:
