@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xinfang_desktop.importing.limits import MAX_FILE_BYTES, ImportFileError
+from xinfang_desktop.importing.ods_scan import ods_merged_ranges
 from xinfang_desktop.importing.xlsx_scan import check_zip, scan_sheet
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
@@ -87,12 +88,17 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
 def _open_calamine(path: Path) -> object:
     from python_calamine import CalamineWorkbook
 
+    et = path.suffix.lower() == ".et"
     try:
-        if path.suffix.lower() == ".et":  # WPS 表格: the BIFF format of .xls
+        if et:  # WPS 表格: the BIFF8 binary of .xls; calamine knows no .et suffix, so it reads it by its content
             with open(path, "rb") as fh:
                 return CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own errors and plain ones for broken files
+        if et:
+            raise ImportFileError(
+                "无法读取这个 WPS 表格（.et）文件：请在 WPS 表格中用“另存为”保存为 Excel 工作簿（.xlsx）后再导入"
+            ) from exc
         raise ImportFileError(f"无法读取工作簿：文件已损坏或不是该格式（{type(exc).__name__}）") from exc
 
 
@@ -133,7 +139,7 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> tuple[SourceInfo, 
     except Exception as exc:
         raise ImportFileError(f"无法读取工作表“{name}”：文件已损坏（{type(exc).__name__}）") from exc
     start = data.start or (0, 0)
-    merged = _merged(data, start)
+    merged = _merged(data, start, ods_merged_ranges(str(p), name) if info.kind == "ods" else None)
     rows = _calamine_rows(data, start, merged)
     total = start[0] + int(data.height or 0)
     return info, name, SheetRows(rows, start[0] + 1, scan.formulas if scan else {}, total)
@@ -149,10 +155,13 @@ def _pick_sheet(info: SourceInfo, sheet: str | None) -> str:
     raise ImportFileError(f"没有名为“{sheet}”的工作表，可选：{'、'.join(info.sheets)}")
 
 
-def _merged(data: object, start: tuple[int, int]) -> dict[tuple[int, int], tuple[int, int]]:
-    """Each covered cell of a merged range (relative to the used range) → its top-left cell."""
+def _merged(
+    data: object, start: tuple[int, int], given: list[tuple[tuple[int, int], tuple[int, int]]] | None = None
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each covered cell of a merged range (relative to the used range) → its top-left cell. `given`: the ranges
+    when calamine does not report them (.ods, importing/ods_scan.py)."""
     try:
-        ranges = data.merged_cell_ranges or []  # type: ignore[attr-defined]
+        ranges = given if given is not None else (data.merged_cell_ranges or [])  # type: ignore[attr-defined]
     except Exception:
         return {}
     cover: dict[tuple[int, int], tuple[int, int]] = {}
