@@ -23,6 +23,15 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.delenv("XINFANG_DB", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _nobody_acting() -> Iterator[None]:
+    """No test leaves an acting identity behind for the next (the role checks read it: issue 17)."""
+    yield
+    from xinfang_desktop.persistence.identity import set_acting
+
+    set_acting(None)
+
+
 def _pg_admin_url() -> str:
     assert PG_URL is not None
     return PG_URL
