@@ -201,3 +201,10 @@ def test_many_groups_go_on_several_figures_each_one_page(demo_db: Any) -> None:
     placed = _pages_of_figures(doc)
     assert len(placed) == len(figures) and all(_text_area(op) for _, op in placed.values())
     assert len({page for page, _ in placed.values()}) == len(figures)  # each a page of its own: none split
+    # A period report by a grouping of many names does the same.
+    period = {"by": "unit", "by_label": "责任单位", "rows": [
+        {"name": f"第{i + 1}单位", "current": {"batches": i + 1}, "same_period_last_year": {"batches": 0}}
+        for i in range(50)
+    ]}  # fmt: skip
+    titles = [f.title for f in pdf_charts.group_figures(period)]
+    assert titles == ["按责任单位统计的本期批次", "按责任单位统计的本期批次（续）"]

@@ -57,9 +57,10 @@ def _table(first: str, rows: Sequence[Mapping[str, Any]], measure: str) -> Table
 
 def period_figures(data: Mapping[str, Any]) -> list[Figure]:
     """The charts under the period report's 批次 table, from the same data (no second reading of the ledger)."""
-    from xinfang_desktop.reports.pdf_charts import group_figure, trend_figure
+    from xinfang_desktop.reports.pdf_charts import group_figures, trend_figure
 
-    return [f for f in (group_figure(data), trend_figure(data["trend"])) if f is not None]
+    trend = trend_figure(data["trend"])
+    return [*group_figures(data), *([trend] if trend is not None else [])]
 
 
 def ranking_figures(table: Mapping[str, Any]) -> list[Figure]:

@@ -10,7 +10,7 @@ string takes a font that has all its characters, and a character no font has sto
 
 - :func:`trend_figure` — 月度趋势: this period's months against the same months a year earlier (the line of last
   year only when it has a figure);
-- :func:`group_figure` — the grouping's 本期 批次: upright bars with 去年同期 beside them for a few short names
+- :func:`group_figures` — the grouping's 本期 批次: upright bars with 去年同期 beside them for a few short names
   (the destinations 来县/来市/到省/进京), lying bars for many or long ones, the share of each content category (the
   eight largest and 其余分类, with percentages) when the report is by category;
 - :func:`ranking_figures` — 综合得分 bars of one grouping, the listed (挂牌整治) ones black and marked, 末位 marked.
@@ -358,12 +358,27 @@ def _lying(
     return Figure(title, draw, tuple(texts.items))
 
 
-def group_figure(data: Mapping[str, Any]) -> Figure | None:
+def group_figures(data: Mapping[str, Any]) -> list[Figure]:
+    """:func:`group_figure`, on as many figures as the groups need (（续）): each one page at most."""
+    rows = list(data["rows"])
+    per = _max_bars()
+    if data["by"] == "category" or len(rows) <= per:
+        figure = group_figure(data)
+        return [figure] if figure is not None else []
+    out: list[Figure] = []
+    for k in range(0, len(rows), per):
+        figure = group_figure({**data, "rows": rows[k : k + per]}, continued=k > 0)
+        if figure is not None:
+            out.append(figure)
+    return out
+
+
+def group_figure(data: Mapping[str, Any], *, continued: bool = False) -> Figure | None:
     """The chart of the period report's grouping (``data``: ``PeriodReport.to_json()``), 本期 批次; None when
     the period has none."""
     rows = list(data["rows"])
     by = str(data["by_label"])
-    if not any(r["current"]["batches"] for r in rows):
+    if not any(r["current"]["batches"] for r in rows) and not continued:
         return None
     if data["by"] == "category":
         return _category_share(rows)
@@ -373,7 +388,7 @@ def group_figure(data: Mapping[str, Any]) -> Figure | None:
     if len(rows) <= 6 and max(len(x) for x in names) <= 5:
         return _upright(f"按{by}统计的批次（本期与去年同期）", names, current, last, by, "批次")
     bars = [_Bar(n, v, _count(v)) for n, v in zip(names, current, strict=True)]
-    return _lying(f"按{by}统计的本期批次", bars[: _max_bars()], "批次")
+    return _lying(f"按{by}统计的本期批次" + ("（续）" if continued else ""), bars, "批次")
 
 
 def _max_bars() -> int:
