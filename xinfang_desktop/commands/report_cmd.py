@@ -111,9 +111,10 @@ def _sanwu(ctx: Context) -> Result:
 
 
 def _ranking(ctx: Context) -> Result:
+    from xinfang_desktop.documents.model import Paragraph, ParagraphKind
     from xinfang_desktop.documents.report_documents import ranking_document
     from xinfang_desktop.reports.period_xlsx import write_ranking_xlsx
-    from xinfang_desktop.reports.ranking_report import ranking_report
+    from xinfang_desktop.reports.ranking_report import HALF_YEAR_NOTE, ranking_report
 
     quarter = _ranking_period(ctx)
     today = today_arg(ctx)
@@ -125,8 +126,11 @@ def _ranking(ctx: Context) -> Result:
         data["xlsx"] = str(write_ranking_xlsx(report, xlsx))
         text += f"\n已导出 {xlsx}"
     if pdf is not None:
-        # the form's title from the report: 综合排名 for a quarter, 半年评价 for a half year (S4 §18)
-        data["pdf"] = _render_pdf(replace(ranking_document(data), title=report.title), pdf)
+        document = ranking_document(data)
+        # the form's title from the report: 综合排名 for a quarter, 半年评价 for a half year (S4 §18), whose
+        # evaluation note follows the listing rule
+        extra = (Paragraph.of(HALF_YEAR_NOTE, ParagraphKind.BODY),) if report.half_yearly else ()
+        data["pdf"] = _render_pdf(replace(document, title=report.title, body=(*document.body, *extra)), pdf)
         text += f"\n已导出 {pdf}"
     return Result(data, text)
 

@@ -457,7 +457,9 @@ class RectificationTab(QWidget):
             if r["overdue"]:
                 row_items[HEADERS.index("状态")].setForeground(QBrush(RED))
             items.append(row_items)
-        fill_table(self.model, HEADERS, items)
+        # a half-yearly profile's column says 期间 (a quarter listed before the profile changed may be among them)
+        heads = [*HEADERS[:1], "期间" if self.period_kind is PeriodKind.HALF_YEAR else "季度", *HEADERS[2:]]
+        fill_table(self.model, heads, items)
         c = data["counts"]
         self.summary_label.setText(
             f"挂牌整治 {data['total']} 个：已挂牌 {c['listed']}，已提交书面说明 {c['explained']}，"
