@@ -1,6 +1,7 @@
 """挂牌整治 from the quarterly ranking (R-AS-02): the groups `reports.ranking_report` lists for a quarter become
 listings (`persistence.rectification.store.add_listings`), and the previous quarter's listings it no longer lists are
-lifted. Running it twice for a quarter adds nothing."""
+lifted. Running it twice for a quarter adds nothing. A half year (S4 §18's 半年评价, span 2026H1) is listed the same
+way, lifting the half year before."""
 
 from __future__ import annotations
 
