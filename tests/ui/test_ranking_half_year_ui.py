@@ -144,3 +144,17 @@ def test_a_profile_changed_shows_at_the_next_refresh(qtbot: Any, office: Path) -
         assert ranking.period_kind is PeriodKind.QUARTER and ranking.ranking.quarter.code == "2026Q4"
     finally:
         db.dispose()
+
+
+def test_the_statistics_section_names_the_tab_after_the_period(qtbot: Any, half_db: Any) -> None:
+    from xinfang_desktop.ui.statistics_panel import StatisticsPanel
+
+    panel = StatisticsPanel(make_ctx(half_db))
+    qtbot.addWidget(panel)
+    panel.resize(1500, 800)
+    panel.show()
+    index = next(i for i in range(panel.tabs.count()) if "三无" in panel.tabs.tabText(i))
+    ranking = panel.tabs.widget(index)
+    with qtbot.waitSignal(ranking.loaded, timeout=10000):
+        panel.tabs.setCurrentIndex(index)
+    assert panel.tabs.tabText(index) == "半年评价与三无"
