@@ -16,11 +16,11 @@ from tests.reports.period_fixture import TODAY
 from xinfang_desktop.core.duties import parse_period
 from xinfang_desktop.core.period_stats import Caliber, GroupBy
 from xinfang_desktop.documents import geometry as g
+from xinfang_desktop.documents import report_charts as pdf_charts
 from xinfang_desktop.documents.model import Figure, Table
 from xinfang_desktop.documents.page_ops import DrawingOp, TextOp
 from xinfang_desktop.documents.pdf_renderer import layout_document, render_pdf
 from xinfang_desktop.documents.report_documents import period_report_document, ranking_document
-from xinfang_desktop.reports import pdf_charts
 from xinfang_desktop.reports.period_report import period_report
 from xinfang_desktop.reports.ranking_report import ranking_report
 

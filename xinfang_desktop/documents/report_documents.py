@@ -1,7 +1,7 @@
 """The statistics reports on paper (GB/T 9704 style forms): the period report with 同比/环比, the composite ranking.
 
 Built from the plain data the CLI prints with --json (`reports.period_report`, `reports.ranking_report`), so the
-paper and the JSON cannot disagree; the charts under the tables (`reports.pdf_charts`) come from the same data.
+paper and the JSON cannot disagree; the charts under the tables (`documents.report_charts`) come from the same data.
 Nothing internal is printed: no rule IDs, no English keys, no notes for the clerk.
 """
 
@@ -57,7 +57,7 @@ def _table(first: str, rows: Sequence[Mapping[str, Any]], measure: str) -> Table
 
 def period_figures(data: Mapping[str, Any]) -> list[Figure]:
     """The charts under the period report's 批次 table, from the same data (no second reading of the ledger)."""
-    from xinfang_desktop.reports.pdf_charts import group_figures, trend_figure
+    from xinfang_desktop.documents.report_charts import group_figures, trend_figure
 
     trend = trend_figure(data["trend"])
     return [*group_figures(data), *([trend] if trend is not None else [])]
@@ -65,7 +65,7 @@ def period_figures(data: Mapping[str, Any]) -> list[Figure]:
 
 def ranking_figures(table: Mapping[str, Any]) -> list[Figure]:
     """The 综合得分 bars under one grouping's ranking table (挂牌整治 and 末位 marked)."""
-    from xinfang_desktop.reports import pdf_charts
+    from xinfang_desktop.documents import report_charts as pdf_charts
 
     return pdf_charts.ranking_figures(table)
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from xinfang_desktop.core.codes import CaseStatus
 from xinfang_desktop.core.errors import FieldProblem, ValidationError
 from xinfang_desktop.core.packages import normalise_name
+from xinfang_desktop.persistence.data_scope import acting_scope_clause
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.identity import requires
 from xinfang_desktop.persistence.reception_store import region_prefix
@@ -211,11 +212,13 @@ class BacklogCase:
 
 def backlog_cases(session: Session, year: int) -> list[BacklogCase]:
     """The backlog (积案) of the year: cases flagged `is_backlog`, received by the end of the year, not closed."""
+    scope = acting_scope_clause()  # issue 17: a scoped account's table counts its own backlog only
     rows = session.execute(
         select(CaseRecord.id, CaseRecord.responsible_unit_id, CaseRecord.locality_code).where(
             CaseRecord.is_backlog == True,  # noqa: E712 — `= 1` matches ix_cases_backlog; `IS 1` does not
             CaseRecord.received_on <= date(year, 12, 31),
             CaseRecord.status != CaseStatus.CLOSED.value,
+            *([] if scope is None else [scope]),
         )
     ).all()
     return [BacklogCase(i, u, loc) for i, u, loc in rows]
