@@ -219,7 +219,7 @@ def test_security_panel_sets_a_data_scope_by_ticking_the_registers(qtbot: Any, e
 
 
 def test_the_security_admin_sets_the_audit_retention_in_the_policy_tab(qtbot: Any, empty_db: Any) -> None:
-    """R18 in the window: 安全策略 holds the retention of the audit, at least the legal floors, saved with the policy."""
+    """R18 in the window: 安全策略 holds the audit retention, at least the legal floors, saved with the policy."""
     from xinfang_desktop.persistence.audit_log import retention
     from xinfang_desktop.ui import security_panel
 
