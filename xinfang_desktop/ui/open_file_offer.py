@@ -19,6 +19,7 @@ def offer_open(parent: QWidget, title: str, text: str, path: Path) -> QMessageBo
         parent,
     )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
     def opened(result: int) -> None:
         if result != QMessageBox.StandardButton.Open:
             return
