@@ -67,6 +67,11 @@ def test_bad_input_is_shown(panel: DocumentsPanel):
     panel.input_edit.setPlainText("{oops")
     panel.issue()
     assert "JSON" in panel.message.text()
+    # Issue 17: the CLI's limits hold in the window too — a paste nested 100,000 deep or with a 5,000-digit number.
+    for hostile, reason in (("[" * 100_000 + "]" * 100_000, "嵌套层数过多"), ('{"n": ' + "9" * 5000 + "}", "数字过长")):
+        panel.input_edit.setPlainText(hostile)
+        panel.issue()
+        assert reason in panel.message.text(), panel.message.text()[:80]
     panel.select_type("acceptance_notice")
     panel.case_edit.setText("XF2026-000001")
     panel.issue()  # the case was never accepted: nothing to build the notice from

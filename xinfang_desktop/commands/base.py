@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xinfang_desktop.core.errors import DomainError
+from xinfang_desktop.core.json_input import JsonInputError, decode_json
 
 if TYPE_CHECKING:
     from xinfang_desktop.persistence.database import Database
@@ -144,39 +144,17 @@ def read_json_lines(source: str) -> list[Any]:
     for lineno, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             try:
-                items.append(_decode(line))
-            except json.JSONDecodeError as exc:
-                raise UsageError(f"JSON 格式错误：第 {lineno} 行第 {exc.colno} 列，{exc.msg}") from None
-            except (RecursionError, ValueError) as exc:
-                raise UsageError(f"JSON 内容无法接受：第 {lineno} 行，{_hostile(exc)}") from None
+                items.append(decode_json(line))
+            except JsonInputError as exc:
+                raise UsageError(f"第 {lineno} 行：{exc}") from None
     return items
-
-
-MAX_JSON_DIGITS = 30  # no field of an input holds a longer number; thousands of digits are an attack, not data
-
-
-def _number(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_JSON_DIGITS:
-        raise ValueError(f"数字过长（{len(text)} 位，最多 {MAX_JSON_DIGITS} 位）")
-    return int(text)
-
-
-def _decode(text: str) -> Any:
-    return json.loads(text, parse_int=_number)
-
-
-def _hostile(exc: BaseException) -> str:
-    # Issue 17: a document nested 100,000 deep or a number of thousands of digits is bad input (exit 2), not a crash.
-    return "嵌套层数过多" if isinstance(exc, RecursionError) else str(exc)
 
 
 def _loads(text: str) -> Any:
     try:
-        return _decode(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
-    except (RecursionError, ValueError) as exc:
-        raise UsageError(f"JSON 内容无法接受：{_hostile(exc)}") from None
+        return decode_json(text)
+    except JsonInputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def read_json_input(source: str) -> Any:

@@ -313,11 +313,13 @@ class DocumentsPanel(QWidget):
         return self._json_input()
 
     def _json_input(self) -> dict[str, Any]:
+        from xinfang_desktop.core.json_input import JsonInputError, decode_json
+
         text = self.input_edit.toPlainText().strip() or "{}"
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"文书内容不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
+            data = decode_json(text)  # the CLI's limits (issue 17): a hostile paste is refused, not a crash
+        except JsonInputError as exc:
+            raise ValueError(f"文书内容不是可接受的 JSON：{exc}") from None
         if not isinstance(data, dict):
             raise ValueError("文书内容应为一个 JSON 对象（{…}）")
         return data
