@@ -17,17 +17,11 @@ def may(action: str) -> bool:
 
 
 def gate(action: str, *widgets: QWidget) -> bool:
-    """Hide the widgets unless the acting user may do `action` (they keep the action as a property, for tests and
-    for code that shows widgets again: see `offered`). True when they are offered."""
+    """Hide the widgets unless the acting user may do `action` (each keeps the action as a property, for tests).
+    True when they are offered."""
     allowed = may(action)
     for widget in widgets:
         widget.setProperty(GATED_PROPERTY, action)
         if not allowed:
             widget.hide()
     return allowed
-
-
-def offered(widget: QWidget) -> bool:
-    """Whether a gated widget may be shown (a widget never gated always may)."""
-    action = widget.property(GATED_PROPERTY)
-    return not action or may(str(action))

@@ -29,15 +29,9 @@ from PySide6.QtWidgets import (
 from xinfang_desktop.core.access import ROLES
 from xinfang_desktop.core.password_policy import LIMITS
 from xinfang_desktop.ui.context import AppContext
+from xinfang_desktop.ui.role_gate import may
 
 COLUMNS = ("账号", "姓名", "角色", "数据范围", "状态", "口令修改时间")
-
-
-def _may(action: str) -> bool:
-    from xinfang_desktop.persistence.identity import acting
-
-    identity = acting()
-    return identity is None or identity.may(action)
 
 
 class RolesDialog(QDialog):
@@ -140,12 +134,12 @@ class SecurityPanel(QWidget):
         ):
             button = QPushButton(text)
             button.clicked.connect(handler)
-            button.setVisible(_may(action))
+            button.setVisible(may(action))
             self.buttons[key] = button
             row.addWidget(button)
         row.addStretch(1)
         col.addLayout(row)
-        if _may("user.manage") or _may("policy.manage"):
+        if may("user.manage") or may("policy.manage"):
             self.tabs.addTab(page, "账号")
 
         policy_page = QWidget()
@@ -154,7 +148,7 @@ class SecurityPanel(QWidget):
         for key, (low, high, label) in LIMITS.items():
             spin = QSpinBox()
             spin.setRange(low, high)
-            spin.setEnabled(_may("policy.manage"))
+            spin.setEnabled(may("policy.manage"))
             self.policy_fields[key] = spin
             form.addRow(label + "：", spin)
         # Retention of the audit (R18): at least the legal floors; the 安全管理员's (policy.manage) like the policy.
@@ -167,17 +161,17 @@ class SecurityPanel(QWidget):
         ):
             spin = QSpinBox()
             spin.setRange(RETENTION_FLOORS[key], RETENTION_MAX_DAYS)
-            spin.setEnabled(_may("policy.manage"))
+            spin.setEnabled(may("policy.manage"))
             self.retention_fields[key] = spin
             form.addRow(label + "：", spin)
         self.save_policy_button = QPushButton("保存安全策略")
         self.save_policy_button.clicked.connect(self.save_policy)
-        self.save_policy_button.setVisible(_may("policy.manage"))
+        self.save_policy_button.setVisible(may("policy.manage"))
         form.addRow(self.save_policy_button)
-        if _may("policy.manage") or _may("user.manage"):
+        if may("policy.manage") or may("user.manage"):
             self.tabs.addTab(policy_page, "安全策略")
 
-        if _may("audit.read"):
+        if may("audit.read"):
             audit_page = QWidget()
             audit_col = QVBoxLayout(audit_page)
             audit_col.addWidget(
