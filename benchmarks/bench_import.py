@@ -1,13 +1,17 @@
-"""Import of a hand-kept ledger (issue 15): 10,000 and 100,000 rows end to end, and the reader choice.
+"""Import of a hand-kept ledger (issue 15): 10,000, 50,000 and 100,000 rows end to end, the readers, and memory.
 
-    python benchmarks/bench_import.py [--rows 10000 100000] [--runs 3] [--openpyxl-runs 1] [--workdir /tmp/bench_import]
+    python benchmarks/bench_import.py [--rows 10000 50000 100000] [--runs 3] [--openpyxl-runs 1]
+                                      [--source excel|openpyxl] [--workdir /tmp/bench_import]
 
 Makes the .xlsx files once (openpyxl write-only, 17 columns as a county 台账: title rows, a two-row header, mixed date
-forms, repeats of earlier petitioners every 20th row), then measures:
+forms, repeats of earlier petitioners every 20th row). openpyxl writes every text inline with each CJK character as
+a character reference (&#20449;), which no office program does; so, where LibreOffice Calc is installed, each file is
+also saved again by it (`--source excel`, the default then): shared strings, as Excel and WPS write them. Measures:
 
-- parsing every row: python-calamine (the reader used) against openpyxl read-only, values only;
+- reading every row, each in a fresh process with its peak RSS: python-calamine (whole sheet in memory), the
+  streaming reader (importing/xlsx_stream.py, used above STREAM_ROWS rows) and openpyxl read-only, values only;
 - `xinfang import run FILE --mapping M --json` in a fresh process on a fresh copy of an initialised empty database,
-  for each size: wall time and peak RSS (ru_maxrss of the child);
+  for each size: wall time and peak RSS (the child's own ru_maxrss, from wait4);
 - the floor: the same rows parsed by calamine and written by raw sqlite3 `executemany` into a bare table of the
   same columns, one transaction.
 
@@ -19,12 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -92,19 +96,51 @@ def make_ledger(path: Path, rows: int) -> None:
     wb.save(str(path))
 
 
-def parse_calamine(path: Path) -> int:
-    from python_calamine import CalamineWorkbook
+READERS = {
+    "calamine": "from python_calamine import CalamineWorkbook\n"
+    "n = sum(1 for _ in CalamineWorkbook.from_path(PATH).get_sheet_by_index(0).iter_rows())",
+    "stream": "from xinfang_desktop.importing import readers, xlsx_stream\n"
+    "xlsx_stream.STREAM_ROWS = 0\n"
+    "n = sum(1 for _ in readers.read_sheet(PATH)[2].rows)",
+    "openpyxl": "from openpyxl import load_workbook\n"
+    "wb = load_workbook(PATH, read_only=True, data_only=True)\n"
+    "n = sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True))",
+}
+_CHILD = """import resource, sys, time
+import xinfang_desktop.importing.run  # the application's imports, as in an import
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+PATH = sys.argv[1]
+t = time.perf_counter()
+{code}
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base, n)
+"""
 
-    return sum(1 for _ in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows())
+
+def parse(reader: str, path: Path) -> tuple[float, int]:
+    """(seconds, RSS the reading added in MB), reading every row of the first sheet in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", _CHILD.format(code=READERS[reader]), str(path)], capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    seconds, added, _ = out.stdout.split()
+    return float(seconds), int(added) // 1024
 
 
-def parse_openpyxl(path: Path) -> int:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(str(path), read_only=True, data_only=True)
-    n = sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True))
-    wb.close()
-    return n
+def excel_like(path: Path) -> Path | None:
+    """The file saved again by LibreOffice Calc (shared strings, as Excel and WPS write them), or None without it."""
+    target = path.with_name(path.stem + "-calc.xlsx")
+    if target.exists():
+        return target
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    out = path.parent / "calc"
+    subprocess.run([soffice, f"-env:UserInstallation={(path.parent / 'lo-profile').as_uri()}", "--headless",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
+                   capture_output=True, timeout=1800, check=False)  # fmt: skip
+    made = out / path.name
+    if not made.exists():
+        return None
+    made.replace(target)
+    return target
 
 
 def floor(path: Path, db: Path) -> float:
@@ -131,20 +167,25 @@ def run_cli(path: Path, db: Path, mapping: Path) -> tuple[float, int, dict[str, 
     """`xinfang import run` in a child process: (seconds, peak RSS in MB, report)."""
     argv = [sys.executable, "-m", "xinfang_desktop", "import", "run", str(path), "--mapping", str(mapping),
             "--today", TODAY.isoformat(), "--skip-bad-rows", "--json", "--db", str(db)]  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
-    out = subprocess.run(argv, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if out.returncode != 0:
-        raise SystemExit(f"import failed ({out.returncode}): {out.stdout[-500:]} {out.stderr[-500:]}")
-    # ru_maxrss of children is the largest child so far: children run in increasing size, so it is this one's
-    return elapsed, max(peak, before) // 1024, json.loads(out.stdout)
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        child = subprocess.Popen(argv, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS (not the largest child so far)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - t
+        stdout.seek(0)
+        stderr.seek(0)
+        text, err = stdout.read().decode(), stderr.read().decode()
+    if child.returncode != 0:
+        raise SystemExit(f"import failed ({child.returncode}): {text[-500:]} {err[-500:]}")
+    return elapsed, usage.ru_maxrss // 1024, json.loads(text)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 50_000, 100_000])
+    parser.add_argument("--source", choices=("excel", "openpyxl"), default=None,
+                        help="the file imported: LibreOffice's copy (where installed) or openpyxl's")  # fmt: skip
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--openpyxl-runs", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_import"))
@@ -157,15 +198,31 @@ def main() -> None:
     if not empty.exists():
         subprocess.run([sys.executable, "-m", "xinfang_desktop", "init", "--db", str(empty)], check=True,
                        capture_output=True)  # fmt: skip
+    summary: list[str] = []
     for rows in sorted(args.rows):
         path = work / f"ledger-{rows}.xlsx"
         if not path.exists():
             t = time.perf_counter()
             make_ledger(path, rows)
             print(f"made {path.name} ({path.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - t:.1f} s")
-        cal = [_timed(parse_calamine, path) for _ in range(args.runs)]
-        opx = [_timed(parse_openpyxl, path) for _ in range(args.openpyxl_runs)]
-        floors = [floor(path, work / "floor.sqlite3") for _ in range(args.runs)]
+        calc = excel_like(path) if args.source != "openpyxl" else None
+        if args.source == "excel" and calc is None:
+            raise SystemExit("--source excel needs LibreOffice Calc (apt-get install libreoffice-calc-nogui)")
+        source = calc or path
+        size = f", {calc.name} ({calc.stat().st_size / 1048576:.1f} MB, shared strings)" if calc else ""
+        print(f"\n{rows:,} rows: {path.name} ({path.stat().st_size / 1048576:.1f} MB, openpyxl){size}")
+        for label, file in (("openpyxl-made", path), ("shared strings", calc)):
+            if file is None:
+                continue
+            for reader in ("calamine", "stream", "openpyxl"):
+                n = args.openpyxl_runs if reader == "openpyxl" else args.runs
+                runs = [parse(reader, file) for _ in range(n)]
+                if not runs:
+                    continue
+                secs = [r[0] for r in runs]
+                print(f"  read {label:15} {reader:9} median {statistics.median(secs):6.2f} s  (runs {_fmt(secs)})"
+                      f"  +{max(r[1] for r in runs)} MB RSS")  # fmt: skip
+        floors = [floor(source, work / "floor.sqlite3") for _ in range(args.runs)]
         ends: list[float] = []
         peaks: list[int] = []
         report: dict[str, object] = {}
@@ -174,26 +231,20 @@ def main() -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
             shutil.copyfile(empty, db)
-            elapsed, peak, report = run_cli(path, db, mapping)
+            elapsed, peak, report = run_cli(source, db, mapping)
             ends.append(elapsed)
             peaks.append(peak)
         end = statistics.median(ends)
-        print(f"\n{rows:,} rows ({path.stat().st_size / 1048576:.1f} MB .xlsx)")
-        print(f"  parse calamine      median {statistics.median(cal):6.2f} s  (runs {_fmt(cal)})")
-        print(f"  parse openpyxl r/o  median {statistics.median(opx):6.2f} s  (runs {_fmt(opx)})"
-              f"  → calamine {statistics.median(opx) / statistics.median(cal):.1f}x faster")  # fmt: skip
-        print(f"  import run (CLI)    median {end:6.2f} s  (runs {_fmt(ends)})  {rows / end:,.0f} rows/s")
+        print(f"  import run (CLI) of {source.name}: median {end:6.2f} s  (runs {_fmt(ends)})"
+              f"  {rows / end:,.0f} rows/s")  # fmt: skip
         print(f"     cases {report.get('cases')}, submissions {report.get('submissions')}, "
               f"skipped {report.get('skipped')}, bad rows {report.get('bad_rows')}")  # fmt: skip
         print(f"  floor (calamine + raw sqlite3) median {statistics.median(floors):6.2f} s → ratio "
               f"{end / statistics.median(floors):.1f}x")  # fmt: skip
-        print(f"  peak RSS of the import process: {max(peaks)} MB")
-
-
-def _timed(fn: object, path: Path) -> float:
-    t = time.perf_counter()
-    fn(path)  # type: ignore[operator]
-    return time.perf_counter() - t
+        print(f"  peak RSS of the import process: {max(peaks)} MB (runs {', '.join(map(str, peaks))})")
+        summary.append(f"{rows:>9,} rows  {end:6.1f} s  peak RSS {max(peaks)} MB")
+    print("\nimport run, end to end:")
+    print("\n".join(summary))
 
 
 def _fmt(values: list[float]) -> str:

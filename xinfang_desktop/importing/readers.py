@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xinfang_desktop.importing import xlsx_stream
 from xinfang_desktop.importing.limits import MAX_FILE_BYTES, ImportFileError
 from xinfang_desktop.importing.ods_scan import ods_merged_ranges
-from xinfang_desktop.importing.xlsx_scan import check_zip, scan_sheet
+from xinfang_desktop.importing.xlsx_scan import check_zip, scan_sheet, sheet_names
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -115,7 +117,10 @@ def _open(p: Path) -> tuple[SourceInfo, object, str | None]:
         text, encoding = decode_csv(p.read_bytes())
         return SourceInfo(str(p), kind, (CSV_SHEET,), encoding, size), None, text
     if kind == "xlsx":
-        check_zip(str(p)).close()
+        with check_zip(str(p)) as archive:
+            names = sheet_names(archive)
+        if names:  # calamine is opened by read_sheet when it reads the sheet (it loads the shared strings at once)
+            return SourceInfo(str(p), kind, names, None, size), None, None
     workbook = _open_calamine(p)
     names = tuple(str(n) for n in workbook.sheet_names)  # type: ignore[attr-defined]
     if not names:
@@ -134,13 +139,33 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> tuple[SourceInfo, 
     if info.kind == "xlsx":
         with check_zip(str(p)) as archive:
             scan = scan_sheet(archive, name)
+        if scan.path and scan.first_row and scan.last_row - scan.first_row + 1 > xlsx_stream.STREAM_ROWS:
+            # a large sheet: streamed, so the import's memory does not grow with its rows (importing/xlsx_stream.py)
+            start = (scan.first_row - 1, 0)
+            merged = _merged(None, start, scan.merged)
+            rows = _filled(
+                xlsx_stream.stream_sheet(str(p), scan.path, scan.first_row, scan.last_row, scan.last_col), merged
+            )
+            return info, name, SheetRows(rows, scan.first_row, scan.formulas, scan.last_row)
+    if workbook is None:
+        workbook = _open_calamine(p)
     try:
         data = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
     except Exception as exc:
         raise ImportFileError(f"无法读取工作表“{name}”：文件已损坏（{type(exc).__name__}）") from exc
     start = data.start or (0, 0)
+    try:
+        raw = iter(data.iter_rows())
+        first = next(raw, None)
+    except Exception as exc:
+        raise ImportFileError(f"读取工作表时出错：文件已损坏（{type(exc).__name__}）") from exc
+    # python-calamine yields the rows from the sheet's first row (the columns from the used range's first): the blank
+    # rows above the used range are passed over here, so that row numbers and merged ranges line up. (Should a version
+    # start at the used range, its first row holds a value — an empty first row tells which.)
+    if start[0] > 0 and first is not None and all(v == "" for v in first):
+        first = next(itertools.islice(raw, start[0] - 1, None), None)
     merged = _merged(data, start, ods_merged_ranges(str(p), name) if info.kind == "ods" else None)
-    rows = _calamine_rows(data, start, merged)
+    rows = _calamine_rows(itertools.chain([] if first is None else [first], raw), start, merged)
     total = start[0] + int(data.height or 0)
     return info, name, SheetRows(rows, start[0] + 1, scan.formulas if scan else {}, total)
 
@@ -177,26 +202,34 @@ def _merged(
 
 
 def _calamine_rows(
-    data: object, start: tuple[int, int], merged: dict[tuple[int, int], tuple[int, int]]
+    raw: Iterator[list[object]], start: tuple[int, int], merged: dict[tuple[int, int], tuple[int, int]]
 ) -> Iterator[list[object]]:
-    tops = set(merged.values())
-    kept: dict[tuple[int, int], object] = {}
     pad = [None] * start[1]
     try:
-        for r, row in enumerate(data.iter_rows()):  # type: ignore[attr-defined]
-            values: list[object] = [None if v == "" else v for v in row]
-            if merged:
-                for c in range(len(values)):
-                    if (r, c) in tops:
-                        kept[(r, c)] = values[c]
-                    top = merged.get((r, c))
-                    if top is not None and values[c] is None:
-                        values[c] = kept.get(top)
+        rows = ([None if v == "" else v for v in row] for row in raw)
+        for values in _filled(rows, merged):
             yield pad + values if pad else values
     except ImportFileError:
         raise
     except Exception as exc:
         raise ImportFileError(f"读取工作表时出错：文件已损坏（{type(exc).__name__}）") from exc
+
+
+def _filled(rows: Iterator[list[object]], merged: dict[tuple[int, int], tuple[int, int]]) -> Iterator[list[object]]:
+    """The rows with each merged range's value in the cells it covers (positions relative to the first row)."""
+    if not merged:
+        yield from rows
+        return
+    tops = set(merged.values())
+    kept: dict[tuple[int, int], object] = {}
+    for r, values in enumerate(rows):
+        for c in range(len(values)):
+            if (r, c) in tops:
+                kept[(r, c)] = values[c]
+            top = merged.get((r, c))
+            if top is not None and values[c] is None:
+                values[c] = kept.get(top)
+        yield values
 
 
 def _csv_rows(text: str) -> Iterator[list[object]]:

@@ -24,6 +24,7 @@ _SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
 _REL = re.compile(
     rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"'
 )
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?ref="([A-Z]{1,3}\d{1,7}):([A-Z]{1,3}\d{1,7})"')
 _CHUNK = 1 << 20
 
 
@@ -32,6 +33,10 @@ class SheetScan:
     last_row: int = 0  # the last row holding a value (1-based)
     last_col: int = 0
     formulas: dict[int, list[str]] = field(default_factory=dict)  # row → the cells (B12) holding a formula
+    first_row: int = 0  # the first row holding a value (1-based; 0: none)
+    path: str = ""  # the sheet's member in the zip
+    # the merged ranges as calamine gives them: ((first row, first col), (last row, last col)), 0-based
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
 def _col_number(letters: bytes) -> int:
@@ -79,6 +84,17 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+def sheet_names(archive: zipfile.ZipFile) -> tuple[str, ...]:
+    """The workbook's sheet names in order, from xl/workbook.xml (empty when it cannot say)."""
+    try:
+        names = tuple(_sheet_paths(archive))
+        return () if any("&#" in n for n in names) else names  # character references: calamine decodes them
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return ()
+    except Exception:  # zlib.error from a damaged member: calamine's own message follows
+        return ()
+
+
 def _unescape(text: str) -> str:
     return (
         text.replace("&lt;", "<")
@@ -95,6 +111,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str) -> SheetScan:
     scan = SheetScan()
     if path is None:
         return scan
+    scan.path = path
     try:
         stream = archive.open(path)
     except (KeyError, zipfile.BadZipFile, OSError) as exc:
@@ -109,6 +126,8 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str) -> SheetScan:
                     _scan_part(data, scan)
                     break
                 cut = data.rfind(b"<c ")
+                if cut <= 0:
+                    cut = data.rfind(b"<")  # past the cells (the merged ranges): an element is not cut in two
                 if cut <= 0:
                     cut = len(data)
                 _scan_part(data[:cut], scan)
@@ -138,6 +157,22 @@ def _scan_part(data: bytes, scan: SheetScan) -> None:
         m = _REF.fullmatch(ref)
         if m:
             scan.formulas.setdefault(int(m.group(2)), []).append(ref.decode())
+    for a, b in _MERGE.findall(data):
+        ma, mb = _REF.fullmatch(a), _REF.fullmatch(b)
+        if ma and mb:
+            scan.merged.append(
+                (
+                    (int(ma.group(2)) - 1, _col_number(ma.group(1)) - 1),
+                    (int(mb.group(2)) - 1, _col_number(mb.group(1)) - 1),
+                )
+            )
+    if not scan.first_row:
+        first = min((i for i in (data.find(b"<v>"), data.find(b"<v "), data.find(b"<is>")) if i >= 0), default=-1)
+        if first > 0:
+            start = data.rfind(b'<c r="', 0, first)
+            m = _REF.match(data, start + 6) if start >= 0 else None
+            if m:
+                scan.first_row = int(m.group(2))
     end = max(data.rfind(b"<v>"), data.rfind(b"<v "), data.rfind(b"<is>"))
     if end > 0:
         start = data.rfind(b'<c r="', 0, end)
