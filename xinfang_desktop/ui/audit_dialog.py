@@ -44,6 +44,7 @@ from xinfang_desktop.persistence.audit_log import (
 )
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.date_fields import date_edit, pydate
+from xinfang_desktop.ui.role_gate import may
 
 _CHANNELS = {c.value: c.label for c in Channel}
 COLUMNS = ("时间", "账号", "操作", "对象", "摘要")
@@ -78,13 +79,6 @@ DETAIL_LABELS = {
     "personal_days": "个人信息记录天数",
     "key_id": "密钥标识",
 }
-
-
-def _may(action: str) -> bool:
-    from xinfang_desktop.persistence.identity import acting
-
-    identity = acting()
-    return identity is None or identity.may(action)
 
 
 def _message(exc: BaseException) -> str:
@@ -250,7 +244,7 @@ class AuditDialog(QDialog):
         self.personal_days = QSpinBox()
         self.personal_days.setRange(RETENTION_FLOORS["personal_days"], RETENTION_MAX_DAYS)
         self.personal_days.setSuffix(" 天")
-        self.may_set_retention = _may("policy.manage")
+        self.may_set_retention = may("policy.manage")
         for spin in (self.logs_days, self.personal_days):
             spin.setEnabled(self.may_set_retention)
             spin.setMinimumWidth(110)

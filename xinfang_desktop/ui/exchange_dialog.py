@@ -49,19 +49,13 @@ from xinfang_desktop.core.exchange import format_fingerprint
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.progress import PolledProgress
+from xinfang_desktop.ui.role_gate import may
 
 GREEN, RED, GREY = "color: #2e7d32;", "color: #c62828;", "color: #555555;"
 PACKAGE_FILTER = "上报数据包 (*.zip);;所有文件 (*)"
 KEY_FILTER = "公钥文件 (*.json);;所有文件 (*)"
 KINDS = (("month", "月度"), ("quarter", "季度"), ("half", "半年"), ("year", "全年"))
 CANCELLED = "已取消：未生成数据包，数据库未改动"
-
-
-def _may(action: str) -> bool:
-    from xinfang_desktop.persistence.identity import acting
-
-    identity = acting()
-    return identity is None or identity.may(action)
 
 
 def _require(action: str) -> None:
@@ -252,7 +246,7 @@ class PackTab(QWidget):
         self.generate_button = QPushButton("生成数据包")
         self.generate_button.setDefault(True)
         self.generate_button.clicked.connect(self.generate)
-        self.generate_button.setEnabled(_may("report.export"))
+        self.generate_button.setEnabled(may("report.export"))
         self.bar = QProgressBar()
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
@@ -384,7 +378,7 @@ class PackTab(QWidget):
 
     def _end(self) -> None:
         self.running = False
-        self.generate_button.setEnabled(_may("report.export"))
+        self.generate_button.setEnabled(may("report.export"))
         self.cancel_button.setEnabled(False)
 
     def _show_error(self, text: str) -> None:
@@ -554,8 +548,8 @@ class ImportTab(QWidget):
         if manifest is not None and signer["own"]:
             self.result_label.setStyleSheet(GREY)
             self.result_label.setText("这是本单位自己生成的数据包，应交上级单位导入。")
-        self.import_button.setEnabled(can_import and _may("report.export"))
-        if can_import and not _may("report.export"):
+        self.import_button.setEnabled(can_import and may("report.export"))
+        if can_import and not may("report.export"):
             self.result_label.setStyleSheet(GREY)
             self.result_label.setText("当前账号的角色不能导入数据（需要“导入”权限）：请由有导入权限的账号导入。")
 
@@ -725,7 +719,7 @@ class KeysTab(QWidget):
         self.senders = _table(["单位", "行政区划代码", "公钥指纹"])
         for button in (self.init_button, self.export_button):
             button.setEnabled(False)
-        self.trust_button.setEnabled(_may("system.maintain"))
+        self.trust_button.setEnabled(may("system.maintain"))
 
         form = QFormLayout()
         form.addRow("本单位：", self.office_label)
@@ -764,7 +758,7 @@ class KeysTab(QWidget):
         if not shiboken6.isValid(self):
             return
         self.state = state
-        maintain = _may("system.maintain")
+        maintain = may("system.maintain")
         if state.own is None:
             self.office_label.setText("—")
             self.fingerprint_label.setText("尚未生成")
