@@ -102,10 +102,10 @@ class _Lookups:
     """The names national_export prints (region and category paths, registrars), read once per package."""
 
     def __init__(self, session: Session, office: str) -> None:
-        self.regions = national_export._paths(
+        self.regions = national_export.name_paths(
             session, RegionRecord, RegionRecord.code, RegionRecord.parent_code, RegionRecord.name
         )
-        self.categories = national_export._paths(
+        self.categories = national_export.name_paths(
             session, CategoryRecord, CategoryRecord.code, CategoryRecord.parent_code, CategoryRecord.name
         )
         self.users = dict(session.execute(select(UserRecord.id, UserRecord.display_name)).all())

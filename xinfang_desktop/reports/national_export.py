@@ -67,7 +67,9 @@ def _label(enum: Any, value: str) -> str:
     return value
 
 
-def _paths(session: Any, model: Any, key: Any, parent: Any, name: Any) -> dict[str, list[str]]:
+def name_paths(session: Any, model: Any, key: Any, parent: Any, name: Any) -> dict[str, list[str]]:
+    """code → the names from the top of a hierarchical code table down to it (a region's 县/乡/村, a category's
+    levels): the national sheet joins them; the exchange package uses them too."""
     rows = {str(k): (p, str(n)) for k, p, n in session.execute(select(key, parent, name))}
     out: dict[str, list[str]] = {}
     for code in rows:
@@ -84,8 +86,8 @@ def _paths(session: Any, model: Any, key: Any, parent: Any, name: Any) -> dict[s
 
 def _rows(session: Any, start: date, end: date, *, reveal: bool = False) -> Iterator[list[Any]]:
     c, p, cp, s = CaseRecord, PetitionerRecord, CasePetitionerRecord, SubmissionRecord
-    regions = _paths(session, RegionRecord, RegionRecord.code, RegionRecord.parent_code, RegionRecord.name)
-    categories = _paths(session, CategoryRecord, CategoryRecord.code, CategoryRecord.parent_code, CategoryRecord.name)
+    regions = name_paths(session, RegionRecord, RegionRecord.code, RegionRecord.parent_code, RegionRecord.name)
+    categories = name_paths(session, CategoryRecord, CategoryRecord.code, CategoryRecord.parent_code, CategoryRecord.name)
     users = dict(session.execute(select(UserRecord.id, UserRecord.display_name)).all())
     office = str(SqlSettings(session).get("office_name") or "")
     stmt = (
