@@ -87,7 +87,9 @@ def name_paths(session: Any, model: Any, key: Any, parent: Any, name: Any) -> di
 def _rows(session: Any, start: date, end: date, *, reveal: bool = False) -> Iterator[list[Any]]:
     c, p, cp, s = CaseRecord, PetitionerRecord, CasePetitionerRecord, SubmissionRecord
     regions = name_paths(session, RegionRecord, RegionRecord.code, RegionRecord.parent_code, RegionRecord.name)
-    categories = name_paths(session, CategoryRecord, CategoryRecord.code, CategoryRecord.parent_code, CategoryRecord.name)
+    categories = name_paths(
+        session, CategoryRecord, CategoryRecord.code, CategoryRecord.parent_code, CategoryRecord.name
+    )
     users = dict(session.execute(select(UserRecord.id, UserRecord.display_name)).all())
     office = str(SqlSettings(session).get("office_name") or "")
     stmt = (
