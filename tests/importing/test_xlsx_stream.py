@@ -123,3 +123,20 @@ def test_row_numbers_below_blank_rows(
     report = run_import(sqlite_db, path, today=TODAY, dry_run=True)
     assert report.header_row == 3 and report.cases == 1
     assert [(e.row, e.column) for e in report.errors] == [(5, "信访日期")]
+
+
+def test_cells_in_an_unusual_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attributes in another order and on their own lines (a generator's pretty-printing): read cell by cell."""
+    import re
+    import zipfile
+
+    plain = _odd_sheet(tmp_path / "plain.xlsx")
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(odd, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<c r="([A-Z]+\d+)"((?: [a-z]+="[^"]*")*)', rb'<c\n  \2 r="\1"', data)
+            dst.writestr(item, data)
+    assert b'<c\n   t="' in zipfile.ZipFile(odd).read("xl/worksheets/sheet1.xml")
+    assert _rows(odd, monkeypatch, stream=True) == _rows(plain, monkeypatch, stream=False)

@@ -259,7 +259,7 @@ _FAST_CELL = re.compile(
     rb"(?:<v>([^<]*)</v>|<is>(.*?)</is>)?</c>)",
     re.S,
 )
-_ANY_CELL = re.compile(rb"<c[\s/>]")
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/", b"<c\n", b"<c\r", b"<c\t")  # every cell, counted (in C) against the findall
 _COLUMNS: dict[bytes, int] = {}
 
 
@@ -272,7 +272,7 @@ def _column(letters: bytes) -> int:
 
 def _cells(inner: bytes, values: list[object], strings: SharedStrings, dates: list[bool], epoch: datetime) -> None:
     fast = _FAST_CELL.findall(inner)
-    if len(fast) != len(_ANY_CELL.findall(inner)):
+    if len(fast) != sum(inner.count(tag) for tag in _CELL_TAGS):
         _slow_cells(inner, values, strings, dates, epoch)
         return
     width = len(values)
