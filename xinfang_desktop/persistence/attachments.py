@@ -100,20 +100,29 @@ def _copy_encrypting(source: Path, folder: Path, key: bytes) -> tuple[Path, str,
     return Path(tmp_name), sha256, size
 
 
+def place_file(owner: Database | Session, source: Path) -> tuple[str, int, Path | None]:
+    """Copy a file into the store under its SHA-256 (encrypted in an encrypted archive): (sha256, size, placed),
+    `placed` set when this call put the file there — the caller removes it again if its row is not written."""
+    tmp, sha256, size = _copy_hashing(source, owner)
+    target = stored_path(owner, sha256)
+    if target.exists():
+        tmp.unlink()
+        return sha256, size, None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return sha256, size, target
+
+
 def add_attachment(db: Database, number: str, source: Path, *, name: str | None = None) -> dict[str, Any]:
     """Store a file for a case: the row is written only once the file is safely in place."""
     if not source.is_file():
         raise NotFoundError(f"找不到文件：{source}", field="file")
-    tmp, sha256, size = _copy_hashing(source, db)
-    target = stored_path(db, sha256)
-    placed_here = False
+    sha256, size, placed = place_file(db, source)
     try:
-        if target.exists():
-            tmp.unlink()
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, target)
-            placed_here = True
         media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         with unit_of_work(db) as uow:
             case_id = uow.session.scalar(select(CaseRecord.id).where(CaseRecord.number == number))
@@ -135,9 +144,8 @@ def add_attachment(db: Database, number: str, source: Path, *, name: str | None 
             result = {"id": record.id, "name": record.name, "sha256": sha256, "size": size, "type": media_type}
             uow.commit()
     except BaseException:
-        tmp.unlink(missing_ok=True)
-        if placed_here:  # nobody else refers to a file this call put there
-            target.unlink(missing_ok=True)
+        if placed is not None:  # nobody else refers to a file this call put there
+            placed.unlink(missing_ok=True)
         raise
     return result
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +25,7 @@ from xinfang_desktop.core.codes import OfficeLevel
 from xinfang_desktop.core.errors import ConflictError, DomainError, FieldProblem, NotFoundError, ValidationError
 from xinfang_desktop.core.warnings_rules import Visit, WarningPolicy
 from xinfang_desktop.core.workdays import WorkdayCalendar
-from xinfang_desktop.persistence.attachments import _copy_hashing, session_of, stored_path
+from xinfang_desktop.persistence.attachments import place_file, session_of, stored_path
 from xinfang_desktop.persistence.backlog_store import (
     case_by_number,
     case_visits,
@@ -220,7 +219,6 @@ def record_review(db: Database, review_id: int, change: ReviewRecordInput, *, to
             raise NotFoundError(f"找不到文件：{path}", field="file")
         _kind_of(path, kind)
     placed: list[Path] = []
-    temps: list[Path] = []
     try:
         with unit_of_work(db) as uow:
             review = uow.session.get(TripartiteReviewRecord, review_id)
@@ -269,14 +267,8 @@ def record_review(db: Database, review_id: int, change: ReviewRecordInput, *, to
                 review.city_copy_sent_on = change.city_copy_sent_on
             added = []
             for path, kind in change.files:
-                tmp, sha256, size = _copy_hashing(path, db)
-                temps.append(tmp)
-                target = stored_path(db, sha256)
-                if target.exists():
-                    tmp.unlink()
-                else:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(tmp, target)
+                sha256, size, target = place_file(db, path)
+                if target is not None:
                     placed.append(target)
                 attachment = AttachmentRecord(
                     case_id=case.id,
@@ -310,8 +302,6 @@ def record_review(db: Database, review_id: int, change: ReviewRecordInput, *, to
             )
             uow.commit()
     except BaseException:
-        for tmp in temps:
-            tmp.unlink(missing_ok=True)
         for target in placed:  # nobody else refers to a file this call put there
             target.unlink(missing_ok=True)
         raise

@@ -9,7 +9,6 @@ copied into the attachment store only once the input was checked, and removed ag
 from __future__ import annotations
 
 import mimetypes
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,7 +36,7 @@ from xinfang_desktop.core.field_rules import check_text
 from xinfang_desktop.core.rule_profiles import RuleProfile
 from xinfang_desktop.persistence.attachments import (
     MAX_ATTACHMENT_BYTES,
-    _copy_hashing,  # the attachment store's own copy-and-hash (minutes are attachments without a case)
+    place_file,
     stored_path,
 )
 from xinfang_desktop.persistence.database import Database
@@ -203,22 +202,6 @@ def _duty(db: Database, kind: str, profile: str | None = None) -> tuple[RuleProf
     return prof, find_duty(duties_of(prof), kind, f"规则配置“{prof.name}”")
 
 
-def _place_file(db: Database, source: Path) -> tuple[str, int, Path | None]:
-    """Copy into the attachment store under its SHA-256; the path returned is set when this call put it there."""
-    tmp, sha256, size = _copy_hashing(source, db)
-    target = stored_path(db, sha256)
-    if target.exists():
-        tmp.unlink()
-        return sha256, size, None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return sha256, size, target
-
-
 def _duplicate(s: Session, r: _Resolved, held_on: date) -> int | None:
     d = DutyRecord
     cond = [d.kind == r.duty.kind, d.held_on == held_on, d.voided_at.is_(None)]
@@ -251,7 +234,7 @@ def record_duty(
     placed: Path | None = None
     minutes: tuple[str, int] | None = None
     if inp.minutes is not None:
-        sha256, size, placed = _place_file(db, inp.minutes)
+        sha256, size, placed = place_file(db, inp.minutes)
         minutes = (sha256, size)
     try:
         with unit_of_work(db, user=user) as uow:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -49,7 +48,7 @@ from xinfang_desktop.core.rectification import (
     quarter_label,
 )
 from xinfang_desktop.core.workdays import WorkdayCalendar
-from xinfang_desktop.persistence.attachments import MAX_ATTACHMENT_BYTES, _copy_hashing, stored_path
+from xinfang_desktop.persistence.attachments import MAX_ATTACHMENT_BYTES, place_file, stored_path
 from xinfang_desktop.persistence.calendar_store import load_calendar, load_shipped_years
 from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.persistence.records import (
@@ -305,22 +304,6 @@ def _check_file(path: Path | None) -> None:
         raise DomainError(f"书面说明文件超过 {MAX_ATTACHMENT_BYTES // 1024**3} GB，无法保存", field="file")
 
 
-def _place_file(db: Database, source: Path) -> tuple[str, int, Path | None]:
-    """Copy into the attachment store under its SHA-256; the path returned is set when this call put it there."""
-    tmp, sha256, size = _copy_hashing(source, db)
-    target = stored_path(db, sha256)
-    if target.exists():
-        tmp.unlink()
-        return sha256, size, None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return sha256, size, target
-
-
 def record_explanation(
     db: Database,
     listing_id: int,
@@ -339,7 +322,7 @@ def record_explanation(
     placed: Path | None = None
     stored: tuple[str, int] | None = None
     if file is not None:
-        sha256, size, placed = _place_file(db, file)
+        sha256, size, placed = place_file(db, file)
         stored = (sha256, size)
     clock = _clock(db)
     try:
