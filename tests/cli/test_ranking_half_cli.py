@@ -13,23 +13,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import content_hash
+from tests.helpers import JsonCli
 from xinfang_desktop.cli import main
-from xinfang_desktop.persistence.database import open_database
 
 TODAY = "2026-10-09"
-
-
-class Cli:
-    def __init__(self, db: str, capsys: pytest.CaptureFixture[str]) -> None:
-        self.db, self.capsys = db, capsys
-        self.err = ""
-
-    def __call__(self, *argv: str) -> tuple[int, Any]:
-        code = main([*argv, "--json", "--db", self.db])
-        captured = self.capsys.readouterr()
-        self.err = captured.err
-        return code, json.loads(captured.out) if captured.out.strip() else None
 
 
 @pytest.fixture(scope="module")
@@ -42,22 +29,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def cli(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+def cli(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> JsonCli:
     copy = tmp_path / "office.sqlite3"
     copy.write_bytes(demo_db.read_bytes())
     capsys.readouterr()
-    return Cli(str(copy), capsys)
+    return JsonCli(str(copy), capsys)
 
 
-def _hash(cli: Cli) -> str:
-    db = open_database(cli.db)
-    try:
-        return content_hash(db)
-    finally:
-        db.dispose()
-
-
-def test_report_ranking_half(cli: Cli, tmp_path: Path) -> None:
+def test_report_ranking_half(cli: JsonCli, tmp_path: Path) -> None:
     code, data = cli("report", "ranking", "--half", "2026H1", "--today", TODAY)
     assert code == 0, cli.err
     assert (data["quarter"], data["period"], data["period_kind"]) == ("2026H1", "2026H1", "half_year")
@@ -82,7 +61,7 @@ def test_report_ranking_half(cli: Cli, tmp_path: Path) -> None:
     assert "2026年上半年信访工作半年评价" in text and "每半年" in text and "R-AS" not in text
 
 
-def test_from_ranking_half_is_idempotent_and_lifts_by_the_next_half_year(cli: Cli) -> None:
+def test_from_ranking_half_is_idempotent_and_lifts_by_the_next_half_year(cli: JsonCli) -> None:
     code, ranking = cli("report", "ranking", "--half", "2026H1", "--today", TODAY)
     keyed = [i for i in ranking["rectification_listing"] if i["key"]]
     code, out = cli("rectification", "from-ranking", "--half", "2026H1", "--today", TODAY)
@@ -91,10 +70,10 @@ def test_from_ranking_half_is_idempotent_and_lifts_by_the_next_half_year(cli: Cl
     assert {(r["group_kind"], r["key"]) for r in out["added"]} == {(i["by"], i["key"]) for i in keyed}
     # the due-day rule unchanged: Fri 2026-10-09 + 10 工作日 (make-up Sat 10-10) = 10-22
     assert all(r["explanation_due"] == "2026-10-22" and r["period_kind"] == "half_year" for r in out["added"])
-    before = _hash(cli)
+    before = cli.content_hash()
     code, again = cli("rectification", "from-ranking", "--half", "2026H1", "--today", TODAY)
     assert code == 0 and again["added"] == [] and len(again["already_listed"]) == len(keyed)
-    assert _hash(cli) == before
+    assert cli.content_hash() == before
     code, listed = cli("rectification", "list", "--half", "2026H1", "--today", TODAY)
     assert code == 0 and listed["total"] == len(keyed) and listed["quarter"]["period"] == "2026H1"
     assert {r["quarter"] for r in listed["rows"]} == {"2026H1"}
@@ -140,16 +119,16 @@ def test_from_ranking_half_is_idempotent_and_lifts_by_the_next_half_year(cli: Cl
         (["rectification", "list", "--half", "2026H1", "--quarter", "2026Q1"], "只能指定一个"),
     ],
 )
-def test_bad_input_exit_2_and_nothing_written(cli: Cli, argv: list[str], message: str) -> None:
+def test_bad_input_exit_2_and_nothing_written(cli: JsonCli, argv: list[str], message: str) -> None:
     assert cli("rectification", "from-ranking", "--half", "2026H1", "--today", TODAY)[0] == 0
-    before = _hash(cli)
+    before = cli.content_hash()
     code, data = cli(*argv)
     assert code == 2
     assert message in (json.dumps(data, ensure_ascii=False) if data else "") + cli.err
-    assert _hash(cli) == before
+    assert cli.content_hash() == before
 
 
-def test_the_quarterly_commands_are_as_before(cli: Cli) -> None:
+def test_the_quarterly_commands_are_as_before(cli: JsonCli) -> None:
     """--quarter keeps working under the half-yearly profile (the option chooses what the window offers)."""
     code, out = cli("rectification", "from-ranking", "--quarter", "2026Q3", "--today", TODAY)
     assert code == 0 and out["period_kind"] == "quarter" and out["added"]

@@ -6,27 +6,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import content_hash
+from tests.helpers import JsonCli
 from xinfang_desktop.cli import main
-from xinfang_desktop.persistence.database import open_database
 
 TODAY = "2026-10-09"
-
-
-class Cli:
-    def __init__(self, db: str, capsys: pytest.CaptureFixture[str]) -> None:
-        self.db, self.capsys = db, capsys
-        self.err = ""
-
-    def __call__(self, *argv: str) -> tuple[int, Any]:
-        code = main([*argv, "--json", "--db", self.db])
-        captured = self.capsys.readouterr()
-        self.err = captured.err
-        return code, json.loads(captured.out) if captured.out.strip() else None
 
 
 @pytest.fixture(scope="module")
@@ -38,22 +24,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def cli(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+def cli(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> JsonCli:
     copy = tmp_path / "office.sqlite3"
     copy.write_bytes(demo_db.read_bytes())
     capsys.readouterr()
-    return Cli(str(copy), capsys)
+    return JsonCli(str(copy), capsys)
 
 
-def _hash(cli: Cli) -> str:
-    db = open_database(cli.db)
-    try:
-        return content_hash(db)
-    finally:
-        db.dispose()
-
-
-def test_from_ranking_is_idempotent_and_the_ranking_shows_the_state(cli: Cli) -> None:
+def test_from_ranking_is_idempotent_and_the_ranking_shows_the_state(cli: JsonCli) -> None:
     code, ranking = cli("report", "ranking", "--quarter", "2026Q3", "--today", TODAY)
     assert code == 0
     listed = ranking["rectification_listing"]
@@ -65,7 +43,7 @@ def test_from_ranking_is_idempotent_and_the_ranking_shows_the_state(cli: Cli) ->
     assert len(out["added"]) == len(keyed) and out["explanation_workdays"] == 10
     assert {(r["group_kind"], r["key"]) for r in out["added"]} == {(i["by"], i["key"]) for i in keyed}
     assert all(r["explanation_due"] == "2026-10-22" for r in out["added"])  # Fri + 10 工作日 (make-up Sat 10-10)
-    before = _hash(cli)
+    before = cli.content_hash()
     code, again = cli("rectification", "from-ranking", "--quarter", "2026Q3", "--today", TODAY)
     assert code == 0 and again["added"] == [] and len(again["already_listed"]) == len(keyed)
     code, ranking = cli("report", "ranking", "--quarter", "2026Q3", "--today", TODAY)
@@ -78,10 +56,10 @@ def test_from_ranking_is_idempotent_and_the_ranking_shows_the_state(cli: Cli) ->
     assert {i["mark"] for i in recorded} == {"overdue"}
     rows = [r for t in ranking["tables"] for r in t["rows"] if r["listing"]]
     assert len(rows) == len(recorded)  # shown in the table whether or not the ranking of 10-23 lists them
-    assert _hash(cli) == before  # neither the second listing nor the reports wrote anything
+    assert cli.content_hash() == before  # neither the second listing nor the reports wrote anything
 
 
-def test_the_chain_explain_interview_lift_show(cli: Cli, tmp_path: Path) -> None:
+def test_the_chain_explain_interview_lift_show(cli: JsonCli, tmp_path: Path) -> None:
     code, out = cli("rectification", "from-ranking", "--quarter", "2026Q3", "--today", TODAY)
     first = out["added"][0]["id"]
     paper = tmp_path / "书面说明.pdf"
@@ -135,16 +113,16 @@ def test_the_chain_explain_interview_lift_show(cli: Cli, tmp_path: Path) -> None
         (["list", "--quarter", "2026"], "季度格式错误"),
     ],
 )
-def test_bad_input_exit_2_and_nothing_written(cli: Cli, argv: list[str], message: str) -> None:
+def test_bad_input_exit_2_and_nothing_written(cli: JsonCli, argv: list[str], message: str) -> None:
     assert cli("rectification", "from-ranking", "--quarter", "2026Q3", "--today", TODAY)[0] == 0
-    before = _hash(cli)
+    before = cli.content_hash()
     code, data = cli("rectification", *argv)
     assert code == 2
     assert message in (json.dumps(data, ensure_ascii=False) if data else "") + cli.err
-    assert _hash(cli) == before
+    assert cli.content_hash() == before
 
 
-def test_duty_compliance_carries_the_explanations_owed(cli: Cli) -> None:
+def test_duty_compliance_carries_the_explanations_owed(cli: JsonCli) -> None:
     """R-AS-02 in 职责落实: each listed group's written explanation is a row of `duty compliance` — open while its
     10 working days run, red once they passed without it, green when it came — and can be asked for alone."""
     code, out = cli("rectification", "from-ranking", "--quarter", "2026Q3", "--today", TODAY)
