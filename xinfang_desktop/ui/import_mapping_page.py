@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from xinfang_desktop.core.codes import Channel, Purpose
 from xinfang_desktop.core.importing.fields import FIELD_BY_KEY, FIELDS, IGNORE, LEAVE_BLANK
+from xinfang_desktop.ui.searchable_combo import make_searchable
 
 if TYPE_CHECKING:
     from xinfang_desktop.ui.import_wizard import ImportWizard
@@ -34,16 +34,6 @@ NOT_IMPORTED = "（不导入）"
 UNDECIDED = "（未对应）"
 BLANK = "（留空）"
 NO_DEFAULT = "（无）"
-
-
-def _searchable(combo: QComboBox) -> None:
-    """A picker the clerk can type into: the list narrows to the entries containing what is typed."""
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    completer = combo.completer()
-    if completer is not None:
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
 
 
 class MappingPage(QWizardPage):
@@ -185,7 +175,7 @@ class MappingPage(QWizardPage):
             for choice in table:
                 shown = choice.name if choice.name == choice.code else f"{choice.name}（{choice.code}）"
                 combo.addItem(shown, choice.code)
-            _searchable(combo)
+            make_searchable(combo)
             code = found.mapping.values.get(key, {}).get(value, "")
             combo.setCurrentIndex(max(0, combo.findData(code)))
             line = combo.lineEdit()

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -25,20 +24,10 @@ from xinfang_desktop.persistence.database import Database
 from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.empty_hint import EmptyHint
 from xinfang_desktop.ui.rows_table import RowsTable
+from xinfang_desktop.ui.searchable_combo import make_searchable
 from xinfang_desktop.ui.store_dialog import StoreDialog
 
 POINT_COLUMNS = ["领导", "联系点类型", "联系点"]
-
-
-def _searchable(combo: QComboBox, placeholder: str) -> None:
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.setMinimumContentsLength(20)
-    if (completer := combo.completer()) is not None:
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    if (line := combo.lineEdit()) is not None:
-        line.setPlaceholderText(placeholder)
 
 
 def _load(year: int) -> Callable[[Database], dict[str, Any]]:
@@ -71,10 +60,10 @@ class ContactPointsDialog(QDialog):
         self.year_spin.valueChanged.connect(self.refresh)
         self.table = RowsTable(POINT_COLUMNS)
         self.hint = EmptyHint(self.table, "这一年度还没有登记联系点。选择领导和乡镇（单位）后点击“添加”。")
-        self.leader_combo = QComboBox()
-        _searchable(self.leader_combo, "输入以查找领导")
-        self.place_combo = QComboBox()
-        _searchable(self.place_combo, "输入以查找乡镇或单位")
+        self.leader_combo = make_searchable(QComboBox(), "输入以查找领导")
+        self.leader_combo.setMinimumContentsLength(20)
+        self.place_combo = make_searchable(QComboBox(), "输入以查找乡镇或单位")
+        self.place_combo.setMinimumContentsLength(20)
         self.add_button = QPushButton("添加")
         self.add_button.clicked.connect(self.add_point)
         self.remove_button = QPushButton("撤销…")

@@ -19,7 +19,6 @@ from PySide6.QtGui import QBrush, QColor, QStandardItem
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -39,6 +38,7 @@ from xinfang_desktop.ui.context import AppContext
 from xinfang_desktop.ui.date_fields import date_edit, pydate
 from xinfang_desktop.ui.empty_hint import EmptyHint
 from xinfang_desktop.ui.report_tables import fill_table, report_table
+from xinfang_desktop.ui.searchable_combo import make_searchable
 from xinfang_desktop.ui.store_dialog import StoreDialog
 
 RED = QColor("#c62828")
@@ -262,19 +262,11 @@ class InterviewDialog(StoreDialog):
         head = QLabel(f"{listing['quarter_label']} {listing['name']}（{listing['state_label']}）")
         head.setWordWrap(True)
         self.date_edit = date_edit(today, maximum=today)
-        self.leader_combo = QComboBox()
-        self.leader_combo.setEditable(True)
-        self.leader_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.leader_combo = make_searchable(QComboBox(), "输入姓名查找已登记的领导，或直接填写")
         for ld in leaders:
             self.leader_combo.addItem(ld["label"], str(ld["id"]))
-        completer = self.leader_combo.completer()
-        if completer is not None:
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.leader_combo.setCurrentIndex(-1)
         self.leader_combo.setEditText("")
-        if (line := self.leader_combo.lineEdit()) is not None:
-            line.setPlaceholderText("输入姓名查找已登记的领导，或直接填写")
         self.persons_edit = _text_edit("必填：被约谈的信访工作相关责任人（姓名、职务）", 56)
         self.notes_edit = _text_edit("约谈情况（可不填）")
         self.form.addRow("挂牌对象", head)
