@@ -18,10 +18,10 @@ from xinfang_desktop.core.duties import parse_period, quarter_span
 from xinfang_desktop.core.errors import DomainError, NotFoundError
 from xinfang_desktop.core.rectification import GroupKind, ListedGroup
 from xinfang_desktop.persistence.records import AuditEntryRecord, LeaderRecord
+from xinfang_desktop.persistence.rectification.compliance import explanation_compliance
 from xinfang_desktop.persistence.rectification.queries import listing_states
 from xinfang_desktop.persistence.rectification.store import (
     add_listings,
-    explanation_compliance,
     lift_listing,
     list_listings,
     record_explanation,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from xinfang_desktop.core.errors import ConflictError
 from xinfang_desktop.core.workdays import HolidayYear, WorkdayCalendar, holiday_year_from_dict
@@ -111,8 +112,17 @@ def _fingerprint(shipped: tuple[HolidayYear, ...], imported: list[tuple[HolidayY
 
 def load_calendar(db: Database | None) -> WorkdayCalendar:
     """The calendar every command and screen uses: shipped years overridden by imported ones (cached)."""
+    return _calendar(load_imported_years(db) if db is not None else [])
+
+
+def session_calendar(session: Session) -> WorkdayCalendar:
+    """`load_calendar` inside an open session (a query that already holds one)."""
+    records = session.scalars(select(HolidayYearRecord).order_by(HolidayYearRecord.year)).all()
+    return _calendar([(_record_to_year(r), r.imported_at) for r in records])
+
+
+def _calendar(imported: list[tuple[HolidayYear, datetime]]) -> WorkdayCalendar:
     shipped = load_shipped_years()
-    imported = load_imported_years(db) if db is not None else []
     key = _fingerprint(shipped, imported)
     with _lock:
         cached = _calendar_cache.get(key)

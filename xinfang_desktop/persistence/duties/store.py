@@ -503,7 +503,7 @@ def compliance(
 def _listing_rows(db: Database, span: Span, today: date, kinds: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """R-AS-02: the written explanations the 挂牌整治 groups owe in the period, as duty rows (one kind more)."""
     from xinfang_desktop.core import rectification as rules
-    from xinfang_desktop.persistence.rectification import store as listings
+    from xinfang_desktop.persistence.rectification import compliance as listings
 
     with db.read_session() as s:
         rows = [{"notes": [], "excluded_record_ids": [], **r} for r in listings.explanation_compliance(s, span, today)]
