@@ -21,7 +21,7 @@ from xinfang_desktop.core.workdays import WorkdayCalendar
 from xinfang_desktop.persistence.calendar_store import session_calendar
 from xinfang_desktop.persistence.records import UnitRecord
 from xinfang_desktop.persistence.rectification.records import RectificationListingRecord
-from xinfang_desktop.persistence.rectification.store import KIND, LABEL, _core
+from xinfang_desktop.persistence.rectification.store import KIND, LABEL, listing_core
 
 _R = RectificationListingRecord
 
@@ -45,7 +45,7 @@ def explanation_compliance(
     names = dict(session.execute(select(UnitRecord.id, UnitRecord.name).where(UnitRecord.id.in_(unit_ids))).all())
     out: list[dict[str, Any]] = []
     for rec in recs:
-        li = _core(rec)
+        li = listing_core(rec)
         due = rec.explanation_due
         missing: list[str] = []
         done = 1 if rec.explanation_on is not None else 0

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from xinfang_desktop.core.rectification import ExplanationStatus, Listing, ListingState
 from xinfang_desktop.persistence.rectification.records import RectificationListingRecord
-from xinfang_desktop.persistence.rectification.store import _core
+from xinfang_desktop.persistence.rectification.store import listing_core
 
 #: How the ranking shows a listed group: 已挂牌（待说明）, 逾期未说明, 已说明, 已约谈, 已摘牌.
 NOT_RECORDED = "尚未登记挂牌（“从排名列入”）"
@@ -35,7 +35,7 @@ def listing_states(session: Session, quarter: str, today: date) -> dict[tuple[st
     out: dict[tuple[str, str], dict[str, Any]] = {}
     r = RectificationListingRecord
     for rec in session.scalars(select(r).where(r.quarter == quarter)):
-        li = _core(rec)
+        li = listing_core(rec)
         code, label = listing_mark(li, today)
         out[(rec.group_kind, rec.group_key)] = {
             "listing_id": rec.id,

@@ -90,7 +90,7 @@ def explanation_workdays(session: Session) -> int:
         return parse_explanation_workdays(None)
 
 
-def _core(rec: RectificationListingRecord) -> Listing:
+def listing_core(rec: RectificationListingRecord) -> Listing:
     return Listing(
         quarter=rec.quarter,
         kind=GroupKind(rec.group_kind),
@@ -119,7 +119,7 @@ def _attachment_json(s: Session, att_id: int | None) -> dict[str, Any] | None:
 
 
 def listing_json(s: Session, rec: RectificationListingRecord, today: date, clock: _Clock) -> dict[str, Any]:
-    li = _core(rec)
+    li = listing_core(rec)
     state = li.state
     ck = explanation_clock(
         li, today, clock.calendar, due_soon_workdays=clock.due_soon, seriously_overdue_days=clock.serious
@@ -263,7 +263,7 @@ def add_listings(
         open_before = list(s.scalars(select(_R).where(_R.lifted_on.is_(None))))
         by_key = {(r.quarter, r.group_kind, r.group_key): r for r in open_before}
         lifted: list[RectificationListingRecord] = []
-        for lift in lifts_by_ranking([_core(r) for r in open_before], quarter.code, keyed):
+        for lift in lifts_by_ranking([listing_core(r) for r in open_before], quarter.code, keyed):
             rec = by_key[(previous_quarter(quarter.code), *lift.key)]
             rec.lifted_on = max(today, rec.listed_on)
             rec.lift_reason = lift.reason
@@ -316,7 +316,7 @@ def record_explanation(
     text = _text("summary", "书面说明内容摘要", summary, required=True)
     _check_file(file)
     with db.read_session() as s:
-        check_explanation(_core(_find(s, listing_id)), on, today)
+        check_explanation(listing_core(_find(s, listing_id)), on, today)
     placed: Path | None = None
     stored: tuple[str, int] | None = None
     if file is not None:
@@ -327,7 +327,7 @@ def record_explanation(
         with unit_of_work(db, user=user) as uow:
             s = uow.session
             rec = _find(s, listing_id)
-            check_explanation(_core(rec), on, today)  # again, in the write transaction
+            check_explanation(listing_core(rec), on, today)  # again, in the write transaction
             if file is not None and stored is not None:
                 att = AttachmentRecord(
                     case_id=None,
@@ -401,7 +401,7 @@ def record_interview(
     with unit_of_work(db, user=user) as uow:
         s = uow.session
         rec = _find(s, listing_id)
-        check_interview(_core(rec), on, today)
+        check_interview(listing_core(rec), on, today)
         leader, leader_id = _leader(s, by)
         rec.interview_on, rec.interview_by, rec.interview_leader_id = on, leader, leader_id
         rec.interview_persons = persons.strip()
@@ -427,7 +427,7 @@ def lift_listing(
     with unit_of_work(db, user=user) as uow:
         s = uow.session
         rec = _find(s, listing_id)
-        check_lift(_core(rec), on, today)
+        check_lift(listing_core(rec), on, today)
         rec.lifted_on, rec.lift_reason = on, why
         s.flush()
         uow.audit.record("update", "rectification_listing", str(rec.id), {"action": "lift", "on": on, "reason": why})
