@@ -6,8 +6,8 @@ LibreOffice alike, exact line spacing, ``autoSpaceDE/DN`` off. East Asian fonts 
 w:eastAsia`` with ``w:hint="eastAsia"`` (python-docx's ``font.name`` sets only the Latin slots). Odd pages carry
 "— N —" at the right, even pages at the left (``w:evenAndOddHeaders``); a letter's first page has no number.
 The red rule under the 发文字号 is a paragraph border; the 信函's double rules are borders in the first page's
-header and footer. The 版记 is a table anchored to the foot of the text area (a floating table), on the page the PDF
-layout puts it; Word then flows the text itself (its own 避头尾 and justification) and editing never moves the 版记.
+header and footer. Where the 版记 goes (which page, how far down) is taken from the PDF layout, so both formats
+agree; Word then flows the text itself (its own 避头尾 and justification).
 
 This module is the entry point and writes the content; :mod:`docx_page` sets up the page (section, grid, styles,
 headers and footers) and :mod:`docx_xml` holds the OOXML helpers both use.
@@ -47,11 +47,14 @@ from xinfang_desktop.documents.pdf_renderer import RenderInfo, info_of
 __all__ = [
     "CELL_MARGIN_TWIPS",
     "CHAR_TWIPS",
+    "DOCX_FOOTER_SLACK_LINES",
     "RED_HEX",
     "render_docx",
     "set_paragraph",
     "set_run",
 ]
+
+DOCX_FOOTER_SLACK_LINES = 2
 
 
 class _Writer:
@@ -252,25 +255,23 @@ class _Writer:
         footer = doc.footer
         if footer is None or layout.footer_page is None:
             return
+        target = layout.pages[layout.footer_page]
         rows = layout.footer_rows
-        # The 版记 page holds nothing else: start it (after the blank page, if any).
-        if layout.pages[layout.footer_page].flow_lines == 0:
+        used = target.flow_lines
+        if used == 0:  # the 版记 page holds nothing else: start it (after the blank page, if any)
             if layout.blank_page_inserted:
                 self.para(page_break_before=True)
             self.para(page_break_before=True, line_twips=20, snap=False)
+        # Word and LibreOffice break lines a little differently from our grid (digit widths, kerning): leave two
+        # lines of slack so that the 版记 never spills onto a page of its own.
+        gap = g.LINES_PER_PAGE - rows - used - (DOCX_FOOTER_SLACK_LINES if used else 0)
+        if gap > 0:
+            self.para(line_twips=g.twips(gap * g.LINE_PITCH) - (20 if used == 0 else 0), snap=False)
         size = g.FOOTER_BLOCK_SIZE
         t = self.word.add_table(rows=rows, cols=1)
         t.autofit = False
         cell_margins(t)
         tbl_pr = t._tbl.tblPr
-        # Anchored to the foot of the text area (a floating table, issue 18): text edited above it in Word or WPS
-        # never pushes it off its place, and no spacer paragraph has to be kept the right height.
-        put(
-            tbl_pr,
-            el("tblpPr", vertAnchor="margin", horzAnchor="margin", tblpYSpec="bottom", tblpXSpec="center"),
-            TBLPR_ORDER,
-        )
-        put(tbl_pr, el("tblOverlap", val="never"), TBLPR_ORDER)
         borders = el("tblBorders")
         for side, sz in (("top", 8), ("left", 0), ("bottom", 8), ("right", 0), ("insideH", 6), ("insideV", 0)):
             val = "single" if sz else "nil"
