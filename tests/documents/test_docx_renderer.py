@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from xinfang_desktop.documents import geometry as g
 from xinfang_desktop.documents.docx_renderer import render_docx
 from xinfang_desktop.documents.fonts import bundled_font_dir
+from xinfang_desktop.documents.model import OfficialDocument
 from xinfang_desktop.documents.pdf_renderer import render_pdf
 from xinfang_desktop.documents.sample_documents import acceptance_notice, accountability_proposal, all_samples
 
@@ -100,7 +101,20 @@ def _issued_line(pdf: Path, last_page: int) -> float:
     SOFFICE is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
 )
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils (pdfinfo) is not installed")
-@pytest.mark.parametrize("make", [acceptance_notice, accountability_proposal], ids=["letter", "proposal"])
+def accountability_recommendation() -> OfficialDocument:
+    """The 责任追究建议书 from its sample input: four pages, the 版记 alone on the last one (issue 18)."""
+    from xinfang_desktop.documents.office import OfficeInfo
+    from xinfang_desktop.documents.types import spec
+
+    kind = spec("accountability_recommendation")
+    return kind.build(kind.from_json(kind.sample()), OfficeInfo(), "示信追责〔2026〕1号")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [acceptance_notice, accountability_proposal, accountability_recommendation],
+    ids=["letter", "proposal", "footer-page-alone"],
+)
 def test_libreoffice_gives_the_same_page_count(tmp_path: Path, make: object) -> None:
     assert SOFFICE is not None
     doc = make()  # type: ignore[operator]
