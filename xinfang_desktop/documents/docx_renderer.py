@@ -272,6 +272,15 @@ class _Writer:
         t.autofit = False
         cell_margins(t)
         tbl_pr = t._tbl.tblPr
+        # Also anchored to the foot of the text area (a floating table): Word and WPS keep it there when the text
+        # above is edited; the spacer above puts its anchor there too, for LibreOffice, which places a floating table
+        # at its anchor on a page that holds nothing else.
+        put(
+            tbl_pr,
+            el("tblpPr", vertAnchor="margin", horzAnchor="margin", tblpYSpec="bottom", tblpXSpec="center"),
+            TBLPR_ORDER,
+        )
+        put(tbl_pr, el("tblOverlap", val="never"), TBLPR_ORDER)
         borders = el("tblBorders")
         for side, sz in (("top", 8), ("left", 0), ("bottom", 8), ("right", 0), ("insideH", 6), ("insideV", 0)):
             val = "single" if sz else "nil"
